@@ -1,0 +1,54 @@
+package corpus
+
+// Corpus is a tokenised training corpus held flat in memory: a vocabulary,
+// every token of every sequence concatenated in one []int32, and offsets
+// that cut it into sequences (patient-years) and visits (the codes of one
+// calendar date). Memory is 4 bytes per token plus 8 bytes per sequence and
+// per visit, whatever the number of patients.
+//
+// Sequence i is Tokens[Seqs[i]:Seqs[i+1]]. Visit j is
+// Tokens[Visits[j]:Visits[j+1]]. Every sequence boundary is also a visit
+// boundary; SeqVisits[i] is the index in Visits of sequence i's first visit,
+// so sequence i holds visits SeqVisits[i] .. SeqVisits[i+1]-1.
+// A corpus read from a sequence file has one visit per sequence.
+type Corpus struct {
+	Vocab *Vocab
+
+	Tokens    []int32
+	Seqs      []int64 // len = NumSeqs()+1, Seqs[0] = 0
+	Visits    []int64 // len = NumVisits()+1, Visits[0] = 0
+	SeqVisits []int64 // len = NumSeqs()+1, SeqVisits[NumSeqs()] = NumVisits()
+
+	// Years holds the calendar year of each sequence, when known (extracts);
+	// nil for sequence files.
+	Years []int32
+
+	// Patients holds, for each sequence, the index of its patient in the
+	// order patients were first seen, when known (extracts); nil otherwise.
+	// Patient identifiers themselves never enter a Corpus, so they can never
+	// reach a cache, an output or a log: callers that must join outcomes keep
+	// the identifier list returned by the reader next to the corpus.
+	Patients []int32
+}
+
+// NumSeqs returns the number of sequences.
+func (c *Corpus) NumSeqs() int {
+	if len(c.Seqs) == 0 {
+		return 0
+	}
+	return len(c.Seqs) - 1
+}
+
+// NumVisits returns the number of visits.
+func (c *Corpus) NumVisits() int {
+	if len(c.Visits) == 0 {
+		return 0
+	}
+	return len(c.Visits) - 1
+}
+
+// Seq returns the tokens of sequence i (a sub-slice, not a copy).
+func (c *Corpus) Seq(i int) []int32 { return c.Tokens[c.Seqs[i]:c.Seqs[i+1]] }
+
+// Visit returns the tokens of visit j (a sub-slice, not a copy).
+func (c *Corpus) Visit(j int) []int32 { return c.Tokens[c.Visits[j]:c.Visits[j+1]] }
