@@ -1,0 +1,158 @@
+package trainer
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/gonum"
+)
+
+// kernelTol is the relative tolerance between dot and dotRef: the unrolled
+// sum is reassociated, so the two may differ by a few float32 ulps per term.
+const kernelTol = 1e-5
+
+func randVec(r *rand.Rand, n int) []float32 {
+	v := make([]float32, n)
+	for i := range v {
+		v[i] = float32(r.NormFloat64())
+	}
+	return v
+}
+
+// guarded returns a slice of length n inside a larger NaN-filled buffer,
+// and the buffer, so a test can check nothing outside [pad, pad+n) moved.
+func guarded(src []float32, pad int) (inner, buf []float32) {
+	buf = make([]float32, len(src)+2*pad)
+	for i := range buf {
+		buf[i] = float32(math.NaN())
+	}
+	copy(buf[pad:], src)
+	return buf[pad : pad+len(src)], buf
+}
+
+func checkGuards(t *testing.T, name string, buf []float32, pad, n int) {
+	t.Helper()
+	for i := 0; i < pad; i++ {
+		if !math.IsNaN(float64(buf[i])) || !math.IsNaN(float64(buf[pad+n+i])) {
+			t.Fatalf("%s: guard band overwritten at offset %d", name, i)
+		}
+	}
+}
+
+func TestKernelsMatchReference(t *testing.T) {
+	dots := []struct {
+		name string
+		fn   func(x, y []float32) float32
+	}{{"dot", dot}, {"dotUnrolled", dotUnrolled}}
+	axpys := []struct {
+		name string
+		fn   func(a float32, x, y []float32)
+	}{{"axpy", axpy}, {"axpyUnrolled", axpyUnrolled}}
+	r := rand.New(rand.NewPCG(1, 2))
+	for n := 0; n <= 300; n++ {
+		x := randVec(r, n)
+		y := randVec(r, n)
+		a := float32(r.NormFloat64())
+		var scale float64
+		for i := range x {
+			scale += math.Abs(float64(x[i] * y[i]))
+		}
+		want := dotRef(x, y)
+		for _, k := range dots {
+			gx, bx := guarded(x, 9)
+			gy, by := guarded(y, 9)
+			got := k.fn(gx, gy)
+			if d := math.Abs(float64(got - want)); d > kernelTol*(scale+1) {
+				t.Errorf("%s n=%d: got %v, reference %v", k.name, n, got, want)
+			}
+			checkGuards(t, fmt.Sprintf("%s n=%d x", k.name, n), bx, 9, n)
+			checkGuards(t, fmt.Sprintf("%s n=%d y", k.name, n), by, 9, n)
+		}
+		wantY := append([]float32(nil), y...)
+		axpyRef(a, x, wantY)
+		for _, k := range axpys {
+			gx, bx := guarded(x, 9)
+			gy, by := guarded(y, 9)
+			k.fn(a, gx, gy)
+			for i := range wantY {
+				// Exact: each element is one multiply-add, in any order.
+				if gy[i] != wantY[i] {
+					t.Fatalf("%s n=%d: y[%d] = %v, reference %v", k.name, n, i, gy[i], wantY[i])
+				}
+			}
+			checkGuards(t, fmt.Sprintf("%s n=%d x", k.name, n), bx, 9, n)
+			checkGuards(t, fmt.Sprintf("%s n=%d y", k.name, n), by, 9, n)
+		}
+	}
+}
+
+func TestKernelsShortY(t *testing.T) {
+	// y longer than x: only the first len(x) elements take part.
+	x := []float32{1, 2, 3}
+	y := []float32{4, 5, 6, 7}
+	if got := dot(x, y); got != 32 {
+		t.Errorf("dot = %v, want 32", got)
+	}
+	axpy(2, x, y)
+	if want := []float32{6, 9, 12, 7}; fmt.Sprint(y) != fmt.Sprint(want) {
+		t.Errorf("axpy: y = %v, want %v", y, want)
+	}
+}
+
+// Paired kernel benchmarks: reference loop, unrolled Go (used), and gonum's
+// blas32 (SSE assembly in gonum's internal/asm/f32 behind the BLAS checks).
+func BenchmarkKernels(b *testing.B) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{10, 50, 100, 200} {
+		x, y := randVec(r, n), randVec(r, n)
+		var sink float32
+		b.Run(fmt.Sprintf("dot/ref/n=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				sink += dotRef(x, y)
+			}
+		})
+		b.Run(fmt.Sprintf("dot/unrolled/n=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				sink += dotUnrolled(x, y)
+			}
+		})
+		b.Run(fmt.Sprintf("dot/gonum/n=%d", n), func(b *testing.B) {
+			vx, vy := blas32.Vector{N: n, Inc: 1, Data: x}, blas32.Vector{N: n, Inc: 1, Data: y}
+			for b.Loop() {
+				sink += blas32.Dot(vx, vy)
+			}
+		})
+		b.Run(fmt.Sprintf("dot/gonumimpl/n=%d", n), func(b *testing.B) {
+			var impl gonum.Implementation
+			for b.Loop() {
+				sink += impl.Sdot(n, x, 1, y, 1)
+			}
+		})
+		b.Run(fmt.Sprintf("axpy/ref/n=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				axpyRef(1e-9, x, y)
+			}
+		})
+		b.Run(fmt.Sprintf("axpy/unrolled/n=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				axpyUnrolled(1e-9, x, y)
+			}
+		})
+		b.Run(fmt.Sprintf("axpy/gonum/n=%d", n), func(b *testing.B) {
+			vx, vy := blas32.Vector{N: n, Inc: 1, Data: x}, blas32.Vector{N: n, Inc: 1, Data: y}
+			for b.Loop() {
+				blas32.Axpy(1e-9, vx, vy)
+			}
+		})
+		b.Run(fmt.Sprintf("axpy/gonumimpl/n=%d", n), func(b *testing.B) {
+			var impl gonum.Implementation
+			for b.Loop() {
+				impl.Saxpy(n, 1e-9, x, 1, y, 1)
+			}
+		})
+		_ = sink
+	}
+}

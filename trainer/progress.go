@@ -1,0 +1,75 @@
+package trainer
+
+import (
+	"math"
+	"time"
+)
+
+// Progress is one report on a running Train call, delivered to the
+// progress callback by a single monitor goroutine (never by a worker)
+// every Config.ProgressInterval, and once more with Done set at the end.
+type Progress struct {
+	Epoch, Epochs int   // current epoch (1-based) and the number of epochs
+	TokensDone    int64 // raw corpus tokens processed, over all epochs so far
+	TokensTotal   int64 // Epochs × corpus tokens
+	Pairs         int64 // (centre, context) pairs trained so far
+
+	TokensPerSec float64 // mean rate since the start
+	PairsPerSec  float64 // mean rate since the start
+	Alpha        float64 // learning rate at TokensDone
+	// Loss is the mean negative-sampling loss (-log σ of the positive plus
+	// -log σ(-x) of each negative, gensim's compute_loss) per prediction
+	// since the previous report: per pair for SkipGram, per centre word for
+	// CBOW. NaN when nothing was trained in the interval.
+	Loss float64
+
+	Elapsed time.Duration
+	ETA     time.Duration // estimated time left at the mean rate
+	Done    bool          // the final report
+}
+
+// monitor accumulates what it needs to turn workers' published counters
+// into Progress reports.
+type monitor struct {
+	sh        *shared
+	workers   []*worker
+	start     time.Time
+	lastLoss  float64
+	lastPreds int64
+}
+
+func (m *monitor) report(done bool) Progress {
+	sh := m.sh
+	var loss float64
+	var pairs, preds int64
+	for _, w := range m.workers {
+		loss += math.Float64frombits(w.pubLoss.Load())
+		pairs += w.pubPairs.Load()
+		preds += w.pubPreds.Load()
+	}
+	tokens := sh.done.Load()
+	elapsed := time.Since(m.start)
+	p := Progress{
+		Epoch:       int(sh.epoch.Load()),
+		Epochs:      sh.cfg.Epochs,
+		TokensDone:  tokens,
+		TokensTotal: sh.total,
+		Pairs:       pairs,
+		Alpha:       learningRate(sh.alpha, sh.minAlpha, tokens, sh.total),
+		Loss:        math.NaN(),
+		Elapsed:     elapsed,
+		Done:        done,
+	}
+	if n := preds - m.lastPreds; n > 0 {
+		p.Loss = (loss - m.lastLoss) / float64(n)
+	}
+	m.lastLoss, m.lastPreds = loss, preds
+	if s := elapsed.Seconds(); s > 0 {
+		p.TokensPerSec = float64(tokens) / s
+		p.PairsPerSec = float64(pairs) / s
+		if p.TokensPerSec > 0 && !done {
+			p.ETA = time.Duration(float64(sh.total-tokens) / p.TokensPerSec * float64(time.Second))
+		}
+	}
+	return p
+}

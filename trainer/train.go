@@ -1,0 +1,177 @@
+package trainer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/hiervec/hiervec/corpus"
+	"github.com/hiervec/hiervec/embedding"
+)
+
+// Train trains cfg.Model on c and returns the input vectors, one row per
+// vocabulary entry (Tokens and Kinds copied from c.Vocab; Name is left for
+// the caller). progress may be nil. Configuration and corpus problems are
+// reported together before any work starts; an empty corpus gives
+// ErrEmptyCorpus. Cancelling ctx stops the workers within a chunk and
+// Train returns the context's error, wrapped. A loss or weight that is not
+// finite stops training with ErrDiverged.
+func Train(ctx context.Context, c *corpus.Corpus, cfg Config, progress func(Progress)) (*embedding.Set, error) {
+	maxSeq, err := check(c, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.ProgressInterval == 0 {
+		cfg.ProgressInterval = time.Second
+	}
+	vocab := c.Vocab
+	sh := newShared(c, cfg, maxSeq)
+	workers := make([]*worker, cfg.Workers)
+	for i := range workers {
+		workers[i] = newWorker(sh, i)
+	}
+	stopWatch := context.AfterFunc(ctx, func() { sh.stop.Store(true) })
+	defer stopWatch()
+
+	mon := &monitor{sh: sh, workers: workers, start: time.Now()}
+	finish := make(chan struct{})
+	monDone := make(chan struct{})
+	go func() {
+		defer close(monDone)
+		tick := time.NewTicker(cfg.ProgressInterval)
+		defer tick.Stop()
+		for {
+			select {
+			case <-tick.C:
+				if progress != nil {
+					progress(mon.report(false))
+				}
+			case <-finish:
+				if progress != nil {
+					progress(mon.report(true))
+				}
+				return
+			}
+		}
+	}()
+
+	err = runEpochs(ctx, sh, workers, c)
+	close(finish)
+	<-monDone
+	if err != nil {
+		return nil, err
+	}
+	return &embedding.Set{
+		Tokens:  append([]string(nil), vocab.Words...),
+		Kinds:   append([]corpus.Kind(nil), vocab.Kinds...),
+		Dim:     cfg.Dim,
+		Vectors: sh.in,
+	}, nil
+}
+
+// newShared builds the model matrices and sampling tables of a run on a
+// checked corpus.
+func newShared(c *corpus.Corpus, cfg Config, maxSeq int) *shared {
+	v := c.Vocab.Len()
+	counts := make([]int64, v)
+	for _, t := range c.Tokens {
+		counts[t]++
+	}
+	total := int64(len(c.Tokens))
+	return &shared{
+		cfg:      cfg,
+		dim:      cfg.Dim,
+		in:       initInput(v, cfg.Dim, cfg.Seed),
+		out:      make([]float32, v*cfg.Dim),
+		noise:    newNoiseTable(counts, negativePower),
+		keep:     keepThresholds(counts, total, cfg.Subsample),
+		c:        newChunks(c.Seqs),
+		total:    total * int64(cfg.Epochs),
+		maxSeq:   maxSeq,
+		alpha:    cfg.Alpha,
+		minAlpha: cfg.MinAlpha,
+	}
+}
+
+// runEpochs runs the workers epoch by epoch, scanning the weights for NaN
+// and Inf between epochs.
+func runEpochs(ctx context.Context, sh *shared, workers []*worker, c *corpus.Corpus) error {
+	for e := 1; e <= sh.cfg.Epochs; e++ {
+		sh.epoch.Store(int64(e))
+		sh.next.Store(0)
+		var g errgroup.Group
+		for _, w := range workers {
+			g.Go(func() error { return w.runEpoch(ctx, c.Tokens, c.Seqs) })
+		}
+		err := g.Wait()
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return fmt.Errorf("trainer: training stopped in epoch %d of %d: %w", e, sh.cfg.Epochs, ctxErr)
+		}
+		if err != nil {
+			return err
+		}
+		if what := nonFinite(sh.in, sh.out); what != "" {
+			return divergedError(sh.cfg, e, what)
+		}
+	}
+	return nil
+}
+
+// nonFinite describes the first NaN or Inf weight, or returns "".
+func nonFinite(in, out []float32) string {
+	for _, m := range []struct {
+		name string
+		w    []float32
+	}{{"input", in}, {"output", out}} {
+		for i, v := range m.w {
+			if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
+				return fmt.Sprintf("%s weight %d became %v", m.name, i, v)
+			}
+		}
+	}
+	return ""
+}
+
+// initInput returns vocab × dim input weights drawn uniformly from
+// [-0.5/dim, 0.5/dim) (word2vec.c, gensim) by a generator seeded from seed.
+func initInput(vocab, dim int, seed uint64) []float32 {
+	r := newRNG(seed, 0)
+	in := make([]float32, vocab*dim)
+	for i := range in {
+		in[i] = float32((r.float() - 0.5) / float64(dim))
+	}
+	return in
+}
+
+// check reports every configuration and corpus problem at once and returns
+// the longest sequence's length.
+func check(c *corpus.Corpus, cfg Config) (maxSeq int, err error) {
+	errs := []error{cfg.Validate()}
+	switch {
+	case c == nil || c.Vocab == nil || c.Vocab.Len() == 0 || len(c.Tokens) == 0:
+		errs = append(errs, fmt.Errorf("%w: no tokens to train on", ErrEmptyCorpus))
+	case len(c.Seqs) < 2 || c.Seqs[0] != 0 || c.Seqs[len(c.Seqs)-1] != int64(len(c.Tokens)):
+		errs = append(errs, fmt.Errorf("trainer: corpus sequence offsets do not cover its %d tokens", len(c.Tokens)))
+	default:
+		for s := 0; s+1 < len(c.Seqs); s++ {
+			n := c.Seqs[s+1] - c.Seqs[s]
+			if n < 0 {
+				errs = append(errs, fmt.Errorf("trainer: corpus sequence %d has negative length %d", s, n))
+				break
+			}
+			maxSeq = max(maxSeq, int(n))
+		}
+		v := int32(c.Vocab.Len())
+		for i, t := range c.Tokens {
+			if t < 0 || t >= v {
+				errs = append(errs, fmt.Errorf("trainer: corpus token %d has id %d outside the vocabulary of %d", i, t, v))
+				break
+			}
+		}
+	}
+	return maxSeq, errors.Join(errs...)
+}

@@ -1,0 +1,266 @@
+package trainer
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sync/atomic"
+)
+
+// publishTokens is how many raw tokens a worker processes between updates
+// of the shared progress counter (and of its learning rate).
+const publishTokens = 1024
+
+// shared is the state all workers of one run read; In and Out are written
+// by all of them without locks (Hogwild).
+type shared struct {
+	cfg      Config
+	dim      int
+	in, out  []float32 // row-major, vocab × dim
+	noise    *noiseTable
+	keep     []uint32 // subsampling thresholds per word id
+	c        *chunks
+	total    int64 // epochs × corpus tokens
+	done     atomic.Int64
+	next     atomic.Int64 // next chunk of the current epoch
+	epoch    atomic.Int64 // 1-based current epoch
+	stop     atomic.Bool
+	maxSeq   int
+	alpha    float64
+	minAlpha float64
+}
+
+// worker is one Hogwild goroutine's state, allocated once per run: random
+// generator, scratch vectors, the kept-token buffer and counters. Training
+// a sequence allocates nothing.
+type worker struct {
+	sh     *shared
+	rng    rng
+	kept   []int32
+	neu1   []float32 // CBOW context mean
+	neu1e  []float32 // accumulated input-side gradient
+	alpha  float32
+	window uint32
+
+	pending int64 // raw tokens not yet added to sh.done
+
+	// Running totals; the monitor reads the published copies.
+	loss  float64
+	pairs int64
+	preds int64
+
+	pubLoss  atomic.Uint64 // math.Float64bits(loss)
+	pubPairs atomic.Int64
+	pubPreds atomic.Int64
+
+	// hook, when set (tests only), sees every (centre, context) word pair
+	// the model trains on, in training order.
+	hook func(centre, context int32)
+}
+
+func newWorker(sh *shared, id int) *worker {
+	return &worker{
+		sh:     sh,
+		rng:    newRNG(sh.cfg.Seed, uint64(id)+1),
+		kept:   make([]int32, 0, sh.maxSeq),
+		neu1:   make([]float32, sh.dim),
+		neu1e:  make([]float32, sh.dim),
+		alpha:  float32(sh.alpha),
+		window: uint32(sh.cfg.Window),
+	}
+}
+
+// publish adds the pending tokens to the global counter, takes the
+// learning rate for the new global progress, and publishes the counters.
+func (w *worker) publish() {
+	done := w.sh.done.Add(w.pending)
+	w.pending = 0
+	w.alpha = float32(learningRate(w.sh.alpha, w.sh.minAlpha, done, w.sh.total))
+	w.pubLoss.Store(math.Float64bits(w.loss))
+	w.pubPairs.Store(w.pairs)
+	w.pubPreds.Store(w.preds)
+}
+
+// runEpoch trains chunks of the current epoch until none is left, the run
+// is stopped, or the loss stops being finite.
+func (w *worker) runEpoch(ctx context.Context, corpusTokens []int32, seqs []int64) error {
+	sh := w.sh
+	for !sh.stop.Load() {
+		k := int(sh.next.Add(1) - 1)
+		if k >= sh.c.len() {
+			break
+		}
+		lossBefore := w.loss
+		for s := sh.c.start[k]; s < sh.c.start[k+1]; s++ {
+			w.trainSeq(corpusTokens[seqs[s]:seqs[s+1]])
+			if w.pending >= publishTokens {
+				w.publish()
+			}
+			if sh.stop.Load() {
+				break
+			}
+		}
+		if l := w.loss - lossBefore; math.IsNaN(l) || math.IsInf(l, 0) {
+			sh.stop.Store(true)
+			w.publish()
+			return divergedError(sh.cfg, int(sh.epoch.Load()), fmt.Sprintf("the loss became %v", l))
+		}
+	}
+	w.publish()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// trainSeq trains on one sequence: subsampling, then for each kept centre
+// a (possibly reduced) window over the kept tokens of this sequence only.
+func (w *worker) trainSeq(seq []int32) {
+	w.pending += int64(len(seq))
+	kept := seq
+	if w.sh.cfg.Subsample > 0 {
+		kept = w.kept[:0]
+		keep := w.sh.keep
+		for _, t := range seq {
+			if keep[t] >= uint32(w.rng.next()>>32) {
+				kept = append(kept, t)
+			}
+		}
+	}
+	if w.sh.cfg.Model == CBOW {
+		w.cbowSeq(kept)
+	} else {
+		w.sgSeq(kept)
+	}
+}
+
+// span returns the context range [lo, hi) of position i in a sequence of n
+// kept tokens: Window, or a width drawn uniformly from 1..Window.
+func (w *worker) span(i, n int) (lo, hi int) {
+	b := int(w.window)
+	if w.sh.cfg.ShrinkWindow {
+		b = 1 + int(w.rng.intn(w.window))
+	}
+	return max(i-b, 0), min(i+b+1, n)
+}
+
+// stopCheckMask sets how often (every 256 centres) a long sequence checks
+// the stop flag.
+const stopCheckMask = 255
+
+func (w *worker) sgSeq(kept []int32) {
+	n := len(kept)
+	for i, centre := range kept {
+		lo, hi := w.span(i, n)
+		for j := lo; j < hi; j++ {
+			if j == i {
+				continue
+			}
+			if w.hook != nil {
+				w.hook(centre, kept[j])
+			}
+			w.sgPair(centre, kept[j])
+		}
+		w.pairs += int64(hi - lo - 1)
+		w.preds += int64(hi - lo - 1)
+		if i&stopCheckMask == stopCheckMask && w.sh.stop.Load() {
+			return
+		}
+	}
+}
+
+// sgPair is one skip-gram update with negative sampling, word2vec.c's and
+// gensim's (fast_sentence_sg_neg): the INPUT row of the context word
+// predicts, through the OUTPUT rows, the centre word (label 1) and Negative
+// noise words (label 0; a draw equal to the centre is skipped). Output rows
+// are updated at once; the input row's gradient is accumulated in neu1e and
+// added after the last negative.
+func (w *worker) sgPair(centre, context int32) {
+	sh := w.sh
+	dim := sh.dim
+	l1 := sh.in[int(context)*dim : int(context)*dim+dim]
+	neu1e := w.neu1e[:dim]
+	clear(neu1e)
+	target, label := centre, float32(1)
+	for d := 0; d <= sh.cfg.Negative; d++ {
+		if d > 0 {
+			target = sh.noise.draw(w.rng.next())
+			if target == centre {
+				continue
+			}
+			label = 0
+		}
+		l2 := sh.out[int(target)*dim : int(target)*dim+dim]
+		g := logistic(dot(l1, l2), label, w.alpha, &w.loss)
+		axpy(g, l2, neu1e)
+		axpy(g, l1, l2)
+	}
+	axpy(1, neu1e, l1)
+}
+
+func (w *worker) cbowSeq(kept []int32) {
+	sh := w.sh
+	dim := sh.dim
+	n := len(kept)
+	neu1 := w.neu1[:dim]
+	neu1e := w.neu1e[:dim]
+	for i, centre := range kept {
+		lo, hi := w.span(i, n)
+		count := hi - lo - 1
+		if count == 0 {
+			continue
+		}
+		clear(neu1)
+		for j := lo; j < hi; j++ {
+			if j == i {
+				continue
+			}
+			if w.hook != nil {
+				w.hook(centre, kept[j])
+			}
+			c := int(kept[j]) * dim
+			axpy(1, sh.in[c:c+dim], neu1)
+		}
+		inv := 1 / float32(count)
+		for k := range neu1 {
+			neu1[k] *= inv
+		}
+		clear(neu1e)
+		target, label := centre, float32(1)
+		for d := 0; d <= sh.cfg.Negative; d++ {
+			if d > 0 {
+				target = sh.noise.draw(w.rng.next())
+				if target == centre {
+					continue
+				}
+				label = 0
+			}
+			l2 := sh.out[int(target)*dim : int(target)*dim+dim]
+			g := logistic(dot(neu1, l2), label, w.alpha, &w.loss)
+			axpy(g, l2, neu1e)
+			axpy(g, neu1, l2)
+		}
+		// As gensim with cbow_mean=1 and word2vec.c: the full error goes to
+		// every context word (gensim divides it by the count only for
+		// cbow_mean=0, the summed context).
+		for j := lo; j < hi; j++ {
+			if j == i {
+				continue
+			}
+			c := int(kept[j]) * dim
+			axpy(1, neu1e, sh.in[c:c+dim])
+		}
+		w.pairs += int64(count)
+		w.preds++
+		if i&stopCheckMask == stopCheckMask && sh.stop.Load() {
+			return
+		}
+	}
+}
+
+// divergedError says what went wrong and which setting to change.
+func divergedError(cfg Config, epoch int, what string) error {
+	return fmt.Errorf("%w in epoch %d of %d: %s; lower the learning rate (Alpha, -alpha, now %g; try %g), "+
+		"or the dimension (-dim, now %d) or window (-window, now %d) that scale the step",
+		ErrDiverged, epoch, cfg.Epochs, what, cfg.Alpha, cfg.Alpha/10, cfg.Dim, cfg.Window)
+}
