@@ -18,7 +18,9 @@ func newTestCorpus(vocabSize int, seqs [][]int32) *corpus.Corpus {
 	c := &corpus.Corpus{Vocab: v, Seqs: []int64{0}, Visits: []int64{0}, SeqVisits: []int64{0}}
 	for _, s := range seqs {
 		for _, t := range s {
-			v.Counts[t]++
+			if int(t) < len(v.Counts) {
+				v.Counts[t]++
+			}
 		}
 		c.Tokens = append(c.Tokens, s...)
 		c.Seqs = append(c.Seqs, int64(len(c.Tokens)))

@@ -126,6 +126,7 @@ func (w *worker) trainSeq(seq []int32) {
 				kept = append(kept, t)
 			}
 		}
+		w.kept = kept // same backing array; keeps the last sequence for tests
 	}
 	if w.sh.cfg.Model == CBOW {
 		w.cbowSeq(kept)
