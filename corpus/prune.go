@@ -1,0 +1,169 @@
+package corpus
+
+import (
+	"slices"
+	"strings"
+)
+
+// finish applies Dedupe and MinCount, drops emptied sequences, sorts the
+// vocabulary and fills the corpus totals of rep.
+func finish(c *Corpus, opt ReadOptions, rep *ReadReport) {
+	if opt.Dedupe {
+		last := make([]int32, c.Vocab.Len())
+		for i := range last {
+			last[i] = -1
+		}
+		before := int64(len(c.Tokens))
+		rep.EmptySequencesDropped += c.compact(func(s int, t int32) bool {
+			if last[t] == int32(s) {
+				return false
+			}
+			last[t] = int32(s)
+			return true
+		})
+		rep.DedupedTokens += before - int64(len(c.Tokens))
+	}
+	c.Recount()
+	if opt.MinCount > 1 {
+		keep := make([]bool, c.Vocab.Len())
+		for id, n := range c.Vocab.Counts {
+			if n >= int64(opt.MinCount) {
+				keep[id] = true
+			} else if n > 0 {
+				rep.DroppedMinCountCodes++
+				rep.DroppedMinCountTokens += n
+			}
+		}
+		rep.EmptySequencesDropped += c.compact(func(_ int, t int32) bool { return keep[t] })
+		c.Recount()
+	}
+	c.sortVocab()
+	rep.PatientYears = int64(c.NumSeqs())
+	rep.Tokens = int64(len(c.Tokens))
+	rep.Patients = countPatients(c)
+}
+
+// countPatients returns the number of distinct patients among the
+// sequences, or 0 when patients are not known.
+func countPatients(c *Corpus) int64 {
+	if c.Patients == nil {
+		return 0
+	}
+	var n, maxP int32 = 0, -1
+	for _, p := range c.Patients {
+		maxP = max(maxP, p)
+	}
+	seen := make([]bool, maxP+1)
+	for _, p := range c.Patients {
+		if !seen[p] {
+			seen[p] = true
+			n++
+		}
+	}
+	return int64(n)
+}
+
+// compact keeps the tokens for which keep(sequence, token) is true, in
+// place, removing visits and sequences left empty (with their Years and
+// Patients entries). It returns the number of sequences removed. keep is
+// called once per token in corpus order.
+func (c *Corpus) compact(keep func(seq int, tok int32) bool) int64 {
+	n := c.NumSeqs()
+	var w, nv, ns int64
+	var tokEnd, svEnd int64 // old token offset and old visit index reached so far
+	var dropped int64
+	for s := 0; s < n; s++ {
+		seqStart := w
+		oldSV := c.SeqVisits[s+1]
+		for v := svEnd; v < oldSV; v++ {
+			oldEnd := c.Visits[v+1]
+			visitStart := w
+			for i := tokEnd; i < oldEnd; i++ {
+				t := c.Tokens[i]
+				if keep(s, t) {
+					c.Tokens[w] = t
+					w++
+				}
+			}
+			tokEnd = oldEnd
+			if w > visitStart {
+				nv++
+				c.Visits[nv] = w
+			}
+		}
+		svEnd = oldSV
+		if w == seqStart {
+			dropped++
+			continue
+		}
+		ns++
+		c.Seqs[ns] = w
+		c.SeqVisits[ns] = nv
+		if c.Years != nil {
+			c.Years[ns-1] = c.Years[s]
+		}
+		if c.Patients != nil {
+			c.Patients[ns-1] = c.Patients[s]
+		}
+	}
+	c.Tokens = c.Tokens[:w]
+	c.Visits = c.Visits[:nv+1]
+	c.Seqs = c.Seqs[:ns+1]
+	c.SeqVisits = c.SeqVisits[:ns+1]
+	if c.Years != nil {
+		c.Years = c.Years[:ns]
+	}
+	if c.Patients != nil {
+		c.Patients = c.Patients[:ns]
+	}
+	return dropped
+}
+
+// Recount sets Vocab.Counts to the number of times each token occurs in
+// Tokens.
+func (c *Corpus) Recount() {
+	counts := c.Vocab.Counts
+	if len(counts) != c.Vocab.Len() {
+		counts = make([]int64, c.Vocab.Len())
+	}
+	clear(counts)
+	for _, t := range c.Tokens {
+		counts[t]++
+	}
+	c.Vocab.Counts = counts
+}
+
+// sortVocab orders the vocabulary like word2vec: by count descending, ties by
+// token ascending; tokens with a zero count are removed. Token ids are
+// remapped. Counts must be current.
+func (c *Corpus) sortVocab() {
+	v := c.Vocab
+	ids := make([]int32, 0, v.Len())
+	for id, n := range v.Counts {
+		if n > 0 {
+			ids = append(ids, int32(id))
+		}
+	}
+	slices.SortFunc(ids, func(a, b int32) int {
+		if v.Counts[a] != v.Counts[b] {
+			if v.Counts[a] > v.Counts[b] {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(v.Words[a], v.Words[b])
+	})
+	newID := make([]int32, v.Len())
+	words := make([]string, len(ids))
+	kinds := make([]Kind, len(ids))
+	counts := make([]int64, len(ids))
+	for nid, old := range ids {
+		newID[old] = int32(nid)
+		words[nid], kinds[nid], counts[nid] = v.Words[old], v.Kinds[old], v.Counts[old]
+	}
+	for i, t := range c.Tokens {
+		c.Tokens[i] = newID[t]
+	}
+	c.Vocab = &Vocab{Words: words, Kinds: kinds, Counts: counts}
+	c.Vocab.reindex()
+}

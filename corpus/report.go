@@ -1,0 +1,59 @@
+package corpus
+
+// Skip reasons: the keys of ReadReport.SkippedByReason.
+const (
+	// ReasonMissingField: the row has fewer fields than the patient, date or
+	// code column needs.
+	ReasonMissingField = "missing_field"
+	// ReasonDate: the date does not parse or is not a real calendar date.
+	ReasonDate = "date"
+	// ReasonEmptyCode: the code field is empty (or white space).
+	ReasonEmptyCode = "empty_code"
+	// ReasonEmptyPatient: the patient id field is empty.
+	ReasonEmptyPatient = "empty_patient"
+	// ReasonQuoting: the CSV quoting of the row is broken.
+	ReasonQuoting = "quoting"
+	// ReasonICDVersion: the extract has an icd_version column and the row's
+	// version is not 10 (an ICD-9 code, say). Such rows are always skipped,
+	// with or without ReadOptions.SkipBad, and always counted.
+	ReasonICDVersion = "icd_version"
+)
+
+// ReadReport says what reading a corpus did, row by row and token by token,
+// so that nothing is dropped silently. It is a plain struct: the CLI prints
+// it or encodes it as JSON.
+//
+// For an extract Rows == Accepted + Skipped always holds. For a sequence file
+// a row is a non-blank line and nothing is skipped; blank lines are counted
+// in BlankLines. For a cache, Rows is 0.
+type ReadReport struct {
+	Rows            int64            `json:"rows"`          // data rows (extract) or non-blank lines (sequence file)
+	Accepted        int64            `json:"accepted_rows"` // rows that became a token (before Dedupe and MinCount)
+	Skipped         int64            `json:"skipped_rows"`  // rows skipped, = sum of SkippedByReason
+	SkippedByReason map[string]int64 `json:"skipped_by_reason"`
+	BlankLines      int64            `json:"blank_lines,omitempty"` // sequence files: blank lines skipped
+
+	Patients     int64 `json:"patients"`      // distinct patients with at least one sequence in the corpus
+	PatientYears int64 `json:"patient_years"` // sequences in the corpus
+	Tokens       int64 `json:"tokens"`        // tokens in the corpus, after Dedupe and MinCount
+
+	DedupedTokens         int64 `json:"deduped_tokens"`           // repeats removed by Dedupe
+	DroppedMinCountTokens int64 `json:"dropped_min_count_tokens"` // tokens removed by MinCount
+	DroppedMinCountCodes  int64 `json:"dropped_min_count_codes"`  // distinct tokens removed by MinCount
+	EmptySequencesDropped int64 `json:"empty_sequences_dropped"`  // sequences left empty by Dedupe/MinCount
+
+	// PatientIDs lists the patient identifiers in first-seen order:
+	// Corpus.Patients[i] indexes it. It exists only in memory, so callers
+	// can join patient outcomes to sequences. It must never be printed,
+	// logged or written; it is excluded from JSON.
+	PatientIDs []string `json:"-"`
+}
+
+// skip counts one skipped row.
+func (r *ReadReport) skip(reason string) {
+	if r.SkippedByReason == nil {
+		r.SkippedByReason = make(map[string]int64)
+	}
+	r.SkippedByReason[reason]++
+	r.Skipped++
+}

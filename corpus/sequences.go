@@ -1,0 +1,114 @@
+package corpus
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// ReadSequencesFile reads a sequence file from path; see ReadSequences. A
+// gzip file is decompressed transparently.
+func ReadSequencesFile(path string) (*Corpus, *ReadReport, error) {
+	r, cl, err := openInput(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer cl.Close()
+	return ReadSequences(r, path)
+}
+
+// ReadSequences reads a sequence file: one sequence per line, tokens
+// separated by white space (spaces, tabs; CRLF line ends and a UTF-8
+// byte-order mark are accepted). Blank lines are skipped and counted in
+// ReadReport.BlankLines. Each sequence is one visit. Tokens are taken as
+// given, not normalised, since a sequence file may hold categories as well
+// as codes: a token that looks like a CCSR category — three upper-case
+// letters and three digits, such as CIR007 — gets KindCategory, every other
+// token KindCode. The vocabulary is sorted by count descending, ties by
+// token. name is used in error messages only.
+func ReadSequences(r io.Reader, name string) (*Corpus, *ReadReport, error) {
+	br, ok := r.(*bufio.Reader)
+	if !ok || br.Size() < 64<<10 {
+		br = bufio.NewReaderSize(r, 1<<20)
+	}
+	br, err := maybeGunzip(br)
+	if err != nil {
+		return nil, nil, fmt.Errorf("corpus: %s: %w", name, err)
+	}
+	if head, _ := br.Peek(3); bytes.Equal(head, utf8BOM) {
+		br.Discard(3)
+	}
+	rep := &ReadReport{SkippedByReason: map[string]int64{}}
+	index := make(map[string]int32)
+	v := &Vocab{}
+	c := &Corpus{Vocab: v, Seqs: []int64{0}, Visits: []int64{0}, SeqVisits: []int64{0}}
+	var long []byte
+	for {
+		line, err := br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			long = append(long[:0], line...)
+			for errors.Is(err, bufio.ErrBufferFull) {
+				line, err = br.ReadSlice('\n')
+				long = append(long, line...)
+			}
+			line = long
+		}
+		if err != nil && err != io.EOF {
+			return nil, nil, fmt.Errorf("corpus: %s: %w", name, err)
+		}
+		if len(line) > 0 {
+			start := int64(len(c.Tokens))
+			for f := range bytes.FieldsSeq(line) {
+				id, ok := index[string(f)]
+				if !ok {
+					w := string(f)
+					id = int32(len(v.Words))
+					kind := KindCode
+					if looksLikeCategory(w) {
+						kind = KindCategory
+					}
+					v.Words = append(v.Words, w)
+					v.Kinds = append(v.Kinds, kind)
+					v.Counts = append(v.Counts, 0)
+					index[w] = id
+				}
+				c.Tokens = append(c.Tokens, id)
+			}
+			if n := int64(len(c.Tokens)); n > start {
+				rep.Rows++
+				c.Seqs = append(c.Seqs, n)
+				c.Visits = append(c.Visits, n)
+				c.SeqVisits = append(c.SeqVisits, int64(len(c.Visits)-1))
+			} else {
+				rep.BlankLines++
+			}
+		}
+		if err == io.EOF {
+			break
+		}
+	}
+	rep.Accepted = rep.Rows
+	finish(c, ReadOptions{MinCount: 1}, rep)
+	return c, rep, nil
+}
+
+// looksLikeCategory reports whether tok has the shape of a CCSR category:
+// three upper-case ASCII letters followed by three digits (CIR007, END002).
+func looksLikeCategory(tok string) bool {
+	if len(tok) != 6 {
+		return false
+	}
+	for i := 0; i < 3; i++ {
+		if tok[i] < 'A' || tok[i] > 'Z' {
+			return false
+		}
+	}
+	for i := 3; i < 6; i++ {
+		if tok[i] < '0' || tok[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
