@@ -1,0 +1,178 @@
+package reproduce
+
+import (
+	"fmt"
+
+	"github.com/hiervec/hiervec/corpus"
+	"github.com/hiervec/hiervec/trainer"
+)
+
+// View is the corpus one training run reads.
+type View int
+
+const (
+	// ViewCodes is the codes-only corpus: SEP's code vectors.
+	ViewCodes View = iota
+	// ViewCO is the co-trained corpus, each code followed by its category
+	// token: CO's code and category vectors.
+	ViewCO
+	// ViewCategories is the corpus with every code replaced by its category:
+	// SEP's category vectors.
+	ViewCategories
+)
+
+// Algorithm names a model as the released keys spell it.
+type Algorithm string
+
+const (
+	AlgoCBOW    Algorithm = "CBOW"
+	AlgoSG      Algorithm = "SG"
+	AlgoMed2Vec Algorithm = "Med2Vec"
+)
+
+// AlgorithmOf returns the released name of a Word2Vec model.
+func AlgorithmOf(m trainer.Model) Algorithm {
+	if m == trainer.CBOW {
+		return AlgoCBOW
+	}
+	return AlgoSG
+}
+
+// Run is one training run of the experiment.
+type Run struct {
+	Algo Algorithm
+	Dim  int
+	View View // ignored for Med2Vec, which trains on the codes' visits
+}
+
+// Variant returns "CO" or "SEP" ("" for Med2Vec).
+func (r Run) Variant() string {
+	switch {
+	case r.Algo == AlgoMed2Vec:
+		return ""
+	case r.View == ViewCO:
+		return "CO"
+	}
+	return "SEP"
+}
+
+// ID names the run's file in the variants folder, e.g. "SG_CO_100",
+// "SG_SEP_100", "SG_SEP_cat_100", "Med2Vec_200".
+func (r Run) ID() string {
+	switch {
+	case r.Algo == AlgoMed2Vec:
+		return fmt.Sprintf("Med2Vec_%d", r.Dim)
+	case r.View == ViewCategories:
+		return fmt.Sprintf("%s_SEP_cat_%d", r.Algo, r.Dim)
+	}
+	return fmt.Sprintf("%s_%s_%d", r.Algo, r.Variant(), r.Dim)
+}
+
+// Keys returns the released-layout keys the run produces: a code set and,
+// for CO, a category set; a category set for SEP's category run.
+func (r Run) Keys() []string {
+	switch {
+	case r.Algo == AlgoMed2Vec:
+		return []string{fmt.Sprintf("Med2Vec_embeddings_%d", r.Dim)}
+	case r.View == ViewCO:
+		return []string{releasedKey(r.Algo, "CO", false, r.Dim), releasedKey(r.Algo, "CO", true, r.Dim)}
+	case r.View == ViewCategories:
+		return []string{releasedKey(r.Algo, "SEP", true, r.Dim)}
+	}
+	return []string{releasedKey(r.Algo, "SEP", false, r.Dim)}
+}
+
+// releasedKey spells a key of the released layout,
+// <Algorithm>_<CO|SEP>[_cat]_embeddings_<dim>.
+func releasedKey(a Algorithm, variant string, cat bool, dim int) string {
+	if cat {
+		return fmt.Sprintf("%s_%s_cat_embeddings_%d", a, variant, dim)
+	}
+	return fmt.Sprintf("%s_%s_embeddings_%d", a, variant, dim)
+}
+
+// Plan lists the runs for the requested models, dimensions and variants
+// ("co", "sep"), in the order the paper's Table 2 reads (CBOW then SG, by
+// dimension, SEP then CO), with Med2Vec (200 dimensions) last when asked.
+func Plan(models []trainer.Model, dims []int, variants []string, med2vec bool, med2vecDim int) []Run {
+	var runs []Run
+	for _, algo := range []Algorithm{AlgoCBOW, AlgoSG} {
+		if !hasModel(models, algo) {
+			continue
+		}
+		for _, dim := range dims {
+			if has(variants, "sep") {
+				runs = append(runs, Run{algo, dim, ViewCodes}, Run{algo, dim, ViewCategories})
+			}
+			if has(variants, "co") {
+				runs = append(runs, Run{algo, dim, ViewCO})
+			}
+		}
+	}
+	if med2vec {
+		runs = append(runs, Run{Algo: AlgoMed2Vec, Dim: med2vecDim})
+	}
+	return runs
+}
+
+func hasModel(models []trainer.Model, a Algorithm) bool {
+	for _, m := range models {
+		if AlgorithmOf(m) == a {
+			return true
+		}
+	}
+	return false
+}
+
+func has(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// cost estimates the work of a run, in multiply-adds, for the overall
+// progress and ETA of a reproduction: Skip-Gram trains (1+negative) output
+// rows per (centre, context) pair; CBOW one averaged context per centre;
+// Med2Vec a softmax over the vocabulary per visit and per code pair.
+func cost(r Run, c *corpus.Corpus, window, negative int) float64 {
+	d := float64(r.Dim)
+	switch r.Algo {
+	case AlgoSG:
+		return expectedPairs(c, window) * float64(1+negative) * d * 2
+	case AlgoCBOW:
+		return float64(len(c.Tokens))*float64(1+negative)*d*2 + expectedPairs(c, window)*d
+	}
+	return float64(c.NumVisits())*float64(c.Vocab.Len())*d*2 + float64(len(c.Tokens))*float64(c.Vocab.Len())*d
+}
+
+// expectedPairs returns the expected number of (centre, context) pairs per
+// epoch under the reduced window b ~ U[1, window], before subsampling: for a
+// centre at position i of a sequence of n tokens, the context holds
+// min(b, i) + min(b, n-1-i) tokens.
+func expectedPairs(c *corpus.Corpus, window int) float64 {
+	perLen := map[int64]float64{}
+	total := 0.0
+	for s := 0; s < c.NumSeqs(); s++ {
+		n := c.Seqs[s+1] - c.Seqs[s]
+		p, ok := perLen[n]
+		if !ok {
+			p = pairsForLength(int(n), window)
+			perLen[n] = p
+		}
+		total += p
+	}
+	return total
+}
+
+func pairsForLength(n, window int) float64 {
+	sum := 0.0
+	for i := 0; i < n; i++ {
+		for b := 1; b <= window; b++ {
+			sum += float64(min(b, i) + min(b, n-1-i))
+		}
+	}
+	return sum / float64(window)
+}

@@ -1,0 +1,66 @@
+package reproduce
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/hiervec/hiervec/corpus"
+	"github.com/hiervec/hiervec/trainer"
+)
+
+func TestPlanPaperDefault(t *testing.T) {
+	runs := Plan([]trainer.Model{trainer.SkipGram, trainer.CBOW}, []int{10, 50, 100}, []string{"co", "sep"}, true, 200)
+	if len(runs) != 19 {
+		t.Fatalf("got %d runs, want 18 Word2Vec runs + Med2Vec", len(runs))
+	}
+	keys := map[string]bool{}
+	for _, r := range runs {
+		for _, k := range r.Keys() {
+			if keys[k] {
+				t.Fatalf("key %s produced twice", k)
+			}
+			keys[k] = true
+		}
+	}
+	if len(keys) != 25 {
+		t.Fatalf("got %d keys, want the paper's 24 + Med2Vec", len(keys))
+	}
+	for _, k := range []string{"SG_CO_embeddings_100", "SG_CO_cat_embeddings_100", "CBOW_SEP_embeddings_10", "CBOW_SEP_cat_embeddings_50", "Med2Vec_embeddings_200"} {
+		if !keys[k] {
+			t.Errorf("missing key %s", k)
+		}
+	}
+	if got := runs[0].ID(); got != "CBOW_SEP_10" {
+		t.Errorf("first run %s, want CBOW_SEP_10", got)
+	}
+}
+
+func TestPlanSubset(t *testing.T) {
+	runs := Plan([]trainer.Model{trainer.SkipGram}, []int{50}, []string{"co"}, false, 200)
+	want := []Run{{AlgoSG, 50, ViewCO}}
+	if !reflect.DeepEqual(runs, want) {
+		t.Fatalf("got %+v, want %+v", runs, want)
+	}
+}
+
+func TestPairsForLength(t *testing.T) {
+	tests := []struct {
+		n, window int
+		want      float64
+	}{
+		{1, 5, 0},
+		{2, 1, 2},    // each of the two sees the other
+		{3, 1, 4},    // ends see 1, middle sees 2
+		{3, 2, 5},    // b=1: 4 pairs, b=2: 6 pairs; mean 5
+		{4, 100, 12}, // window longer than the sequence: all ordered pairs
+	}
+	for _, tc := range tests {
+		if got := pairsForLength(tc.n, tc.window); got < tc.want-1e-9 || got > tc.want+1e-9 {
+			t.Errorf("pairsForLength(%d, %d) = %v, want %v", tc.n, tc.window, got, tc.want)
+		}
+	}
+	c := &corpus.Corpus{Tokens: make([]int32, 7), Seqs: []int64{0, 3, 7}}
+	if got := expectedPairs(c, 1); got != 4+6 {
+		t.Errorf("expectedPairs = %v, want 10", got)
+	}
+}
