@@ -49,10 +49,10 @@ func TestPairsForLength(t *testing.T) {
 		want      float64
 	}{
 		{1, 5, 0},
-		{2, 1, 2},    // each of the two sees the other
-		{3, 1, 4},    // ends see 1, middle sees 2
-		{3, 2, 5},    // b=1: 4 pairs, b=2: 6 pairs; mean 5
-		{4, 100, 12}, // window longer than the sequence: all ordered pairs
+		{2, 1, 2},       // each of the two sees the other
+		{3, 1, 4},       // ends see 1, middle sees 2
+		{3, 2, 5},       // b=1: 4 pairs, b=2: 6 pairs; mean 5
+		{4, 100, 11.92}, // b=1: 6, b=2: 10, b>=3: all 12 ordered pairs
 	}
 	for _, tc := range tests {
 		if got := pairsForLength(tc.n, tc.window); got < tc.want-1e-9 || got > tc.want+1e-9 {
