@@ -1,0 +1,19 @@
+//go:build !race
+
+// Tests with more than one worker: Hogwild updates of the weight matrices
+// are a deliberate data race (see doc.go), which the race detector would
+// report, so these run only in non-race builds.
+
+package trainer
+
+import "testing"
+
+func TestPlantedGroupsTwoWorkers(t *testing.T) {
+	for _, m := range []Model{SkipGram, CBOW} {
+		t.Run(m.String(), func(t *testing.T) {
+			if p := plantedPrecision(t, m, 2, 1); p < plantedMin {
+				t.Errorf("precision@%d = %.3f, want ≥ %.2f (chance 0.045)", plantedK, p, plantedMin)
+			}
+		})
+	}
+}
