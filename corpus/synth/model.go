@@ -13,8 +13,8 @@ import (
 // patient-years have a median of about 8 codes, a mean of about 14 and a
 // tail to a few hundred, the shape of the paper's extract.
 const (
-	lengthMu      = 1.6
-	lengthSigma   = 0.78
+	lengthMu      = 1.68
+	lengthSigma   = 0.9
 	lengthFrailty = 0.25
 	// utilWeight scales the conditions' util in the length model.
 	utilWeight = 0.5
@@ -34,9 +34,9 @@ const (
 // conditions. The intercepts are calibrated for a prevalence of about 4%
 // (mortality) and 9% (unplanned admission).
 const (
-	mortIntercept = -5.1
+	mortIntercept = -5.3
 	mortAge       = 0.45
-	admIntercept  = -3.6
+	admIntercept  = -3.8
 	admAge        = 0.15
 )
 
