@@ -1,0 +1,106 @@
+// Package med2vec trains Med2Vec (Choi et al., "Multi-layer Representation
+// Learning for Medical Concepts", KDD 2016, arXiv:1602.05568; reference
+// code github.com/mp2893/med2vec, med2vec.py), the baseline of Finch et al.
+// 2021, natively in Go. The project's research note
+// shared/research/med2vec.md (Part A) is the specification followed here;
+// section numbers below (§A1 ...) refer to it.
+//
+// # Model (§A1)
+//
+// A visit t is the multi-hot vector x_t of the distinct codes of one date.
+// In the reference's row-vector convention, with C codes, code size m
+// (CodeDim) and visit size n (VisitDim):
+//
+//	u_t = ReLU(x_t W_c + b_c)        W_c: C x m   (code level)
+//	v_t = ReLU(u_t W_v + b_v)        W_v: m x n   (visit level)
+//	ŷ_t = softmax(v_t W_s + b_s)     W_s: n x C
+//
+// Weights start U(-0.01, 0.01), biases zero. Demographics (the reference's
+// optional d_t concatenated to u_t) are not supported: Finch et al. used
+// none and the corpus carries none.
+//
+// # Objective (§A2)
+//
+// Visit level: for each offset k = 1..Window and each valid pair (t, t+k)
+// of the minibatch, both directions BCE(ŷ_t, x_{t+k}) + BCE(ŷ_{t+k}, x_t),
+// where BCE(p, y) = −Σ_j y_j log(p_j+ε) + (1−y_j) log(1−p_j+ε), ε = 1e-8,
+// is the reference's binary cross-entropy applied to softmax outputs (not
+// a categorical cross-entropy); the offset-k sum is divided by N_k, its
+// number of valid pairs, and the offsets are summed.
+//
+// Code level: for every ordered pair (i, j), i ≠ j, of codes of one visit,
+// −log(softmax_k(q_i·q_k)[j] + ε) over all C codes, with Q = ReLU(W_c) (no
+// b_c; the same matrix plays the input and output roles, no negative
+// sampling), averaged over the M pairs of the minibatch.
+//
+// The loss of a minibatch is visit + code + λ||W_c||² (L2; only W_c is
+// regularised, as in the reference), and every parameter takes one
+// Adadelta step (ρ 0.95, ε 1e-6, no learning rate; §A3) per minibatch.
+// The gradients are the ones derived in §A8, checked in this package's
+// tests against finite differences of an independent float64 transcription
+// of the loss.
+//
+// # Data layout and batching (§A4)
+//
+// A minibatch is a contiguous slice of BatchSize visits in corpus order, as
+// in the reference (which also never shuffles patients); the batch order
+// is reshuffled every epoch from Seed. Visits of one corpus sequence are
+// neighbours; the patient boundary is the sequence, i.e. the patient-year
+// that every hiervec trainer uses. Finch et al. used one calendar year of
+// data, so there a patient-year is the patient, and Med2Vec's "patient
+// separator" falls exactly between sequences. On multi-year corpora visits
+// of consecutive years of one patient are not paired (with Window 1 this
+// loses one pair per year boundary). As in the reference, pairs straddling
+// a minibatch boundary are lost, and every code gets a row (no min-count).
+// Codes repeated within a visit count once (the multi-hot x_t collapses
+// them; we also de-duplicate before forming code pairs, as §A8 does).
+// The vocabulary is used as is: category tokens of a co-trained corpus are
+// treated as codes.
+//
+// # Pitfalls of the reference and what we changed (§A7)
+//
+//   - Softmaxes use log-sum-exp with the row maximum subtracted; the
+//     reference's code-level softmax exponentiates the raw Gram matrix and
+//     overflows to NaN once the non-negative embeddings grow (issues #6,
+//     #22).
+//   - A minibatch without any multi-code visit has no code pairs; its code
+//     term is 0, where the reference takes the mean of an empty set (NaN;
+//     the likely cause of issue #14).
+//   - Invalid visit pairs (across a patient boundary) are skipped. The
+//     reference costs them through a masked probability: a constant of
+//     about 18.4 per target code with zero gradient, which inflates its
+//     printed cost (issues #11, #18) without changing training. Our
+//     reported loss is the optimised one.
+//   - An offset with no valid pair contributes nothing, where the reference
+//     divides by N_k + 1e-8 (a relative difference of 1e-8 otherwise).
+//   - Batches hold BatchSize real visits; the reference counts its
+//     separator rows against the batch size.
+//   - The batch order is seeded, so runs are reproducible.
+//
+// # Exported vectors (§A5)
+//
+// The reference saves raw parameters only. ExportReLUBias (default) returns
+// ReLU(W_c[c] + b_c), the author's answer for the representation of a code
+// (issues #7, #17); ExportReLU returns ReLU(W_c[c]), what the code-level
+// objective trains; ExportRaw returns W_c[c]. The non-negative exports can
+// have all-zero ("dead") rows, which have no cosine direction.
+//
+// # Computation and cost (§A6)
+//
+// Parameters and activations are float32; losses, softmax normalisers and
+// the per-row BCE gradient are accumulated in float64. The dense products
+// (minibatch x n times n x C for the output layer and its two backward
+// products, and the code-level Q[I]·Qᵀ, A·Q and Aᵀ·Q[I] over the distinct
+// source codes I of the minibatch) are gonum blas32 Gemm calls. The
+// code-level softmax row of a source code is computed once per minibatch
+// and shared by all its pairs, so that term costs 3·|I|·C·m multiply-adds
+// instead of the reference's full C x C Gram. Rows with no valid visit
+// neighbour skip the visit path entirely. A minibatch is split across
+// Workers goroutines (each its share of predicting rows and of source
+// codes, with its own gradient buffers); their gradients are summed in
+// worker order and one Adadelta step follows, so with a fixed Workers count
+// and Seed runs are bit-identical. Memory is the six parameter blocks three
+// times (weights and two Adadelta accumulators), one gradient copy per
+// worker plus one, and per-worker activations of the minibatch (about
+// rows x C and |I| x C floats).
+package med2vec
