@@ -57,7 +57,7 @@ func TestReadExtractGrouping(t *testing.T) {
 		"A,2019-07-01,E11.9,x\n"
 	c, rep := readString(t, data, DefaultReadOptions())
 	want := []string{
-		"R05 | I10",             // B 2020
+		"R05 | I10",            // B 2020
 		"Z000 E119 | J45 E119", // A 2019
 		"E119",                 // A 2020
 	}

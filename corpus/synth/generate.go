@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -40,6 +41,12 @@ const flushAt = 1 << 20
 // same bytes. A nil writer skips that output (the patients are drawn all
 // the same, so the other outputs do not change).
 func Generate(cfg Config, extract, ccsr, outcomes io.Writer) (*Summary, error) {
+	return GenerateContext(context.Background(), cfg, extract, ccsr, outcomes)
+}
+
+// GenerateContext is Generate stopping early, with ctx's error, when ctx is
+// done (checked every ProgressEvery patients).
+func GenerateContext(ctx context.Context, cfg Config, extract, ccsr, outcomes io.Writer) (*Summary, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -53,7 +60,7 @@ func Generate(cfg Config, extract, ccsr, outcomes io.Writer) (*Summary, error) {
 		}
 	}
 	m := newModel(t)
-	return m.generate(cfg, extract, outcomes)
+	return m.generate(ctx, cfg, extract, outcomes)
 }
 
 // hierarchyTable returns the table of a CCSR map, or the built-in one.
@@ -89,7 +96,7 @@ func (lw *lineWriter) flush() {
 	lw.buf = lw.buf[:0]
 }
 
-func (m *model) generate(cfg Config, extract, outcomes io.Writer) (*Summary, error) {
+func (m *model) generate(ctx context.Context, cfg Config, extract, outcomes io.Writer) (*Summary, error) {
 	t := m.t
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x9e3779b97f4a7c15))
 	sum := &Summary{Patients: cfg.Patients, Codes: len(t.codes), Categories: len(t.cats)}
@@ -161,8 +168,13 @@ func (m *model) generate(cfg Config, extract, outcomes io.Writer) (*Summary, err
 		if ex.err != nil || out.err != nil {
 			break
 		}
-		if cfg.Progress != nil && (i+1)%ProgressEvery == 0 {
-			cfg.Progress(i + 1)
+		if (i+1)%ProgressEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("synth: %w", err)
+			}
+			if cfg.Progress != nil {
+				cfg.Progress(i + 1)
+			}
 		}
 	}
 	ex.flush()
@@ -202,6 +214,12 @@ func appendPatientID(b []byte, n, width int) []byte {
 // WriteFiles generates into three files, each written atomically (a
 // temporary file renamed into place only when everything succeeded).
 func WriteFiles(cfg Config, extractPath, ccsrPath, outcomesPath string) (*Summary, error) {
+	return WriteFilesContext(context.Background(), cfg, extractPath, ccsrPath, outcomesPath)
+}
+
+// WriteFilesContext is WriteFiles stopping early when ctx is done; no
+// output file is then created or replaced.
+func WriteFilesContext(ctx context.Context, cfg Config, extractPath, ccsrPath, outcomesPath string) (*Summary, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -231,7 +249,7 @@ func WriteFiles(cfg Config, extractPath, ccsrPath, outcomesPath string) (*Summar
 	if err != nil {
 		return nil, err
 	}
-	sum, err := Generate(cfg, ex, cc, oc)
+	sum, err := GenerateContext(ctx, cfg, ex, cc, oc)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,74 @@
+package corpus
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// syntheticExtract writes n extract rows in the shape of a claims extract:
+// 20 rows per patient on average, dates over two years, codes from a
+// Zipf-like vocabulary of 20,000, a few extra columns.
+func syntheticExtract(n int) []byte {
+	r := rand.New(rand.NewPCG(1, 2))
+	zipf := rand.NewZipf(r, 1.1, 1, 19999)
+	var b bytes.Buffer
+	b.Grow(n * 48)
+	b.WriteString("patient_id,encounter_id,service_date,icd10,provider\n")
+	for i := 0; i < n; i++ {
+		p := i / 20
+		m := 1 + r.IntN(12)
+		d := 1 + r.IntN(28)
+		y := 2019 + r.IntN(2)
+		k := zipf.Uint64()
+		fmt.Fprintf(&b, "P%08d,E%d,%d-%02d-%02d,%c%02d.%d,DR%d\n", p, i/3, y, m, d, 'A'+byte(k%26), k/26%100, k%7, i%50)
+	}
+	return b.Bytes()
+}
+
+func BenchmarkReadExtract(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		data := syntheticExtract(n)
+		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if _, _, err := ReadExtract(bytes.NewReader(data), "bench.csv", DefaultReadOptions()); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}
+
+func BenchmarkCache(b *testing.B) {
+	c, _, err := ReadExtract(bytes.NewReader(syntheticExtract(1_000_000)), "bench.csv", DefaultReadOptions())
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := filepath.Join(b.TempDir(), "c.hvc")
+	b.Run("write", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := WriteCache(p, c); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(len(c.Tokens))*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
+	})
+	st, _ := os.Stat(p)
+	b.Run("read", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(st.Size())
+		for b.Loop() {
+			if _, err := ReadCache(p); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(len(c.Tokens))*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
+	})
+}

@@ -1,0 +1,140 @@
+package corpus
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func sampleCorpus(t testing.TB) *Corpus {
+	t.Helper()
+	data := "patient_id,date,code\n" +
+		"p1,2019-01-01,A00\np1,2019-01-01,B01\np1,2019-03-01,A00\n" +
+		"p2,2020-06-01,C02\np2,2021-06-01,A00\np3,2019-01-01,E11.9\n"
+	c, _, err := ReadExtract(strings.NewReader(data), "x.csv", DefaultReadOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Vocab.Kinds[c.Vocab.Len()-1] = KindCategory // exercise kinds
+	return c
+}
+
+func TestCacheRoundTrip(t *testing.T) {
+	seqs, _, err := ReadSequences(strings.NewReader("E119 CIR007\nI10\n"), "s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]*Corpus{"extract": sampleCorpus(t), "sequences": seqs} {
+		t.Run(name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "c.hvc")
+			if err := WriteCache(p, c); err != nil {
+				t.Fatal(err)
+			}
+			got, err := ReadCache(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got.Vocab.Words, c.Vocab.Words) || !reflect.DeepEqual(got.Vocab.Kinds, c.Vocab.Kinds) ||
+				!reflect.DeepEqual(got.Vocab.Counts, c.Vocab.Counts) {
+				t.Errorf("vocab differs: %+v vs %+v", got.Vocab, c.Vocab)
+			}
+			for _, pair := range []struct {
+				name string
+				a, b any
+			}{
+				{"tokens", got.Tokens, c.Tokens}, {"seqs", got.Seqs, c.Seqs}, {"visits", got.Visits, c.Visits},
+				{"seqVisits", got.SeqVisits, c.SeqVisits}, {"years", got.Years, c.Years}, {"patients", got.Patients, c.Patients},
+			} {
+				if !reflect.DeepEqual(pair.a, pair.b) {
+					t.Errorf("%s: got %v, want %v", pair.name, pair.a, pair.b)
+				}
+			}
+			if id, ok := got.Vocab.ID(c.Vocab.Words[0]); !ok || id != 0 {
+				t.Errorf("lookup after decode: %d %v", id, ok)
+			}
+			if f, err := DetectFormat(p); err != nil || f != FormatCache {
+				t.Errorf("DetectFormat = %v, %v", f, err)
+			}
+		})
+	}
+}
+
+func TestCacheHoldsNoPatientIDs(t *testing.T) {
+	data := "patient_id,date,code\n" + secretID + ",2019-01-01,A00\n"
+	c, _, err := ReadExtract(strings.NewReader(data), "x.csv", DefaultReadOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "c.hvc")
+	if err := WriteCache(p, c); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), secretID) {
+		t.Error("the cache contains a patient id")
+	}
+}
+
+func TestCacheCorruption(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "c.hvc")
+	if err := WriteCache(p, sampleCorpus(t)); err != nil {
+		t.Fatal(err)
+	}
+	good, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		mutate func([]byte) []byte
+		want   string
+	}{
+		{"empty", func(b []byte) []byte { return nil }, "truncated"},
+		{"truncated header", func(b []byte) []byte { return b[:20] }, "truncated"},
+		{"truncated body", func(b []byte) []byte { return b[:len(b)-20] }, "but the file has"},
+		{"truncated checksum", func(b []byte) []byte { return b[:len(b)-1] }, "but the file has"},
+		{"extra bytes", func(b []byte) []byte { return append(b, 0) }, "but the file has"},
+		{"bad magic", func(b []byte) []byte { b[0] = 'X'; return b }, "bad magic"},
+		{"future version", func(b []byte) []byte { b[8] = 9; return b }, "version 9"},
+		{"flipped token byte", func(b []byte) []byte { b[len(b)-60] ^= 0x40; return b }, "checksum mismatch"},
+		{"flipped checksum", func(b []byte) []byte { b[len(b)-1] ^= 1; return b }, "checksum mismatch"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := tt.mutate(append([]byte(nil), good...))
+			q := filepath.Join(t.TempDir(), "bad.hvc")
+			if err := os.WriteFile(q, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := ReadCache(q)
+			if !errors.Is(err, ErrCorruptCache) {
+				t.Fatalf("error %v does not wrap ErrCorruptCache", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), q) {
+				t.Errorf("error %q, want it to name the file and contain %q", err, tt.want)
+			}
+		})
+	}
+	// Every single-byte flip anywhere in the file must be caught.
+	for i := range good {
+		b := append([]byte(nil), good...)
+		b[i] ^= 0x01
+		if _, err := decodeCache(strings.NewReader(string(b)), int64(len(b))); err == nil {
+			t.Fatalf("flipping byte %d went unnoticed", i)
+		}
+	}
+}
+
+func TestWriteCacheRejectsBrokenCorpus(t *testing.T) {
+	c := sampleCorpus(t)
+	c.Tokens[0] = int32(c.Vocab.Len()) // out of range
+	if err := WriteCache(filepath.Join(t.TempDir(), "c"), c); err == nil {
+		t.Fatal("no error for a token outside the vocabulary")
+	}
+}

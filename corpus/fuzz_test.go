@@ -1,0 +1,89 @@
+package corpus
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func FuzzReadExtract(f *testing.F) {
+	f.Add([]byte("patient_id,date,code\n1,2019-01-01,A00\n1,2019-01-01,B00\n2,2020-01-01,A00\n"), false, 1, false)
+	f.Add([]byte("\ufeffsubject_id\tadmittime\ticd_code\ticd_version\r\n1\t2196-02-24 14:38:00\tE119\t10\r\n1\t3/4/2019\t4139\t9\r\n"), true, 2, true)
+	f.Add([]byte("patient,date,code\n\"a\nb\",2019-01-01,\"A\"\"0\"\n,x,\n"), false, 1, true)
+	f.Fuzz(func(t *testing.T, data []byte, dedupe bool, minCount int, skipBad bool) {
+		opt := ReadOptions{Dedupe: dedupe, MinCount: minCount%4 + 1, SkipBad: skipBad}
+		if opt.MinCount < 1 {
+			opt.MinCount = 1
+		}
+		c, rep, err := ReadExtract(bytes.NewReader(data), "fuzz.csv", opt)
+		if err != nil {
+			return
+		}
+		if err := c.check(); err != nil {
+			t.Fatalf("corpus invariants broken: %v", err)
+		}
+		if rep.Rows != rep.Accepted+rep.Skipped {
+			t.Fatalf("Rows %d != Accepted %d + Skipped %d", rep.Rows, rep.Accepted, rep.Skipped)
+		}
+		if rep.Tokens != int64(len(c.Tokens)) {
+			t.Fatalf("report tokens %d, corpus %d", rep.Tokens, len(c.Tokens))
+		}
+		if got := rep.Accepted - rep.DedupedTokens - rep.DroppedMinCountTokens; got != rep.Tokens {
+			t.Fatalf("accepted %d - deduped %d - min-count %d != tokens %d", rep.Accepted, rep.DedupedTokens, rep.DroppedMinCountTokens, rep.Tokens)
+		}
+	})
+}
+
+func FuzzReadSequences(f *testing.F) {
+	f.Add([]byte("E119 I10\n\nCIR007 E119\r\n"))
+	f.Add([]byte("\ufeff\t\x00 a\vb\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, rep, err := ReadSequences(bytes.NewReader(data), "fuzz.txt")
+		if err != nil {
+			return
+		}
+		if err := c.check(); err != nil {
+			t.Fatalf("corpus invariants broken: %v", err)
+		}
+		if rep.Rows != int64(c.NumSeqs()) {
+			t.Fatalf("rows %d, sequences %d", rep.Rows, c.NumSeqs())
+		}
+	})
+}
+
+func FuzzReadCache(f *testing.F) {
+	dir := f.TempDir()
+	for i, c := range []*Corpus{sampleCorpus(f), mustSequences(f, "a b\nc\n")} {
+		p := filepath.Join(dir, "c"+string(rune('0'+i)))
+		if err := WriteCache(p, c); err != nil {
+			f.Fatal(err)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := decodeCache(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			return
+		}
+		if err := c.check(); err != nil {
+			t.Fatalf("decoded corpus breaks invariants: %v", err)
+		}
+		c.LengthStats()
+		countPatients(c)
+	})
+}
+
+func mustSequences(tb testing.TB, s string) *Corpus {
+	tb.Helper()
+	c, _, err := ReadSequences(strings.NewReader(s), "s")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}

@@ -1,0 +1,150 @@
+package corpus
+
+import (
+	"compress/gzip"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hiervec/hiervec/internal/shareddata"
+)
+
+// readGzipCSV reads a whole gzip CSV file as records keyed by header name.
+func readGzipCSV(t *testing.T, path string) []map[string]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(zr).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []map[string]string
+	for _, r := range recs[1:] {
+		m := map[string]string{}
+		for i, h := range recs[0] {
+			m[h] = r[i]
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// TestMIMICDemo joins the MIMIC-IV demo's diagnoses to admissions (the
+// join is built here, in the test), writes the ICD-10 rows as an extract
+// and checks the reader against the counts in the data README.
+func TestMIMICDemo(t *testing.T) {
+	dx := readGzipCSV(t, shareddata.Path(t, "mimic-iv-demo-2.2/hosp/diagnoses_icd.csv.gz"))
+	adm := readGzipCSV(t, shareddata.Path(t, "mimic-iv-demo-2.2/hosp/admissions.csv.gz"))
+	admittime := map[string]string{}
+	for _, a := range adm {
+		admittime[a["hadm_id"]] = a["admittime"]
+	}
+	type row struct {
+		subject, time, code string
+		seq                 int
+	}
+	var rows []row
+	var all strings.Builder // every row, ICD-9 included, with its version
+	all.WriteString("subject_id,admittime,icd_code,icd_version\n")
+	for _, d := range dx {
+		all.WriteString(d["subject_id"] + "," + admittime[d["hadm_id"]] + "," + d["icd_code"] + "," + d["icd_version"] + "\n")
+		if d["icd_version"] != "10" {
+			continue
+		}
+		at, ok := admittime[d["hadm_id"]]
+		if !ok {
+			t.Fatalf("admission %s of a diagnosis is not in admissions", d["hadm_id"])
+		}
+		seq, err := strconv.Atoi(d["seq_num"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows = append(rows, row{d["subject_id"], at, d["icd_code"], seq})
+	}
+	slices.SortStableFunc(rows, func(a, b row) int {
+		if c := strings.Compare(a.time, b.time); c != 0 {
+			return c
+		}
+		return a.seq - b.seq
+	})
+	var sb strings.Builder
+	sb.WriteString("subject_id,admittime,icd_code\n")
+	patientYears := map[string]bool{}
+	for _, r := range rows {
+		sb.WriteString(r.subject + "," + r.time + "," + r.code + "\n")
+		patientYears[r.subject+"/"+r.time[:4]] = true
+	}
+	p := filepath.Join(t.TempDir(), "mimic_icd10.csv")
+	if err := os.WriteFile(p, []byte(sb.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	c, rep, err := ReadExtractFile(p, DefaultReadOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.check(); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name      string
+		got, want int64
+	}{
+		{"rows", rep.Rows, 2313},
+		{"accepted", rep.Accepted, 2313},
+		{"tokens", rep.Tokens, 2313},
+		{"patients", rep.Patients, 44},
+		{"distinct codes", int64(c.Vocab.Len()), 734},
+		{"patient-years", rep.PatientYears, int64(len(patientYears))},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("%s = %d, want %d", tt.name, tt.got, tt.want)
+		}
+	}
+	// Sequences are in date order and each year is the sequence's year.
+	for s := 0; s < c.NumSeqs(); s++ {
+		if c.Years[s] < 2110 || c.Years[s] > 2201 {
+			t.Errorf("sequence %d has year %d, outside MIMIC's shifted 2110-2201", s, c.Years[s])
+		}
+	}
+	// Every accepted code survives a round trip through the cache.
+	cp := filepath.Join(t.TempDir(), "mimic.hvc")
+	if err := WriteCache(cp, c); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadCache(cp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(back.Tokens, c.Tokens) || !slices.Equal(back.Vocab.Words, c.Vocab.Words) {
+		t.Error("cache round trip changed the MIMIC corpus")
+	}
+
+	// With ICD-9 rows and an icd_version column: the ICD-9 rows are skipped
+	// and counted, and the corpus holds the same codes.
+	_, rep9, err := ReadExtract(strings.NewReader(all.String()), "mimic_all.csv", DefaultReadOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep9.Rows != 4506 || rep9.Accepted != 2313 || rep9.SkippedByReason[ReasonICDVersion] != 2193 || rep9.Skipped != 2193 {
+		t.Errorf("with ICD-9 rows: %+v; want 4506 rows, 2313 accepted, 2193 skipped for icd_version", rep9)
+	}
+
+	// The raw diagnoses file read as an extract directly: it has no date
+	// column, so the reader must say so and list the header.
+	_, _, err = ReadExtractFile(shareddata.Path(t, "mimic-iv-demo-2.2/hosp/diagnoses_icd.csv.gz"), DefaultReadOptions())
+	if err == nil || !strings.Contains(err.Error(), "no date column found") || !strings.Contains(err.Error(), `"hadm_id"`) {
+		t.Errorf("reading diagnoses_icd without dates: %v", err)
+	}
+}
