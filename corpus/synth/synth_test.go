@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -345,5 +346,27 @@ func TestWriteFiles(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 3 {
 		t.Errorf("directory holds %d entries after a failed run, want the 3 files", len(entries))
+	}
+}
+
+func TestCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cfg := small(1)
+	cfg.Patients = 3 * ProgressEvery
+	calls := 0
+	cfg.Progress = func(n int) {
+		calls++
+		cancel()
+	}
+	dir := t.TempDir()
+	_, err := WriteFilesContext(ctx, cfg, filepath.Join(dir, "e"), filepath.Join(dir, "c"), filepath.Join(dir, "o"))
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	if calls != 1 {
+		t.Errorf("progress called %d times after cancel, want 1", calls)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("a cancelled run left %d files", len(entries))
 	}
 }

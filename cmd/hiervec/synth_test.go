@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestSynthCommand(t *testing.T) {
+	dir := t.TempDir()
+	ex, cc, oc := filepath.Join(dir, "extract.csv"), filepath.Join(dir, "ccsr.csv"), filepath.Join(dir, "outcomes.csv")
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"synth", "-patients", "300", "-seed", "4", "-year", "2020",
+		"-out", ex, "-ccsr-out", cc, "-outcomes-out", oc}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errb.String())
+	}
+	if !strings.Contains(out.String(), "300 patients") || strings.Count(out.String(), "\n") != 1 {
+		t.Errorf("summary %q is not one line naming 300 patients", out.String())
+	}
+	for _, f := range []struct{ path, header, firstField string }{
+		{ex, "patient_id,date,icd10_code\n", "P0000001,2020-"},
+		{cc, "code,category,category_description,code_description\n", ""},
+		{oc, "patient_id,year,mortality,unplanned_admission\n", "P0000001,2020,"},
+	} {
+		b, err := os.ReadFile(f.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(b)
+		if !strings.HasPrefix(s, f.header) {
+			t.Errorf("%s starts %q, want header %q", filepath.Base(f.path), s[:min(len(s), 60)], f.header)
+		}
+		if !strings.HasPrefix(s[len(f.header):], f.firstField) || strings.Count(s, "\n") < 100 {
+			t.Errorf("%s has %d lines, first row %q", filepath.Base(f.path), strings.Count(s, "\n"), s[len(f.header):min(len(s), len(f.header)+40)])
+		}
+	}
+	outcomes, _ := os.ReadFile(oc)
+	if n := strings.Count(string(outcomes), "\n") - 1; n < 300 || n > 900 {
+		t.Errorf("outcomes has %d patient-years for 300 patients", n)
+	}
+}
+
+func TestSynthCommandErrors(t *testing.T) {
+	dir := t.TempDir()
+	outs := []string{"-out", filepath.Join(dir, "e"), "-ccsr-out", filepath.Join(dir, "c"), "-outcomes-out", filepath.Join(dir, "o")}
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"missing outputs", []string{"-patients", "10"}, 2, "required"},
+		{"bad patients", append([]string{"-patients", "0"}, outs...), 2, "Patients is 0"},
+		{"bad flag", []string{"-bogus"}, 2, "bogus"},
+		{"missing map", append([]string{"-patients", "10", "-ccsr", filepath.Join(dir, "nope.csv")}, outs...), 1, "nope.csv"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := run(context.Background(), append([]string{"synth"}, tc.args...), &out, &errb)
+			if code != tc.code || !strings.Contains(errb.String(), tc.msg) {
+				t.Errorf("exit %d stderr %q; want exit %d mentioning %q", code, errb.String(), tc.code, tc.msg)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+				t.Errorf("failed run left %d files", len(entries))
+			}
+		})
+	}
+}
