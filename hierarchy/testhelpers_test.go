@@ -14,3 +14,7 @@ func readTestdata(t testing.TB, name string) string {
 	}
 	return string(b)
 }
+
+func readTestdataBytes(name string) ([]byte, error) {
+	return os.ReadFile(filepath.Join("testdata", name))
+}
