@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hiervec/hiervec/internal/shareddata"
 )
 
 // similarFixture writes a tiny released-layout file: a co-trained code set
@@ -100,6 +102,36 @@ func TestSimilarWithCCSR(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestSimilarWithRealCCSR reads HCUP's v2023.1 reference mapping and checks
+// the categories and descriptions printed, including a category neighbour.
+func TestSimilarWithRealCCSR(t *testing.T) {
+	ccsr := shareddata.Path(t, "ccsr/DXCCSR-Reference-File-v2023-1.DX_to_CCSR_Mapping.csv.gz")
+	emb := similarFixture(t)
+	code, out, errs := runCmd("similar", "-embeddings", emb, "-ccsr", ccsr, "-n", "1", "I10", "-set", "SG_CO_cat_embeddings_2", "END002")
+	if code != 1 || !strings.Contains(errs, `not in set SG_CO_cat_embeddings_2 (2 tokens): "I10"`) {
+		t.Errorf("a code in the category set: exit %d, stderr %q", code, errs)
+	}
+	code, out, errs = runCmd("similar", "-embeddings", emb, "-ccsr", ccsr, "-n", "4", "I10")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{
+		"I10  Essential (primary) hypertension [CIR007]\n",
+		"I11.9   code  ",
+		"E11.65  code  ",
+		"  END003  Type 2 diabetes mellitus with hyperglycemia\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, errs = runCmd("similar", "-embeddings", emb, "-ccsr", ccsr, "-set", "SG_CO_cat_embeddings_2", "-n", "1", "END002")
+	if code != 0 || !strings.Contains(out, "END002  Diabetes mellitus without complication\n") ||
+		!strings.Contains(out, "CIR007  category  0.0000  CIR007  Essential hypertension") {
+		t.Errorf("exit %d (%s), output\n%s", code, errs, out)
 	}
 }
 
