@@ -82,6 +82,16 @@ func TestSimilarChoosesSetAndCodes(t *testing.T) {
 	}
 }
 
+func TestSimilarWord2VecText(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "vectors.txt")
+	os.WriteFile(path, []byte("3 2\nE119 1 0\nCIR007 0 1\nE1165 1 0.1\n"), 0o644)
+	code, out, errs := runCmd("similar", "-embeddings", path, "-n", "2", "e11.9")
+	want := "E11.9\n  rank  token   kind      cosine\n  1     E11.65  code      0.9950\n  2     CIR007  category  0.0000\n"
+	if code != 0 || out != want || errs != "" {
+		t.Errorf("exit %d, stderr %q, output\n%s\nwant\n%s", code, errs, out, want)
+	}
+}
+
 func TestSimilarWithCCSR(t *testing.T) {
 	emb := similarFixture(t)
 	ccsr := filepath.Join(t.TempDir(), "ccsr.csv")
