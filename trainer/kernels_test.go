@@ -46,11 +46,23 @@ func TestKernelsMatchReference(t *testing.T) {
 	dots := []struct {
 		name string
 		fn   func(x, y []float32) float32
-	}{{"dot", dot}, {"dotUnrolled", dotUnrolled}}
+	}{{"dot", dot}, {"dotUnrolled", dotUnrolled}, {"dotGonum", dotGonum}}
 	axpys := []struct {
 		name string
 		fn   func(a float32, x, y []float32)
-	}{{"axpy", axpy}, {"axpyUnrolled", axpyUnrolled}}
+		fma  bool // fused multiply-add: one rounding instead of two
+	}{{"axpy", axpy, hasAVX2FMA}, {"axpyUnrolled", axpyUnrolled, false}, {"axpyGonum", axpyGonum, false}}
+	if hasAVX2FMA {
+		dots = append(dots, struct {
+			name string
+			fn   func(x, y []float32) float32
+		}{"dotAVX2", dotAVX2})
+		axpys = append(axpys, struct {
+			name string
+			fn   func(a float32, x, y []float32)
+			fma  bool
+		}{"axpyAVX2", axpyAVX2, true})
+	}
 	r := rand.New(rand.NewPCG(1, 2))
 	for n := 0; n <= 300; n++ {
 		x := randVec(r, n)
@@ -78,8 +90,13 @@ func TestKernelsMatchReference(t *testing.T) {
 			gy, by := guarded(y, 9)
 			k.fn(a, gx, gy)
 			for i := range wantY {
-				// Exact: each element is one multiply-add, in any order.
-				if gy[i] != wantY[i] {
+				// Exact without FMA: each element is one multiply and one
+				// add. With FMA, within one rounding of the terms.
+				tol := 0.0
+				if k.fma {
+					tol = 2e-7 * (math.Abs(float64(y[i])) + math.Abs(float64(a*x[i])))
+				}
+				if math.Abs(float64(gy[i]-wantY[i])) > tol {
 					t.Fatalf("%s n=%d: y[%d] = %v, reference %v", k.name, n, i, gy[i], wantY[i])
 				}
 			}
@@ -131,6 +148,18 @@ func BenchmarkKernels(b *testing.B) {
 				sink += impl.Sdot(n, x, 1, y, 1)
 			}
 		})
+		if hasAVX2FMA {
+			b.Run(fmt.Sprintf("dot/avx2/n=%d", n), func(b *testing.B) {
+				for b.Loop() {
+					sink += dotAVX2(x, y)
+				}
+			})
+			b.Run(fmt.Sprintf("axpy/avx2/n=%d", n), func(b *testing.B) {
+				for b.Loop() {
+					axpyAVX2(1e-9, x, y)
+				}
+			})
+		}
 		b.Run(fmt.Sprintf("axpy/ref/n=%d", n), func(b *testing.B) {
 			for b.Loop() {
 				axpyRef(1e-9, x, y)

@@ -1,0 +1,65 @@
+package trainer
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+	"testing"
+
+	"github.com/hiervec/hiervec/corpus"
+)
+
+// benchCorpus is the issue-6 throughput corpus: a Zipf vocabulary of 5,400
+// codes, 20,000 sequences with heavy-tailed lengths (median 8, mean ≈ 14,
+// max 300).
+var benchCorpus = sync.OnceValue(func() *corpus.Corpus { return zipfCorpus(6, 5400, 20000) })
+
+func TestBenchCorpusShape(t *testing.T) {
+	c := benchCorpus()
+	lens := make([]int, c.NumSeqs())
+	for i := range lens {
+		lens[i] = len(c.Seq(i))
+	}
+	sort.Ints(lens)
+	mean := float64(len(c.Tokens)) / float64(len(lens))
+	med, top := lens[len(lens)/2], lens[len(lens)-1]
+	if med < 7 || med > 9 || mean < 12 || mean > 16 || top != 300 {
+		t.Errorf("bench corpus: median %d, mean %.1f, max %d; want about 8, 14, 300", med, mean, top)
+	}
+}
+
+func benchTrain(b *testing.B, m Model, dim int) {
+	c := benchCorpus()
+	for _, workers := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			cfg := DefaultConfig(m)
+			cfg.Dim, cfg.Window, cfg.Epochs, cfg.Workers = dim, 100, 1, workers
+			b.ReportAllocs()
+			var tokens, pairs int64
+			var last Progress
+			for b.Loop() {
+				_, err := Train(context.Background(), c, cfg, func(p Progress) {
+					if p.Done {
+						last = p
+					}
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				tokens += last.TokensDone
+				pairs += last.Pairs
+			}
+			s := b.Elapsed().Seconds()
+			b.ReportMetric(float64(tokens)/s, "tokens/s")
+			b.ReportMetric(float64(pairs)/s, "pairs/s")
+		})
+	}
+}
+
+func BenchmarkTrainSGDim10(b *testing.B)    { benchTrain(b, SkipGram, 10) }
+func BenchmarkTrainSGDim50(b *testing.B)    { benchTrain(b, SkipGram, 50) }
+func BenchmarkTrainSGDim100(b *testing.B)   { benchTrain(b, SkipGram, 100) }
+func BenchmarkTrainCBOWDim10(b *testing.B)  { benchTrain(b, CBOW, 10) }
+func BenchmarkTrainCBOWDim50(b *testing.B)  { benchTrain(b, CBOW, 50) }
+func BenchmarkTrainCBOWDim100(b *testing.B) { benchTrain(b, CBOW, 100) }

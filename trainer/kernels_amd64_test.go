@@ -1,0 +1,36 @@
+package trainer
+
+import (
+	"context"
+	"testing"
+)
+
+// BenchmarkKernelPaths is the paired end-to-end benchmark behind the kernel
+// choice: the same SG dimension-100 training with the AVX2+FMA kernels and
+// with the gonum/unrolled ones, in one process, so machine load hits both.
+func BenchmarkKernelPaths(b *testing.B) {
+	if !hasAVX2FMA {
+		b.Skip("CPU lacks AVX2+FMA")
+	}
+	c := zipfCorpus(8, 5400, 3000)
+	cfg := DefaultConfig(SkipGram)
+	cfg.Window, cfg.Epochs, cfg.Workers = 100, 1, 1
+	for _, avx := range []bool{true, false} {
+		name := "gonum"
+		if avx {
+			name = "avx2"
+		}
+		b.Run(name, func(b *testing.B) {
+			hasAVX2FMA = avx
+			defer func() { hasAVX2FMA = true }()
+			var tokens int64
+			for b.Loop() {
+				if _, err := Train(context.Background(), c, cfg, nil); err != nil {
+					b.Fatal(err)
+				}
+				tokens += int64(len(c.Tokens))
+			}
+			b.ReportMetric(float64(tokens)/b.Elapsed().Seconds(), "tokens/s")
+		})
+	}
+}
