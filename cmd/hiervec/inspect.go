@@ -1,0 +1,274 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/hiervec/hiervec/corpus"
+	"github.com/hiervec/hiervec/hierarchy"
+)
+
+func init() {
+	register(command{name: "inspect", summary: "describe a corpus (and a CCSR map): patients, tokens, lengths, memory, coverage", run: runInspect})
+}
+
+// inspectSummary is what inspect prints; -json encodes it as one object.
+// The embedded read report supplies rows, skipped_rows, patients,
+// patient_years, tokens and the drop counts; its patient identifiers are
+// excluded from JSON and never printed.
+type inspectSummary struct {
+	Input  string `json:"input,omitempty"`
+	Format string `json:"format,omitempty"`
+	*corpus.ReadReport
+	Visits     *int64              `json:"visits,omitempty"`
+	Vocabulary *int64              `json:"vocabulary,omitempty"`
+	Lengths    *corpus.LengthStats `json:"sequence_length,omitempty"`
+	Memory     *inspectMemory      `json:"training_memory,omitempty"`
+	*inspectCCSR
+}
+
+// inspectMemory estimates training memory: the In and Out matrices
+// (vocabulary x dim float32 each) plus the corpus (4 bytes a token and 8
+// bytes per sequence offset, visit offset and sequence-visit offset).
+type inspectMemory struct {
+	Dim         int   `json:"dim"`
+	ModelBytes  int64 `json:"model_bytes"`
+	CorpusBytes int64 `json:"corpus_bytes"`
+	TotalBytes  int64 `json:"total_bytes"`
+}
+
+// inspectCCSR describes a CCSR map and, with an input, how it covers the
+// input's codes.
+type inspectCCSR struct {
+	CCSRFile       string             `json:"ccsr_file"`
+	CCSRLayout     string             `json:"ccsr_layout"`
+	Policy         string             `json:"policy"`
+	CCSRCodes      int                `json:"ccsr_codes"`
+	CCSRCategories int                `json:"ccsr_categories"`
+	UnmappedCodes  *int               `json:"unmapped_codes,omitempty"`  // distinct input codes without a category
+	UnmappedTokens *int64             `json:"unmapped_tokens,omitempty"` // their occurrences
+	TopUnmapped    []inspectCodeCount `json:"top_unmapped,omitempty"`
+}
+
+type inspectCodeCount struct {
+	Code  string `json:"code"`
+	Count int64  `json:"count"`
+}
+
+func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("inspect", stderr)
+	var (
+		input       = fs.String("input", "", "EHR extract (CSV/TSV, .gz ok), sequence file or corpus cache")
+		inputFormat = fs.String("input-format", "auto", "input format: auto, extract, sequences or cache")
+		patientCol  = fs.String("patient-col", "", "extract column holding the patient id (default: detected)")
+		dateCol     = fs.String("date-col", "", "extract column holding the date (default: detected)")
+		codeCol     = fs.String("code-col", "", "extract column holding the ICD-10-CM code (default: detected)")
+		dedupe      = fs.Bool("dedupe", false, "keep only the first occurrence of a code within a patient-year")
+		minCount    = fs.Int("min-count", 1, "drop codes seen fewer than this many times")
+		skipBad     = fs.Bool("skip-bad", false, "skip and count bad rows instead of stopping at the first")
+		ccsrPath    = fs.String("ccsr", "", "CCSR map (DXCCSR CSV, reference sheet CSV, wide or plain code,category CSV)")
+		policyName  = fs.String("policy", "", "category policy for codes with several: default-op, default-ip, first or all (default: the map's default)")
+		dim         = fs.Int("dim", 100, "vector dimension for the training memory estimate")
+		top         = fs.Int("top", 10, "number of most frequent unmapped codes to list with -ccsr")
+		asJSON      = fs.Bool("json", false, "print one JSON object instead of text")
+	)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: hiervec inspect -input FILE [flags]\n       hiervec inspect -ccsr FILE [-policy P]")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *input == "" && *ccsrPath == "" {
+		return usagef("-input or -ccsr is required")
+	}
+	if *dim < 1 {
+		return usagef("-dim is %d; it must be at least 1", *dim)
+	}
+	if *top < 0 {
+		return usagef("-top is %d; it must be at least 0", *top)
+	}
+	if *policyName != "" && *ccsrPath == "" {
+		return usagef("-policy needs -ccsr")
+	}
+	format, err := corpus.ParseFormat(*inputFormat)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	opt := corpus.DefaultReadOptions()
+	opt.PatientCol, opt.DateCol, opt.CodeCol = *patientCol, *dateCol, *codeCol
+	opt.Dedupe, opt.MinCount, opt.SkipBad = *dedupe, *minCount, *skipBad
+	if err := opt.Validate(); err != nil {
+		return usagef("%v", err)
+	}
+
+	var sum inspectSummary
+	var m *hierarchy.Map
+	var policy hierarchy.Policy
+	if *ccsrPath != "" {
+		if m, err = hierarchy.ReadMapFile(*ccsrPath); err != nil {
+			return err
+		}
+		policy = m.DefaultPolicy()
+		if *policyName != "" {
+			if policy, err = hierarchy.ParsePolicy(*policyName); err != nil {
+				return usagef("%v", err)
+			}
+		}
+		sum.inspectCCSR = &inspectCCSR{
+			CCSRFile: *ccsrPath, CCSRLayout: m.Format(), Policy: policy.String(),
+			CCSRCodes: m.NumCodes(), CCSRCategories: m.NumCategories(),
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if *input != "" {
+		if format == corpus.FormatAuto {
+			if format, err = corpus.DetectFormat(*input); err != nil {
+				return err
+			}
+		}
+		c, rep, err := corpus.ReadFile(*input, format, opt)
+		if err != nil {
+			return err
+		}
+		rep.PatientIDs = nil // never printed; dropped as soon as possible
+		sum.Input, sum.Format, sum.ReadReport = *input, format.String(), rep
+		visits, vocab := int64(c.NumVisits()), int64(c.Vocab.Len())
+		stats := c.LengthStats()
+		sum.Visits, sum.Vocabulary, sum.Lengths = &visits, &vocab, &stats
+		model := 2 * vocab * int64(*dim) * 4
+		offsets := 8 * (2*int64(c.NumSeqs()+1) + int64(c.NumVisits()+1))
+		corpusBytes := 4*int64(len(c.Tokens)) + offsets
+		sum.Memory = &inspectMemory{Dim: *dim, ModelBytes: model, CorpusBytes: corpusBytes, TotalBytes: model + corpusBytes}
+		if m != nil {
+			coverage(sum.inspectCCSR, c, m, policy, *top)
+		}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(&sum)
+	}
+	printInspect(stdout, &sum)
+	return nil
+}
+
+// coverage counts the input's codes (tokens of KindCode) that the map does
+// not categorise under policy, and lists the most frequent ones.
+func coverage(s *inspectCCSR, c *corpus.Corpus, m *hierarchy.Map, p hierarchy.Policy, top int) {
+	var unmapped []inspectCodeCount
+	var tokens int64
+	for id, w := range c.Vocab.Words {
+		if c.Vocab.Kinds[id] != corpus.KindCode || m.Categories(w, p) != nil {
+			continue
+		}
+		unmapped = append(unmapped, inspectCodeCount{Code: w, Count: c.Vocab.Counts[id]})
+		tokens += c.Vocab.Counts[id]
+	}
+	n := len(unmapped)
+	s.UnmappedCodes, s.UnmappedTokens = &n, &tokens
+	slices.SortStableFunc(unmapped, func(a, b inspectCodeCount) int {
+		if a.Count != b.Count {
+			if a.Count > b.Count {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.Code, b.Code)
+	})
+	s.TopUnmapped = unmapped[:min(top, len(unmapped))]
+}
+
+// printInspect writes the summary as aligned "name  value" lines.
+func printInspect(w io.Writer, s *inspectSummary) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	line := func(name, format string, a ...any) { fmt.Fprintf(tw, "%s\t"+format+"\n", append([]any{name}, a...)...) }
+	if s.ReadReport != nil {
+		r := s.ReadReport
+		line("input", "%s (%s)", s.Input, s.Format)
+		if r.Rows > 0 || s.Format == corpus.FormatExtract.String() {
+			line("rows", "%d", r.Rows)
+			line("accepted rows", "%d", r.Accepted)
+			line("skipped rows", "%d%s", r.Skipped, reasons(r.SkippedByReason))
+		}
+		if r.BlankLines > 0 {
+			line("blank lines", "%d", r.BlankLines)
+		}
+		if s.Format == corpus.FormatExtract.String() || r.Patients > 0 {
+			line("patients", "%d", r.Patients)
+		}
+		line("patient-years", "%d (sequences)", r.PatientYears)
+		line("visits", "%d", *s.Visits)
+		line("tokens", "%d", r.Tokens)
+		line("vocabulary", "%d", *s.Vocabulary)
+		if r.DedupedTokens > 0 {
+			line("deduplicated", "%d tokens", r.DedupedTokens)
+		}
+		if r.DroppedMinCountCodes > 0 {
+			line("below min-count", "%d codes, %d tokens", r.DroppedMinCountCodes, r.DroppedMinCountTokens)
+		}
+		if r.EmptySequencesDropped > 0 {
+			line("emptied sequences", "%d dropped", r.EmptySequencesDropped)
+		}
+		l := s.Lengths
+		line("sequence length", "median %g, mean %.2f, p90 %d, p99 %d, max %d", l.Median, l.Mean, l.P90, l.P99, l.Max)
+		mem := s.Memory
+		line("training memory", "%s at dim %d (model %s, corpus %s)", bytesIEC(mem.TotalBytes), mem.Dim, bytesIEC(mem.ModelBytes), bytesIEC(mem.CorpusBytes))
+	}
+	if c := s.inspectCCSR; c != nil {
+		line("ccsr map", "%s (%s layout, policy %s)", c.CCSRFile, c.CCSRLayout, c.Policy)
+		line("ccsr codes", "%d", c.CCSRCodes)
+		line("ccsr categories", "%d", c.CCSRCategories)
+		if c.UnmappedCodes != nil {
+			line("unmapped codes", "%d distinct, %d tokens", *c.UnmappedCodes, *c.UnmappedTokens)
+			if len(c.TopUnmapped) > 0 {
+				var parts []string
+				for _, u := range c.TopUnmapped {
+					parts = append(parts, fmt.Sprintf("%s (%d)", u.Code, u.Count))
+				}
+				line("top unmapped", "%s", strings.Join(parts, ", "))
+			}
+		}
+	}
+	tw.Flush()
+}
+
+// reasons renders skip counts as " (date 3, empty_code 1)", reasons sorted.
+func reasons(m map[string]int64) string {
+	keys := make([]string, 0, len(m))
+	for k, n := range m {
+		if n > 0 {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return ""
+	}
+	slices.Sort(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", k, m[k])
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+// bytesIEC formats a byte count with a binary unit.
+func bytesIEC(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for v := n / unit; v >= unit; v /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
