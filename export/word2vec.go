@@ -178,7 +178,9 @@ func ReadWord2VecFrom(r io.Reader, name string, binaryFormat bool) (*embedding.S
 		return nil, err
 	}
 	s := &embedding.Set{Name: name, Dim: dim}
-	capRows := min(n, (1<<24)/dim) // preallocate at most 64 MiB on the header's word
+	// Trust the header's count only so far: preallocate for at most 4096
+	// rows (and 1 MiB of values); append grows the rest as records arrive.
+	capRows := min(n, 4096, (1<<18)/dim)
 	s.Tokens = make([]string, 0, capRows)
 	s.Kinds = make([]corpus.Kind, 0, capRows)
 	s.Vectors = make([]float32, 0, capRows*dim)
