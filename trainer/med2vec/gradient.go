@@ -174,21 +174,25 @@ func (w *worker) code(q []float32, p *params, b *batch, lo, hi int) {
 	invM := 1 / float64(b.pairs)
 	for r := range ns {
 		sr := w.s[r*C : (r+1)*C]
-		lse := logSumExp(sr)
 		s := lo + r
 		dst, cnt := b.dst[b.dstOff[s]:b.dstOff[s+1]], b.dstN[b.dstOff[s]:b.dstOff[s+1]]
+		// Target scores are read before the softmax overwrites the row.
 		w.corr = w.corr[:0]
+		for _, j := range dst {
+			w.corr = append(w.corr, float64(sr[j]))
+		}
+		lse := softmax(sr)
 		var rsum float64
-		for t, j := range dst {
-			pij := math.Exp(float64(sr[j]) - lse)
+		for t := range dst {
+			pij := math.Exp(w.corr[t] - lse)
 			w.loss -= cnt[t] * invM * math.Log(pij+logEps)
 			nr := cnt[t] * pij / (pij + logEps)
 			rsum += nr
-			w.corr = append(w.corr, nr)
+			w.corr[t] = nr
 		}
-		coef := rsum * invM
-		for k, x := range sr {
-			sr[k] = float32(coef * math.Exp(float64(x)-lse))
+		coef := float32(rsum * invM)
+		for k := range sr {
+			sr[k] *= coef
 		}
 		for t, j := range dst {
 			sr[j] -= float32(w.corr[t] * invM)
@@ -234,27 +238,26 @@ func colSum(dst, a []float32, rows, cols int) {
 	}
 }
 
-// logSumExp returns log Σ exp(x_k), in float64, with the maximum
-// subtracted so that no exponential overflows (the reference's code-level
-// softmax has no such guard and overflows to NaN, research note §A7.4a).
-func logSumExp(x []float32) float64 {
+// softmax overwrites x with softmax(x) and returns log Σ exp(x_k) of the
+// input. The maximum is subtracted before exponentiating, so no exponential
+// overflows (the reference's code-level softmax has no such guard and
+// overflows to NaN, research note §A7.4a); the sum is kept in float64.
+func softmax(x []float32) float64 {
 	mx := float32(math.Inf(-1))
 	for _, v := range x {
 		mx = max(mx, v)
 	}
 	var sum float64
-	for _, v := range x {
-		sum += math.Exp(float64(v - mx))
+	for i, v := range x {
+		e := math.Exp(float64(v - mx))
+		x[i] = float32(e)
+		sum += e
+	}
+	inv := float32(1 / sum)
+	for i := range x {
+		x[i] *= inv
 	}
 	return float64(mx) + math.Log(sum)
-}
-
-// softmax overwrites x with softmax(x), stably.
-func softmax(x []float32) {
-	lse := logSumExp(x)
-	for i, v := range x {
-		x[i] = float32(math.Exp(float64(v) - lse))
-	}
 }
 
 // gradient is the per-minibatch driver: it splits a batch across its
