@@ -1,7 +1,10 @@
 package corpus
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
+	"hash/crc64"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -136,5 +139,47 @@ func TestWriteCacheRejectsBrokenCorpus(t *testing.T) {
 	c.Tokens[0] = int32(c.Vocab.Len()) // out of range
 	if err := WriteCache(filepath.Join(t.TempDir(), "c"), c); err == nil {
 		t.Fatal("no error for a token outside the vocabulary")
+	}
+}
+
+// TestCacheStructuralChecks breaks the content of a cache but re-seals the
+// checksum: the invariant checks behind the checksum must still refuse it.
+func TestCacheStructuralChecks(t *testing.T) {
+	c := sampleCorpus(t)
+	p := filepath.Join(t.TempDir(), "c.hvc")
+	if err := WriteCache(p, c); err != nil {
+		t.Fatal(err)
+	}
+	good, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nv := c.Vocab.Len()
+	var wordBytes int
+	for _, w := range c.Vocab.Words {
+		wordBytes += len(w)
+	}
+	tokens := cacheHeaderSize + 13*nv + wordBytes // offset of the token section
+	seqs := tokens + 4*len(c.Tokens)
+	tests := []struct {
+		name   string
+		mutate func([]byte)
+		want   string
+	}{
+		{"token out of range", func(b []byte) { binary.LittleEndian.PutUint32(b[tokens:], uint32(nv)) }, "outside the vocabulary"},
+		{"count wrong", func(b []byte) { b[cacheHeaderSize+5*nv+wordBytes]++ }, "the tokens hold it"},
+		{"offsets decrease", func(b []byte) { binary.LittleEndian.PutUint64(b[seqs+8:], 1<<40) }, "sequence offsets"},
+		{"unknown kind", func(b []byte) { b[cacheHeaderSize+4*nv+wordBytes] = 7 }, "unknown kind"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := append([]byte(nil), good...)
+			tt.mutate(b)
+			binary.LittleEndian.PutUint64(b[len(b)-8:], crc64.Checksum(b[:len(b)-8], crcTable))
+			_, err := decodeCache(bytes.NewReader(b), int64(len(b)))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want %q", err, tt.want)
+			}
+		})
 	}
 }

@@ -59,7 +59,7 @@ func GenerateContext(ctx context.Context, cfg Config, extract, ccsr, outcomes io
 			return nil, err
 		}
 	}
-	m := newModel(t)
+	m := newModel(t, cfg.OffCategoryShare)
 	return m.generate(ctx, cfg, extract, outcomes)
 }
 

@@ -45,8 +45,10 @@ const (
 type model struct {
 	t     *table
 	conds []condition
-	// zipf[c] is the cumulative Zipf weight of category c's ranks.
-	zipf [][]float64
+	// pool[c] lists the codes drawn when category c is active, and
+	// poolCum[c] their cumulative Zipf weights (see buildPools).
+	pool    [][]int32
+	poolCum [][]float64
 	// noiseCum is the cumulative weight of categories for noise codes.
 	noiseCum []float64
 	// fallback lists the conditions open to both sexes and all adults with
@@ -55,18 +57,11 @@ type model struct {
 	fallbackCum []float64
 }
 
-func newModel(t *table) *model {
+func newModel(t *table, offShare float64) *model {
 	m := &model{t: t, conds: buildConditions(t)}
-	m.zipf = make([][]float64, len(t.cats))
+	m.buildPools(offShare)
 	noise := 0.0
-	for c, ms := range t.catCodes {
-		cum := make([]float64, len(ms))
-		s := 0.0
-		for r := range ms {
-			s += 1 / math.Pow(float64(r+1), zipfExponent)
-			cum[r] = s
-		}
-		m.zipf[c] = cum
+	for _, ms := range t.catCodes {
 		noise += math.Sqrt(float64(len(ms)))
 		m.noiseCum = append(m.noiseCum, noise)
 	}
@@ -260,8 +255,59 @@ func (m *model) drawCode(rng *rand.Rand, cfg *Config, p *patient) int32 {
 }
 
 func (m *model) zipfCode(rng *rand.Rand, c int32) int32 {
-	cum := m.zipf[c]
-	return m.t.catCodes[c][searchCum(cum, rng.Float64()*cum[len(cum)-1])]
+	cum := m.poolCum[c]
+	return m.pool[c][searchCum(cum, rng.Float64()*cum[len(cum)-1])]
+}
+
+// buildPools sets the codes drawn for each category. A code of rank r in
+// its default category has Zipf weight 1/(r+1)^zipfExponent. Most codes
+// are drawn when their default category is active, but a share offShare of
+// them (never a category's most common code) co-occur instead with another
+// category, chosen at random, keeping their weight: CCSR groups codes by
+// clinical meaning, not by co-occurrence, and in real extracts many codes of
+// a category keep the company of other categories (a status code of FAC with
+// the disease it follows, a symptom with its cause). This, more than noise,
+// bounds how well any embedding recovers the categories however much data it
+// sees. The assignment is fixed (not drawn from Config.Seed).
+func (m *model) buildPools(offShare float64) {
+	t := m.t
+	rng := rand.New(rand.NewPCG(conditionSeed, 3))
+	m.pool = make([][]int32, len(t.cats))
+	w := make([][]float64, len(t.cats))
+	for c, ms := range t.catCodes {
+		r := 0
+		for _, code := range ms {
+			if t.codeCats[code][0] != int32(c) {
+				continue // secondary membership: drawn through its default category
+			}
+			wt := 1 / math.Pow(float64(r+1), zipfExponent)
+			dst := c
+			if r > 0 && rng.Float64() < offShare {
+				dst = rng.IntN(len(t.cats))
+			}
+			m.pool[dst] = append(m.pool[dst], code)
+			w[dst] = append(w[dst], wt)
+			r++
+		}
+	}
+	m.poolCum = make([][]float64, len(t.cats))
+	for c := range m.pool {
+		if len(m.pool[c]) == 0 {
+			// A category whose codes all have another default (possible
+			// with a real CCSR map): draw from its members.
+			for r, code := range t.catCodes[c] {
+				m.pool[c] = append(m.pool[c], code)
+				w[c] = append(w[c], 1/math.Pow(float64(r+1), zipfExponent))
+			}
+		}
+		cum := make([]float64, len(w[c]))
+		s := 0.0
+		for i, v := range w[c] {
+			s += v
+			cum[i] = s
+		}
+		m.poolCum[c] = cum
+	}
 }
 
 // searchCum returns the first index i with cum[i] > x (x < cum[len-1]).
