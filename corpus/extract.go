@@ -79,6 +79,7 @@ func ReadExtract(r io.Reader, name string, opt ReadOptions) (*Corpus, *ReadRepor
 
 	rep := &ReadReport{SkippedByReason: map[string]int64{}}
 	b := newExtractBuilder()
+	var code []byte // normalised code of the current row, reused
 	fail := func(line, col int, field, reason string, e error) error {
 		if opt.SkipBad {
 			rep.skip(reason)
@@ -135,8 +136,8 @@ func ReadExtract(r io.Reader, name string, opt ReadOptions) (*Corpus, *ReadRepor
 			}
 			continue
 		}
-		code := NormalizeCode(rec[cols.code])
-		if code == "" {
+		code = appendNormalized(code[:0], rec[cols.code])
+		if len(code) == 0 {
 			line, _ := cr.FieldPos(cols.code)
 			if e := fail(line, cols.code+1, "code", ReasonEmptyCode,
 				errors.New("code is empty; expected an ICD-10-CM code like E11.9 or E119")); e != nil {
@@ -202,7 +203,7 @@ func newExtractBuilder() *extractBuilder {
 
 // add records one accepted row. pid and code may alias a reused buffer: they
 // are copied only when new.
-func (b *extractBuilder) add(pid string, date int32, code string) {
+func (b *extractBuilder) add(pid string, date int32, code []byte) {
 	p, ok := b.patients[pid]
 	if !ok {
 		p = int32(len(b.patientIDs))
@@ -219,10 +220,10 @@ func (b *extractBuilder) add(pid string, date int32, code string) {
 		b.pyYear = append(b.pyYear, year)
 		b.pys[key] = py
 	}
-	id, ok := b.codes[code]
+	id, ok := b.codes[string(code)] // no allocation for a lookup
 	if !ok {
 		id = int32(len(b.words))
-		w := string([]byte(code))
+		w := string(code)
 		b.words = append(b.words, w)
 		b.codes[w] = id
 	}

@@ -320,3 +320,11 @@ func TestNormalizeCode(t *testing.T) {
 		}
 	}
 }
+
+func TestAppendNormalizedAgrees(t *testing.T) {
+	for _, s := range []string{"e11.9 ", "A00.0", " z00 ", "", "S72.001A", "\tj45.909\r", "\u00a0e11.9", "ä11.9", "..", " . "} {
+		if got, want := string(appendNormalized(nil, s)), NormalizeCode(s); got != want {
+			t.Errorf("appendNormalized(%q) = %q, NormalizeCode = %q", s, got, want)
+		}
+	}
+}

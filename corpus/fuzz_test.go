@@ -15,6 +15,9 @@ func FuzzReadExtract(f *testing.F) {
 	f.Add([]byte("\ufeffsubject_id\tadmittime\ticd_code\ticd_version\r\n1\t2196-02-24 14:38:00\tE119\t10\r\n1\t3/4/2019\t4139\t9\r\n"), true, 2, true)
 	f.Add([]byte("patient,date,code\n\"a\nb\",2019-01-01,\"A\"\"0\"\n,x,\n"), false, 1, true)
 	f.Fuzz(func(t *testing.T, data []byte, dedupe bool, minCount int, skipBad bool) {
+		if got, want := string(appendNormalized(nil, string(data))), NormalizeCode(string(data)); got != want {
+			t.Fatalf("appendNormalized = %q, NormalizeCode = %q", got, want)
+		}
 		opt := ReadOptions{Dedupe: dedupe, MinCount: minCount%4 + 1, SkipBad: skipBad}
 		if opt.MinCount < 1 {
 			opt.MinCount = 1
