@@ -1,0 +1,180 @@
+package evaluate
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// Outcomes holds binary patient-year outcomes read from a CSV file:
+//
+//	patient_id,year,mortality,unplanned_admission
+//	P0001,2019,0,1
+//
+// The first two header names must be patient_id and year (any case); every
+// further column is an outcome, named by its header. Values are 0 or 1.
+// Each (patient id, year) appears once. Patient identifiers stay in memory
+// for the join with a corpus; they never appear in errors or outputs.
+type Outcomes struct {
+	// Names lists the outcomes in file order.
+	Names []string
+	// Years holds the year of each row.
+	Years []int32
+	// Values[k][row] is outcome Names[k] of a row.
+	Values [][]bool
+
+	ids   []string // patient id of each row; never printed
+	lines []int    // line of each row, for duplicate errors
+	index map[patientYear]int
+}
+
+type patientYear struct {
+	id   string
+	year int32
+}
+
+// Len returns the number of rows.
+func (o *Outcomes) Len() int { return len(o.Years) }
+
+// Row returns the row of (patientID, year) and whether there is one.
+func (o *Outcomes) Row(patientID string, year int32) (int, bool) {
+	r, ok := o.index[patientYear{patientID, year}]
+	return r, ok
+}
+
+// OutcomeParseError is a problem in an outcomes file. Its text names the
+// file, the 1-based line, the 1-based field number (0 when the whole row is
+// meant) and what was expected; it never carries a field's value, so a
+// patient identifier cannot leak through it.
+type OutcomeParseError struct {
+	File   string
+	Line   int
+	Column int
+	Err    error
+}
+
+func (e *OutcomeParseError) Error() string {
+	if e.Column == 0 {
+		return fmt.Sprintf("evaluate: %s:%d: %s", e.File, e.Line, e.Err)
+	}
+	return fmt.Sprintf("evaluate: %s:%d:%d: %s", e.File, e.Line, e.Column, e.Err)
+}
+
+func (e *OutcomeParseError) Unwrap() error { return e.Err }
+
+// Sentinel errors wrapped by OutcomeParseError.
+var (
+	// ErrBadHeader: the header is not patient_id,year,<outcome>...
+	ErrBadHeader = errors.New("bad header")
+	// ErrBadValue: a field does not hold what its column needs.
+	ErrBadValue = errors.New("bad value")
+	// ErrDuplicateRow: a (patient id, year) pair appears twice.
+	ErrDuplicateRow = errors.New("duplicate patient-year")
+)
+
+// ReadOutcomes reads an outcomes CSV file; see Outcomes and ReadOutcomesFrom.
+func ReadOutcomes(path string) (*Outcomes, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("evaluate: outcomes: %w", err)
+	}
+	defer f.Close()
+	return ReadOutcomesFrom(f, path)
+}
+
+// ReadOutcomesFrom reads an outcomes CSV from r; name is used in errors.
+// The first bad row stops the read with an *OutcomeParseError.
+func ReadOutcomesFrom(r io.Reader, name string) (*Outcomes, error) {
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(3); err == nil && string(b) == "\xef\xbb\xbf" {
+		br.Discard(3) // UTF-8 byte-order mark
+	}
+	cr := csv.NewReader(br)
+	cr.FieldsPerRecord = 0 // every row as long as the header
+	cr.ReuseRecord = true
+	perr := func(line, col int, format string, a ...any) error {
+		return &OutcomeParseError{File: name, Line: line, Column: col, Err: fmt.Errorf(format, a...)}
+	}
+	csvErr := func(err error) error {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			// csv's own message quotes no field values; keep its kind only.
+			return &OutcomeParseError{File: name, Line: pe.Line, Err: fmt.Errorf("%w: %w", ErrBadValue, pe.Err)}
+		}
+		return fmt.Errorf("evaluate: %s: %w", name, err)
+	}
+	head, err := cr.Read()
+	if err == io.EOF {
+		return nil, perr(1, 0, "%w: empty file; want a header patient_id,year,<outcome>,...", ErrBadHeader)
+	}
+	if err != nil {
+		return nil, csvErr(err)
+	}
+	if len(head) < 3 {
+		return nil, perr(1, 0, "%w: %d columns; want patient_id,year and at least one outcome column", ErrBadHeader, len(head))
+	}
+	for i, want := range []string{"patient_id", "year"} {
+		if !strings.EqualFold(strings.TrimSpace(head[i]), want) {
+			return nil, perr(1, i+1, "%w: column %d is %q; want %q", ErrBadHeader, i+1, strings.TrimSpace(head[i]), want)
+		}
+	}
+	o := &Outcomes{index: make(map[patientYear]int)}
+	seen := make(map[string]int)
+	for i, h := range head[2:] {
+		h = strings.TrimSpace(h)
+		if h == "" {
+			return nil, perr(1, i+3, "%w: outcome column %d has no name", ErrBadHeader, i+3)
+		}
+		if j, ok := seen[h]; ok {
+			return nil, perr(1, i+3, "%w: outcome %q repeats column %d", ErrBadHeader, h, j)
+		}
+		seen[h] = i + 3
+		o.Names = append(o.Names, h)
+	}
+	o.Values = make([][]bool, len(o.Names))
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, csvErr(err)
+		}
+		line, _ := cr.FieldPos(0)
+		id := strings.TrimSpace(rec[0])
+		if id == "" {
+			return nil, perr(line, 1, "%w: empty patient id", ErrBadValue)
+		}
+		ys := strings.TrimSpace(rec[1])
+		year, err := strconv.ParseInt(ys, 10, 32)
+		if err != nil || year < 1 {
+			return nil, perr(line, 2, "%w: year is not a positive integer", ErrBadValue)
+		}
+		key := patientYear{id, int32(year)}
+		if first, ok := o.index[key]; ok {
+			firstLine := o.lines[first]
+			return nil, perr(line, 0, "%w: the same patient and year as line %d", ErrDuplicateRow, firstLine)
+		}
+		row := len(o.Years)
+		for k := range o.Names {
+			switch strings.TrimSpace(rec[k+2]) {
+			case "0":
+				o.Values[k] = append(o.Values[k], false)
+			case "1":
+				o.Values[k] = append(o.Values[k], true)
+			default:
+				return nil, perr(line, k+3, "%w: outcome %q: want 0 or 1", ErrBadValue, o.Names[k])
+			}
+		}
+		o.index[key] = row
+		o.ids = append(o.ids, id)
+		o.Years = append(o.Years, int32(year))
+		o.lines = append(o.lines, line)
+	}
+	return o, nil
+}
