@@ -120,7 +120,9 @@ func ReadOutcomesFrom(r io.Reader, name string) (*Outcomes, error) {
 	}
 	for i, want := range []string{"patient_id", "year"} {
 		if !strings.EqualFold(strings.TrimSpace(head[i]), want) {
-			return nil, perr(1, i+1, "%w: column %d is %q; want %q", ErrBadHeader, i+1, strings.TrimSpace(head[i]), want)
+			// The value is not echoed: a file without a header has a
+			// patient id here.
+			return nil, perr(1, i+1, "%w: want %q as column %d (is the header line missing?)", ErrBadHeader, want, i+1)
 		}
 	}
 	o := &Outcomes{index: make(map[patientYear]int)}
