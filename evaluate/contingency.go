@@ -62,8 +62,8 @@ func relabel(a []int) dense {
 // MutualInformation returns the mutual information of the two labelings in
 // nats: sum_ij n_ij/N * ln(N n_ij / (a_i b_j)), clipped at 0.
 func (t *Contingency) MutualInformation() float64 {
-	if t.N == 0 {
-		return 0
+	if len(t.Rows) <= 1 || len(t.Cols) <= 1 {
+		return 0 // a constant labeling shares no information (exactly 0, not rounding noise)
 	}
 	n := float64(t.N)
 	var mi float64

@@ -119,10 +119,12 @@ func FuzzReadOutcomes(f *testing.F) {
 			if pe.Line < 1 {
 				t.Fatalf("error at line %d", pe.Line)
 			}
-			// No patient id may leak: every long digit run of the message
-			// must not be in the input.
+			// No patient id may leak: no long digit run of the message may
+			// come from a data line (header names, such as an outcome's,
+			// may be quoted: they are column names, not identifiers).
+			header, body, _ := strings.Cut(in, "\n")
 			for _, m := range longDigits.FindAllString(err.Error(), -1) {
-				if strings.Contains(in, m) {
+				if strings.Contains(body, m) && !strings.Contains(header, m) {
 					t.Fatalf("error %q echoes input %q", err, m)
 				}
 			}
