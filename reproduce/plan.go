@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/hiervec/hiervec/corpus"
+	"github.com/hiervec/hiervec/embedding"
 	"github.com/hiervec/hiervec/trainer"
 )
 
@@ -38,15 +39,15 @@ func AlgorithmOf(m trainer.Model) Algorithm {
 	return AlgoSG
 }
 
-// Run is one training run of the experiment.
-type Run struct {
+// Job is one training run of the experiment.
+type Job struct {
 	Algo Algorithm
 	Dim  int
 	View View // ignored for Med2Vec, which trains on the codes' visits
 }
 
 // Variant returns "CO" or "SEP" ("" for Med2Vec).
-func (r Run) Variant() string {
+func (r Job) Variant() string {
 	switch {
 	case r.Algo == AlgoMed2Vec:
 		return ""
@@ -58,7 +59,7 @@ func (r Run) Variant() string {
 
 // ID names the run's file in the variants folder, e.g. "SG_CO_100",
 // "SG_SEP_100", "SG_SEP_cat_100", "Med2Vec_200".
-func (r Run) ID() string {
+func (r Job) ID() string {
 	switch {
 	case r.Algo == AlgoMed2Vec:
 		return fmt.Sprintf("Med2Vec_%d", r.Dim)
@@ -70,7 +71,7 @@ func (r Run) ID() string {
 
 // Keys returns the released-layout keys the run produces: a code set and,
 // for CO, a category set; a category set for SEP's category run.
-func (r Run) Keys() []string {
+func (r Job) Keys() []string {
 	switch {
 	case r.Algo == AlgoMed2Vec:
 		return []string{fmt.Sprintf("Med2Vec_embeddings_%d", r.Dim)}
@@ -94,23 +95,23 @@ func releasedKey(a Algorithm, variant string, cat bool, dim int) string {
 // Plan lists the runs for the requested models, dimensions and variants
 // ("co", "sep"), in the order the paper's Table 2 reads (CBOW then SG, by
 // dimension, SEP then CO), with Med2Vec (200 dimensions) last when asked.
-func Plan(models []trainer.Model, dims []int, variants []string, med2vec bool, med2vecDim int) []Run {
-	var runs []Run
+func Plan(models []trainer.Model, dims []int, variants []string, med2vec bool, med2vecDim int) []Job {
+	var runs []Job
 	for _, algo := range []Algorithm{AlgoCBOW, AlgoSG} {
 		if !hasModel(models, algo) {
 			continue
 		}
 		for _, dim := range dims {
 			if has(variants, "sep") {
-				runs = append(runs, Run{algo, dim, ViewCodes}, Run{algo, dim, ViewCategories})
+				runs = append(runs, Job{algo, dim, ViewCodes}, Job{algo, dim, ViewCategories})
 			}
 			if has(variants, "co") {
-				runs = append(runs, Run{algo, dim, ViewCO})
+				runs = append(runs, Job{algo, dim, ViewCO})
 			}
 		}
 	}
 	if med2vec {
-		runs = append(runs, Run{Algo: AlgoMed2Vec, Dim: med2vecDim})
+		runs = append(runs, Job{Algo: AlgoMed2Vec, Dim: med2vecDim})
 	}
 	return runs
 }
@@ -137,7 +138,7 @@ func has(list []string, s string) bool {
 // progress and ETA of a reproduction: Skip-Gram trains (1+negative) output
 // rows per (centre, context) pair; CBOW one averaged context per centre;
 // Med2Vec a softmax over the vocabulary per visit and per code pair.
-func cost(r Run, c *corpus.Corpus, window, negative int) float64 {
+func cost(r Job, c *corpus.Corpus, window, negative int) float64 {
 	d := float64(r.Dim)
 	switch r.Algo {
 	case AlgoSG:
@@ -175,4 +176,25 @@ func pairsForLength(n, window int) float64 {
 		}
 	}
 	return sum / float64(window)
+}
+
+// Sets names a run's trained set in the released layout: a CO run splits
+// into its code vectors and its category vectors; the other runs give one
+// set. The returned sets share trained's vectors where they can.
+func (r Job) Sets(trained *embedding.Set) []*embedding.Set {
+	keys := r.Keys()
+	switch {
+	case r.Algo == AlgoMed2Vec || r.View == ViewCategories:
+		s := *trained
+		s.Name = keys[0]
+		return []*embedding.Set{&s}
+	case r.View == ViewCO:
+		codes := trained.Subset(func(i int) bool { return trained.Kinds[i] == corpus.KindCode })
+		cats := trained.Subset(func(i int) bool { return trained.Kinds[i] == corpus.KindCategory })
+		codes.Name, cats.Name = keys[0], keys[1]
+		return []*embedding.Set{codes, cats}
+	}
+	codes := trained.Subset(func(i int) bool { return trained.Kinds[i] == corpus.KindCode })
+	codes.Name = keys[0]
+	return []*embedding.Set{codes}
 }

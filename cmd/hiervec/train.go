@@ -12,6 +12,7 @@ import (
 	"github.com/hiervec/hiervec/embedding"
 	"github.com/hiervec/hiervec/export"
 	"github.com/hiervec/hiervec/hierarchy"
+	"github.com/hiervec/hiervec/reproduce"
 	"github.com/hiervec/hiervec/trainer"
 	"github.com/hiervec/hiervec/trainer/med2vec"
 )
@@ -204,26 +205,17 @@ func trainInfo(p trainer.Progress) string {
 		p.Epoch, p.Epochs, fmtRate(p.TokensPerSec), fmtRate(p.PairsPerSec), p.Alpha, p.Loss, fmtDuration(p.ETA))
 }
 
-// nameSets names a trained set in the released layout, splitting a
-// co-trained run into its code vectors and its category vectors.
+// nameSets names a trained set in the released layout, as reproduce names
+// its runs' sets.
 func nameSets(s *embedding.Set, algo, variant string, catsOnly bool) []*embedding.Set {
-	if algo == "Med2Vec" {
-		s.Name = fmt.Sprintf("Med2Vec_embeddings_%d", s.Dim)
-		return []*embedding.Set{s}
+	job := reproduce.Job{Algo: reproduce.Algorithm(algo), Dim: s.Dim, View: reproduce.ViewCodes}
+	switch {
+	case catsOnly:
+		job.View = reproduce.ViewCategories
+	case variant == "CO":
+		job.View = reproduce.ViewCO
 	}
-	co := variant == "CO"
-	if catsOnly {
-		s.Name = export.ReleasedKey(algo, false, true, s.Dim)
-		return []*embedding.Set{s}
-	}
-	codes := s.Subset(func(i int) bool { return s.Kinds[i] == corpus.KindCode })
-	codes.Name = export.ReleasedKey(algo, co, false, s.Dim)
-	if !co {
-		return []*embedding.Set{codes}
-	}
-	cats := s.Subset(func(i int) bool { return s.Kinds[i] == corpus.KindCategory })
-	cats.Name = export.ReleasedKey(algo, co, true, s.Dim)
-	return []*embedding.Set{codes, cats}
+	return job.Sets(s)
 }
 
 // outputFormat resolves -format, falling back on -out's extension.
