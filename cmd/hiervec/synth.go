@@ -22,6 +22,7 @@ func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	year := fs.Int("year", def.Year, "first calendar year")
 	multi := fs.Float64("multi-year", def.MultiYearShare, "share of patients spanning 2-3 years")
 	noise := fs.Float64("noise", def.NoiseShare, "share of codes unrelated to the patient's conditions")
+	off := fs.Float64("off-category", def.OffCategoryShare, "share of codes co-occurring with another category than their own")
 	repeat := fs.Float64("repeat", def.RepeatShare, "share of codes repeating an earlier code of the patient")
 	maxCodes := fs.Int("max-codes", def.MaxCodes, "cap on codes per patient-year")
 	out := fs.String("out", "", "extract CSV to write (patient_id,date,icd10_code) (required)")
@@ -40,7 +41,7 @@ func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	cfg := synth.Config{
 		Patients: *patients, Seed: *seed, Year: *year,
-		MultiYearShare: *multi, NoiseShare: *noise, RepeatShare: *repeat, MaxCodes: *maxCodes,
+		MultiYearShare: *multi, NoiseShare: *noise, OffCategoryShare: *off, RepeatShare: *repeat, MaxCodes: *maxCodes,
 	}
 	if err := cfg.Validate(); err != nil {
 		return usagef("%v", err)

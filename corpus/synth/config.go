@@ -63,11 +63,11 @@ func DefaultConfig() Config {
 		// one-off problems, coding noise); with more noise the categories
 		// blur, with none they are recovered too easily.
 		NoiseShare: 0.1,
-		// 0.3: calibrated so Word2Vec on 600,000 patients recovers CCSR
+		// 0.5: calibrated so Word2Vec on 600,000 patients recovers CCSR
 		// categories about as well as on the paper's real data (NMI about
 		// 0.5-0.6 for Skip-Gram at k = 200-400); at 0 categories are
 		// recovered almost perfectly with enough data.
-		OffCategoryShare: 0.3,
+		OffCategoryShare: 0.5,
 		// 0.3: real extracts code chronic conditions at visit after visit.
 		RepeatShare: 0.3,
 		// 400: the long tail of very sick patients, capped as the paper's

@@ -23,8 +23,10 @@ const (
 	codesPerVisitMin = 1.5
 	codesPerVisitMax = 4.0
 	// zipfExponent is the exponent of the Zipf law of code frequencies
-	// inside a category (rank r has weight 1/r^s).
-	zipfExponent = 1.1
+	// inside a category (rank r has weight 1/r^s). At 2 each category has
+	// a dominant code and a tail of rare ones, as real extracts do; rare
+	// codes are what CBOW embeds worse than Skip-Gram.
+	zipfExponent = 2.0
 	// frailtyWeight scales the frailty's effect on the outcomes.
 	frailtyWeight = 0.3
 )
