@@ -1,0 +1,80 @@
+package benchmarks
+
+import (
+	_ "embed"
+	"fmt"
+	"path/filepath"
+	"strconv"
+)
+
+// gensimScript is benchmarks/peers/gensim_w2v.py, embedded so that a hiervec
+// binary can run the gensim peer from any directory: Run writes it into the
+// work directory.
+//
+//go:embed peers/gensim_w2v.py
+var gensimScript []byte
+
+// gensimScriptFile is the name the script is written under in WorkDir.
+const gensimScriptFile = "gensim_w2v.py"
+
+// job is one training run of one tool.
+type job struct {
+	Tool    string
+	Model   string // "sg" or "cbow"
+	Dim     int
+	Threads int
+	Seed    int // training seed
+	Alpha   float64
+}
+
+// command returns the program and arguments that train j on the sequence
+// file seqs and write word2vec text vectors to the returned path.
+func (j job) command(cfg Config, seqs, outDir string) (argv []string, vectors string) {
+	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+	i := strconv.Itoa
+	base := filepath.Join(outDir, fmt.Sprintf("%s-%s-d%d-t%d-s%d", j.Tool, j.Model, j.Dim, j.Threads, j.Seed))
+	switch j.Tool {
+	case ToolHiervec:
+		vectors = base + ".txt"
+		argv = []string{cfg.Hiervec, "train",
+			"-input", seqs, "-input-format", "sequences",
+			"-model", j.Model, "-dim", i(j.Dim), "-window", i(cfg.Window),
+			"-negative", i(cfg.Negative), "-sample", f(cfg.Sample),
+			"-epochs", i(cfg.Epochs), "-threads", i(j.Threads), "-seed", i(j.Seed),
+			"-alpha", f(j.Alpha), "-min-alpha", "0.0001",
+			"-out", vectors, "-format", "word2vec", "-quiet"}
+	case ToolGensim:
+		vectors = base + ".txt"
+		argv = []string{cfg.Python, filepath.Join(cfg.WorkDir, gensimScriptFile),
+			"--input", seqs, "--out", vectors,
+			"--model", j.Model, "--dim", i(j.Dim), "--window", i(cfg.Window),
+			"--negative", i(cfg.Negative), "--sample", f(cfg.Sample),
+			"--epochs", i(cfg.Epochs), "--threads", i(j.Threads), "--seed", i(j.Seed),
+			"--alpha", f(j.Alpha), "--min-alpha", "0.0001"}
+	case ToolFastText:
+		// -minn 0 -maxn 0 -bucket 0 -wordNgrams 1 turn off subword and
+		// n-gram features: plain word2vec. fastText writes base.vec (word2vec
+		// text) and base.bin (its model).
+		vectors = base + ".vec"
+		mode := "skipgram"
+		if j.Model == "cbow" {
+			mode = "cbow"
+		}
+		argv = []string{cfg.FastText, mode,
+			"-input", seqs, "-output", base,
+			"-dim", i(j.Dim), "-ws", i(cfg.Window), "-epoch", i(cfg.Epochs),
+			"-minCount", "1", "-neg", i(cfg.Negative), "-t", f(cfg.Sample),
+			"-thread", i(j.Threads), "-lr", f(j.Alpha), "-seed", i(j.Seed),
+			"-minn", "0", "-maxn", "0", "-wordNgrams", "1", "-bucket", "0",
+			"-loss", "ns", "-verbose", "0"}
+	}
+	return argv, vectors
+}
+
+// sideFiles lists what a run writes besides its vectors, to be removed.
+func (j job) sideFiles(vectors string) []string {
+	if j.Tool == ToolFastText {
+		return []string{vectors[:len(vectors)-len(".vec")] + ".bin"}
+	}
+	return nil
+}
