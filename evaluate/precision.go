@@ -1,10 +1,6 @@
 package evaluate
 
-import (
-	"context"
-	"fmt"
-	"sync"
-)
+import "context"
 
 // PrecisionAtN returns the mean, over the n points of dimension dim in x,
 // of the share of each point's N nearest other points by cosine similarity
@@ -13,46 +9,14 @@ import (
 // Points are split over workers (<= 0: GOMAXPROCS); cost O(n^2 dim).
 // It needs 1 <= N <= n-1.
 func PrecisionAtN(ctx context.Context, x []float32, n, dim int, labels []int, N, workers int) (float64, error) {
-	if dim < 1 || len(x) != n*dim || len(labels) != n {
-		return 0, fmt.Errorf("evaluate: precision@N: %d floats and %d labels for %d points of dimension %d", len(x), len(labels), n, dim)
-	}
-	if N < 1 || N > n-1 {
-		return 0, fmt.Errorf("evaluate: precision@N: N = %d for %d points; need 1 <= N <= n-1: %w", N, n, ErrTooFewPoints)
-	}
-	xu := normalizeRows(x, n, dim)
-	prec := make([]float64, n)
-	pool := sync.Pool{New: func() any {
-		return &patnScratch{gram: make([]float32, gramChunk*n), top: make([]int, 0, N)}
-	}}
-	err := forChunks(ctx, n, gramChunk, workers, func(_, lo, hi int) {
-		sc := pool.Get().(*patnScratch)
-		defer pool.Put(sc)
-		gramRows(xu, n, dim, lo, hi, sc.gram)
-		for i := lo; i < hi; i++ {
-			g := sc.gram[(i-lo)*n : (i-lo+1)*n]
-			top := topN(g, i, N, sc.top[:0])
-			same := 0
-			for _, j := range top {
-				if labels[j] == labels[i] {
-					same++
-				}
-			}
-			prec[i] = float64(same) / float64(N)
-		}
-	})
-	if err != nil {
+	if err := checkPoints("precision@N", x, n, dim, labels); err != nil {
 		return 0, err
 	}
-	var total float64
-	for _, p := range prec {
-		total += p
+	if err := checkPAtN(n, N); err != nil {
+		return 0, err
 	}
-	return total / float64(n), nil
-}
-
-type patnScratch struct {
-	gram []float32
-	top  []int
+	_, p, err := geometry(ctx, x, n, dim, labels, false, N, workers)
+	return p, err
 }
 
 // topN returns the indices of the N largest values of g other than g[skip],

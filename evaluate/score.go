@@ -151,26 +151,39 @@ func ScoreSet(ctx context.Context, s *embedding.Set, label Labeler, cfg Config) 
 		sc.NMI[k] = NMI(labels, res.Labels)
 		sc.AMI[k] = AMI(labels, res.Labels)
 	}
-	if cfg.Silhouette {
-		v, err := SilhouetteSample(ctx, x, n, dim, labels, cfg.SilhouetteSample, cfg.Seed, cfg.Workers)
-		switch {
-		case errors.Is(err, ErrTooFewPoints):
+	// Silhouette and precision@N share one pass over the Gram matrix when
+	// the silhouette is taken on all codes.
+	wantSil := cfg.Silhouette
+	if wantSil {
+		if err := checkSilhouette(n, labels); err != nil {
 			sc.Notes = append(sc.Notes, fmt.Sprintf("silhouette skipped: %d labels for %d codes (needs 2 to n-1)", len(ids), n))
-		case err != nil:
-			return nil, fmt.Errorf("evaluate: set %q: %w", s.Name, err)
-		default:
-			sc.Silhouette = v
+			wantSil = false
 		}
 	}
-	if cfg.PAtN > 0 {
-		v, err := PrecisionAtN(ctx, x, n, dim, labels, cfg.PAtN, cfg.Workers)
-		switch {
-		case errors.Is(err, ErrTooFewPoints):
-			sc.Notes = append(sc.Notes, fmt.Sprintf("precision@%d skipped: only %d codes", cfg.PAtN, n))
-		case err != nil:
+	N := cfg.PAtN
+	if N > 0 && checkPAtN(n, N) != nil {
+		sc.Notes = append(sc.Notes, fmt.Sprintf("precision@%d skipped: only %d codes", N, n))
+		N = 0
+	}
+	if wantSil && cfg.SilhouetteSample > 0 && cfg.SilhouetteSample < n {
+		xs, ls := sample(x, dim, labels, cfg.SilhouetteSample, cfg.Seed)
+		if err := checkSilhouette(len(ls), ls); err != nil {
+			sc.Notes = append(sc.Notes, fmt.Sprintf("silhouette skipped: the sample of %d codes has too few or too many labels", len(ls)))
+		} else if sc.Silhouette, _, err = geometry(ctx, xs, len(ls), dim, ls, true, 0, cfg.Workers); err != nil {
 			return nil, fmt.Errorf("evaluate: set %q: %w", s.Name, err)
-		default:
-			sc.PAtN = v
+		}
+		wantSil = false
+	}
+	if wantSil || N > 0 {
+		sil, p, err := geometry(ctx, x, n, dim, labels, wantSil, N, cfg.Workers)
+		if err != nil {
+			return nil, fmt.Errorf("evaluate: set %q: %w", s.Name, err)
+		}
+		if wantSil {
+			sc.Silhouette = sil
+		}
+		if N > 0 {
+			sc.PAtN = p
 		}
 	}
 	return sc, nil

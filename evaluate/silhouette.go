@@ -2,10 +2,7 @@ package evaluate
 
 import (
 	"context"
-	"fmt"
-	"math"
 	"math/rand/v2"
-	"sync"
 )
 
 // Silhouette returns the mean silhouette coefficient of the n points of
@@ -21,66 +18,14 @@ import (
 // computed in float32 row blocks (blas32.Gemm) and summed per label in
 // float64; rows are split over workers (<= 0: GOMAXPROCS). Cost O(n^2 dim).
 func Silhouette(ctx context.Context, x []float32, n, dim int, labels []int, workers int) (float64, error) {
-	if dim < 1 || len(x) != n*dim || len(labels) != n {
-		return 0, fmt.Errorf("evaluate: silhouette: %d floats and %d labels for %d points of dimension %d", len(x), len(labels), n, dim)
-	}
-	d := relabel(labels)
-	if d.k < 2 || d.k > n-1 {
-		return 0, fmt.Errorf("evaluate: silhouette: %d distinct labels for %d points; need 2 to n-1: %w", d.k, n, ErrTooFewPoints)
-	}
-	size := make([]int, d.k)
-	for _, l := range d.ids {
-		size[l]++
-	}
-	xn := sqNorms(x, n, dim)
-	s := make([]float64, n)
-	pool := sync.Pool{New: func() any {
-		return &silScratch{gram: make([]float32, gramChunk*n), sums: make([]float64, d.k)}
-	}}
-	err := forChunks(ctx, n, gramChunk, workers, func(_, lo, hi int) {
-		sc := pool.Get().(*silScratch)
-		defer pool.Put(sc)
-		gramRows(x, n, dim, lo, hi, sc.gram)
-		for i := lo; i < hi; i++ {
-			li := d.ids[i]
-			if size[li] == 1 {
-				s[i] = 0
-				continue
-			}
-			clear(sc.sums)
-			g := sc.gram[(i-lo)*n : (i-lo+1)*n]
-			xi := xn[i]
-			for j, p := range g {
-				if j == i {
-					continue
-				}
-				sc.sums[d.ids[j]] += math.Sqrt(float64(max(0, xi+xn[j]-2*p)))
-			}
-			a := sc.sums[li] / float64(size[li]-1)
-			b := math.Inf(1)
-			for l, sum := range sc.sums {
-				if l != li {
-					b = min(b, sum/float64(size[l]))
-				}
-			}
-			if m := max(a, b); m > 0 {
-				s[i] = (b - a) / m
-			}
-		}
-	})
-	if err != nil {
+	if err := checkPoints("silhouette", x, n, dim, labels); err != nil {
 		return 0, err
 	}
-	var total float64
-	for _, v := range s {
-		total += v
+	if err := checkSilhouette(n, labels); err != nil {
+		return 0, err
 	}
-	return total / float64(n), nil
-}
-
-type silScratch struct {
-	gram []float32
-	sums []float64
+	s, _, err := geometry(ctx, x, n, dim, labels, true, 0, workers)
+	return s, err
 }
 
 // SilhouetteSample returns the silhouette of a random sample of size points
@@ -91,16 +36,23 @@ func SilhouetteSample(ctx context.Context, x []float32, n, dim int, labels []int
 	if size <= 0 || size >= n {
 		return Silhouette(ctx, x, n, dim, labels, workers)
 	}
-	if dim < 1 || len(x) != n*dim || len(labels) != n {
-		return 0, fmt.Errorf("evaluate: silhouette: %d floats and %d labels for %d points of dimension %d", len(x), len(labels), n, dim)
+	if err := checkPoints("silhouette", x, n, dim, labels); err != nil {
+		return 0, err
 	}
+	xs, ls := sample(x, dim, labels, size, seed)
+	return Silhouette(ctx, xs, size, dim, ls, workers)
+}
+
+// sample returns size rows of x and their labels, drawn without
+// replacement with the given seed.
+func sample(x []float32, dim int, labels []int, size int, seed uint64) ([]float32, []int) {
 	rng := rand.New(rand.NewPCG(seed, 0x73696c)) // "sil"
-	perm := rng.Perm(n)[:size]
+	perm := rng.Perm(len(labels))[:size]
 	xs := make([]float32, 0, size*dim)
 	ls := make([]int, size)
 	for k, i := range perm {
 		xs = append(xs, x[i*dim:(i+1)*dim]...)
 		ls[k] = labels[i]
 	}
-	return Silhouette(ctx, xs, size, dim, ls, workers)
+	return xs, ls
 }

@@ -193,7 +193,17 @@ func TestPrecisionAtN(t *testing.T) {
 }
 
 func refPrecision(x []float32, n, dim int, labels []int, N int) float64 {
-	xu := normalizeRows(x, n, dim)
+	// Cosines as geometry computes them (same Gram kernel, same float32
+	// arithmetic), so exact ties agree.
+	xn := sqNorms(x, n, dim)
+	g := make([]float32, n*n)
+	gramRows(x, n, dim, 0, n, g)
+	inv := make([]float32, n) // zero rows: cosine 0 with everything
+	for i, v := range xn {
+		if v > 0 {
+			inv[i] = float32(1 / math.Sqrt(float64(v)))
+		}
+	}
 	var total float64
 	for i := range n {
 		idx := make([]int, 0, n-1)
@@ -201,7 +211,7 @@ func refPrecision(x []float32, n, dim int, labels []int, N int) float64 {
 		for j := range n {
 			if j != i {
 				idx = append(idx, j)
-				sim[j] = gramOne(xu, dim, i, j)
+				sim[j] = g[i*n+j] * inv[i] * inv[j]
 			}
 		}
 		sort.SliceStable(idx, func(a, b int) bool { return sim[idx[a]] > sim[idx[b]] })
@@ -214,14 +224,6 @@ func refPrecision(x []float32, n, dim int, labels []int, N int) float64 {
 		total += float64(same) / float64(N)
 	}
 	return total / float64(n)
-}
-
-// gramOne computes x_i·x_j as gramRows does (same kernel) so ties agree.
-func gramOne(x []float32, dim, i, j int) float32 {
-	n := len(x) / dim
-	out := make([]float32, n)
-	gramRows(x, n, dim, i, i+1, out)
-	return out[j]
 }
 
 func BenchmarkSilhouette(b *testing.B) {
