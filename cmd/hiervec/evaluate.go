@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"io"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hiervec/hiervec/corpus"
+	"github.com/hiervec/hiervec/evaluate"
+	"github.com/hiervec/hiervec/export"
+	"github.com/hiervec/hiervec/hierarchy"
+)
+
+func init() {
+	register(command{name: "evaluate", summary: "score embeddings against CCSR: k-means NMI/AMI, silhouette, P@10, outcome AUC", run: runEvaluate})
+}
+
+func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("evaluate", stderr)
+	var in inputFlags
+	in.register(fs)
+	var (
+		embPath    = fs.String("embeddings", "", "embeddings in the released JSON layout (every set in it is evaluated)")
+		ccsrPath   = fs.String("ccsr", "", "CCSR map giving each code's category (DXCCSR CSV, reference sheet CSV, wide or plain code,category CSV)")
+		ks         = fs.String("k", "200,400", "comma-separated numbers of k-means clusters")
+		restarts   = fs.Int("restarts", evaluate.DefaultKMeansConfig().Restarts, "k-means++ restarts per k (the best inertia is kept)")
+		normalize  = fs.Bool("normalize", false, "scale vectors to unit length before clustering and silhouette")
+		pAtN       = fs.Int("p-at-n", 10, "N of precision@N against the categories (0: skip)")
+		silhouette = fs.Bool("silhouette", true, "compute the silhouette of the categories")
+		silSample  = fs.Int("silhouette-sample", 0, "compute the silhouette on a random sample of this many codes (0: all)")
+		outcomes   = fs.String("outcomes", "", "CSV patient_id,year,<outcome>,... of 0/1 outcomes to predict (needs -input)")
+		bootstrap  = fs.Int("bootstrap", evaluate.DefaultDownstreamConfig().Bootstrap, "bootstrap resamples for the AUC's 95% interval")
+		asJSON     = fs.Bool("json", false, "print a JSON array, one object per set, instead of a table")
+		seed       = fs.Uint64("seed", 1, "random seed for k-means, sampling, the train/test split and the bootstrap")
+		threads    = fs.Int("threads", runtime.NumCPU(), "worker goroutines")
+		quiet      = fs.Bool("quiet", false, "no progress on stderr")
+	)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *embPath == "" {
+		return usagef("-embeddings is required")
+	}
+	if *ccsrPath == "" {
+		return usagef("-ccsr is required")
+	}
+	if (*outcomes == "") != (in.input == "") {
+		return usagef("-outcomes and -input go together: outcomes are joined to the extract's patient-years")
+	}
+	cfg := evaluate.DefaultConfig()
+	cfg.Ks = nil
+	for _, f := range strings.Split(*ks, ",") {
+		k, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil {
+			return usagef("-k %q: want comma-separated integers such as 200,400", *ks)
+		}
+		cfg.Ks = append(cfg.Ks, k)
+	}
+	cfg.KMeans.Restarts = *restarts
+	cfg.Normalize, cfg.PAtN, cfg.Silhouette, cfg.SilhouetteSample = *normalize, *pAtN, *silhouette, *silSample
+	cfg.Workers, cfg.Seed = *threads, *seed
+	if err := cfg.Validate(); err != nil {
+		return usagef("%v", err)
+	}
+	rep := newReporter(stderr, *quiet)
+
+	start := time.Now()
+	sets, err := export.ReadReleased(*embPath)
+	if err != nil {
+		return err
+	}
+	m, err := hierarchy.ReadMapFile(*ccsrPath)
+	if err != nil {
+		return err
+	}
+	rep.say("read %d sets from %s and %d codes in %d categories from %s (%s)",
+		len(sets), *embPath, m.NumCodes(), m.NumCategories(), *ccsrPath, fmtDuration(time.Since(start)))
+	label := func(tok string) (string, bool) {
+		if c, ok := m.Category(tok); ok {
+			return c, true
+		}
+		return m.Category(corpus.NormalizeCode(tok))
+	}
+
+	var down *evaluate.Downstream
+	if *outcomes != "" {
+		c, report, err := in.read(rep)
+		if err != nil {
+			return err
+		}
+		o, err := evaluate.ReadOutcomes(*outcomes)
+		if err != nil {
+			return err
+		}
+		dcfg := evaluate.DefaultDownstreamConfig()
+		dcfg.Bootstrap, dcfg.Seed = *bootstrap, *seed
+		if err := dcfg.Validate(); err != nil {
+			return usagef("%v", err)
+		}
+		var ids []string
+		if report != nil {
+			ids = report.PatientIDs
+		}
+		down, err = evaluate.NewDownstream(c, ids, o, dcfg)
+		if err != nil {
+			return err
+		}
+		j := down.Join
+		rep.say("outcomes %s: %d rows; %d of %d patient-years matched, %d without an outcome row, %d rows unused",
+			strings.Join(o.Names, ", "), j.OutcomeRows, j.Matched, j.Sequences, j.NoOutcome, j.UnusedRows)
+	}
+
+	scores, err := evaluate.EvaluateSets(ctx, sets, label, cfg, down, func(done, total int, set string) {
+		rep.say("evaluated %s (%d/%d, %s)", set, done, total, fmtDuration(time.Since(start)))
+	})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return evaluate.WriteJSON(stdout, scores)
+	}
+	return evaluate.WriteTable(stdout, scores)
+}

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hiervec/hiervec/corpus"
+	"github.com/hiervec/hiervec/embedding"
+	"github.com/hiervec/hiervec/export"
+)
+
+// evaluateFixture writes a released-layout file with a co-trained code set
+// (three CCSR categories of six codes each, planted around one centre per
+// category) and its category set, a plain code,category map, an extract of
+// 60 patients and their outcomes: patients with diabetes codes died.
+func evaluateFixture(t *testing.T) (emb, ccsr, extract, outcomes string) {
+	t.Helper()
+	dir := t.TempDir()
+	cats := map[string][]string{
+		"END002": {"E119", "E1165", "E118", "E1121", "E1122", "E1140"},
+		"CIR007": {"I10", "I119", "I129", "I130", "I150", "I158"},
+		"RSP009": {"J45909", "J4520", "J4530", "J4540", "J4550", "J45901"},
+	}
+	order := []string{"END002", "CIR007", "RSP009"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	const dim = 8
+	codes := &embedding.Set{Name: "SG_CO_embeddings_8", Dim: dim}
+	catSet := &embedding.Set{Name: "SG_CO_cat_embeddings_8", Dim: dim}
+	var plain strings.Builder
+	plain.WriteString("code,category\n")
+	for ci, cat := range order {
+		catSet.Tokens = append(catSet.Tokens, cat)
+		catSet.Kinds = append(catSet.Kinds, corpus.KindCategory)
+		for j := range dim {
+			catSet.Vectors = append(catSet.Vectors, float32(ci*j))
+		}
+		for _, code := range cats[cat] {
+			fmt.Fprintf(&plain, "%s,%s\n", code, cat)
+			codes.Tokens = append(codes.Tokens, code)
+			codes.Kinds = append(codes.Kinds, corpus.KindCode)
+			for j := range dim {
+				v := 0.1 * rng.NormFloat64()
+				if j == ci {
+					v += 5
+				}
+				codes.Vectors = append(codes.Vectors, float32(v))
+			}
+		}
+	}
+	emb = filepath.Join(dir, "embeddings.json")
+	if err := export.WriteReleased(emb, []*embedding.Set{codes, catSet}); err != nil {
+		t.Fatal(err)
+	}
+	ccsr = filepath.Join(dir, "ccsr.csv")
+	var ex, oc strings.Builder
+	ex.WriteString("patient_id,date,code\n")
+	oc.WriteString("patient_id,year,mortality\n")
+	for p := range 60 {
+		id := fmt.Sprintf("MRN%09d", 424242000+p)
+		cat := "CIR007"
+		if p%2 == 0 {
+			cat = "END002"
+		}
+		for v := range 3 {
+			fmt.Fprintf(&ex, "%s,2019-0%d-1%d,%s\n", id, v+1, p%10, cats[cat][(p+v)%6])
+		}
+		fmt.Fprintf(&oc, "%s,2019,%d\n", id, 1-p%2)
+	}
+	extract = filepath.Join(dir, "extract.csv")
+	outcomes = filepath.Join(dir, "outcomes.csv")
+	for path, body := range map[string]string{ccsr: plain.String(), extract: ex.String(), outcomes: oc.String()} {
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return emb, ccsr, extract, outcomes
+}
+
+func runEvaluateCmd(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := run(context.Background(), append([]string{"evaluate"}, args...), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestEvaluateCommandJSON(t *testing.T) {
+	emb, ccsr, extract, outcomes := evaluateFixture(t)
+	code, out, errs := runEvaluateCmd("-embeddings", emb, "-ccsr", ccsr, "-k", "3,100", "-p-at-n", "3",
+		"-outcomes", outcomes, "-input", extract, "-json", "-threads", "2", "-bootstrap", "50")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got []map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v:\n%s", err, out)
+	}
+	if len(got) != 2 {
+		t.Fatalf("%d objects, want 2:\n%s", len(got), out)
+	}
+	s := got[0]
+	if s["set"] != "SG_CO_embeddings_8" || s["vectors"] != 18.0 || s["skipped"] != 0.0 || s["labels"] != 3.0 {
+		t.Errorf("set object %v", s)
+	}
+	if nmi := s["nmi"].(map[string]any); nmi["3"].(float64) < 1-1e-12 {
+		t.Errorf("nmi %v: want the three planted categories found exactly", nmi)
+	}
+	if sk := s["skipped_k"].([]any); len(sk) != 1 || sk[0] != 100.0 {
+		t.Errorf("skipped_k %v, want [100]", sk)
+	}
+	if s["p_at_3"] != 1.0 {
+		t.Errorf("p_at_3 = %v, want 1", s["p_at_3"])
+	}
+	if auc := s["auc"].(map[string]any); auc["mortality"] != 1.0 {
+		t.Errorf("auc %v: diabetes codes separate the deaths perfectly", auc)
+	}
+	if got[1]["set"] != "SG_CO_cat_embeddings_8" || got[1]["category"] != true {
+		t.Errorf("category set object %v", got[1])
+	}
+	if strings.Contains(out+errs, "MRN") || strings.Contains(out+errs, "424242") {
+		t.Errorf("a patient id leaked:\n%s\n%s", out, errs)
+	}
+	if !strings.Contains(errs, "60 of 60 patient-years matched") {
+		t.Errorf("stderr does not report the join: %q", errs)
+	}
+}
+
+func TestEvaluateCommandTable(t *testing.T) {
+	emb, ccsr, _, _ := evaluateFixture(t)
+	code, out, errs := runEvaluateCmd("-embeddings", emb, "-ccsr", ccsr, "-k", "2,3", "-p-at-n", "5", "-quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 || !strings.Contains(lines[0], "NMI@3") || !strings.Contains(lines[0], "P@5") {
+		t.Fatalf("table:\n%s", out)
+	}
+	if f := strings.Fields(lines[1]); f[0] != "SG_CO_embeddings_8" || f[1] != "18" || f[4] != "1.000" {
+		t.Errorf("row %q: want 18 codes and NMI@3 = 1.000", lines[1])
+	}
+	if !strings.Contains(lines[2], "skipped (category vectors)") {
+		t.Errorf("category row %q", lines[2])
+	}
+	if errs != "" {
+		t.Errorf("-quiet printed %q", errs)
+	}
+}
+
+func TestEvaluateCommandUsage(t *testing.T) {
+	emb, ccsr, extract, outcomes := evaluateFixture(t)
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no embeddings", []string{"-ccsr", ccsr}, 2, "-embeddings is required"},
+		{"no ccsr", []string{"-embeddings", emb}, 2, "-ccsr is required"},
+		{"outcomes without input", []string{"-embeddings", emb, "-ccsr", ccsr, "-outcomes", outcomes}, 2, "go together"},
+		{"bad k", []string{"-embeddings", emb, "-ccsr", ccsr, "-k", "200,x"}, 2, "comma-separated"},
+		{"k of 1", []string{"-embeddings", emb, "-ccsr", ccsr, "-k", "1"}, 2, "at least 2"},
+		{"missing file", []string{"-embeddings", emb + ".missing", "-ccsr", ccsr}, 1, "no such file"},
+		// The extract's header (patient_id,date,code) is not an outcomes header.
+		{"bad outcomes", []string{"-embeddings", emb, "-ccsr", ccsr, "-input", extract, "-outcomes", extract}, 1, `extract.csv:1:2: bad header: want "year"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errs := runEvaluateCmd(tc.args...)
+			if code != tc.code || !strings.Contains(errs, tc.want) {
+				t.Errorf("exit %d, stderr %q; want exit %d mentioning %q", code, errs, tc.code, tc.want)
+			}
+		})
+	}
+}
