@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/hiervec/hiervec/benchmarks"
+	"github.com/hiervec/hiervec/internal/atomicfile"
+)
+
+func init() {
+	register(command{name: "bench", summary: "benchmark hiervec against gensim and fastText on a synthetic corpus", run: runBench})
+}
+
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	def := benchmarks.DefaultConfig()
+	fs := newFlagSet("bench", stderr)
+	patients := fs.Int("patients", def.Patients, "synthetic patients (the paper's scale is 600000)")
+	seed := fs.Uint64("seed", def.Seed, "seed of the synthetic corpus")
+	models := fs.String("models", strings.Join(def.Models, ","), "models to run: sg, cbow, comma-separated")
+	dims := fs.String("dims", benchJoinInts(def.Dims), "vector dimensions, comma-separated")
+	threads := fs.String("threads", benchJoinInts(def.Threads), "thread counts, comma-separated")
+	epochs := fs.Int("epochs", def.Epochs, "epochs of every run")
+	window := fs.Int("window", def.Window, "maximum context window")
+	negative := fs.Int("negative", def.Negative, "negative samples per positive")
+	sample := fs.Float64("sample", def.Sample, "subsampling threshold (0 disables)")
+	alpha := fs.Float64("alpha", def.Alpha, "starting learning rate for every tool (0: hiervec's default, 0.025 sg / 0.05 cbow)")
+	seeds := fs.Int("seeds", def.Seeds, "repetitions per cell (training seeds 1..N); quality is their mean")
+	peers := fs.Bool("peers", def.Peers, "also run gensim and fastText (benchmarks/install-peers.sh)")
+	quality := fs.Bool("quality", def.Quality, "score every run: NMI of k-means (k=200) against the CCSR categories")
+	workdir := fs.String("workdir", def.WorkDir, "directory for the corpus (reused when it matches) and the runs")
+	python := fs.String("python", def.Python, "python with gensim")
+	fasttext := fs.String("fasttext", def.FastText, "fastText binary")
+	hiervec := fs.String("hiervec", "", "hiervec binary to measure (default: this one)")
+	asJSON := fs.Bool("json", false, "print the results as JSON instead of a Markdown table")
+	out := fs.String("out", "", "also write the Markdown results to this file")
+	quiet := fs.Bool("quiet", false, "print no progress")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: hiervec bench [-patients N] [-models sg,cbow] [-dims 10,50,100] [-threads 1,2] [-epochs 5] [-window 100] [-seeds 1] [-peers] [-quality] [-workdir DIR] [-json] [-out RESULTS.md]")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg := def
+	cfg.Patients, cfg.Seed, cfg.Epochs, cfg.Window, cfg.Negative = *patients, *seed, *epochs, *window, *negative
+	cfg.Sample, cfg.Alpha, cfg.Seeds, cfg.Peers, cfg.Quality = *sample, *alpha, *seeds, *peers, *quality
+	cfg.WorkDir, cfg.Python, cfg.FastText = *workdir, *python, *fasttext
+	cfg.Models = benchList(*models)
+	var err error
+	if cfg.Dims, err = benchInts("-dims", *dims); err != nil {
+		return err
+	}
+	if cfg.Threads, err = benchInts("-threads", *threads); err != nil {
+		return err
+	}
+	cfg.Hiervec = *hiervec
+	if cfg.Hiervec == "" {
+		if cfg.Hiervec, err = os.Executable(); err != nil {
+			return fmt.Errorf("finding this binary: %w (pass -hiervec)", err)
+		}
+	}
+	if err := cfg.Validate(); err != nil {
+		return usagef("%v", err)
+	}
+	log := func(s string) { fmt.Fprintln(stderr, s) }
+	if *quiet {
+		log = nil
+	}
+	res, err := benchmarks.Run(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	if *out != "" {
+		f, err := atomicfile.Create(*out)
+		if err != nil {
+			return err
+		}
+		defer f.Abort()
+		if err := res.WriteTable(f); err != nil {
+			return err
+		}
+		if err := f.Commit(); err != nil {
+			return err
+		}
+	}
+	if *asJSON {
+		return res.WriteJSON(stdout)
+	}
+	return res.WriteTable(stdout)
+}
+
+// benchList splits a comma-separated flag value, dropping empty items.
+func benchList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// benchInts reads a comma-separated list of integers.
+func benchInts(flag, s string) ([]int, error) {
+	var out []int
+	for _, f := range benchList(s) {
+		n, err := strconv.Atoi(f)
+		if err != nil {
+			return nil, usagef("%s: %q is not an integer", flag, f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func benchJoinInts(xs []int) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = strconv.Itoa(x)
+	}
+	return strings.Join(s, ",")
+}
