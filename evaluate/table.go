@@ -19,7 +19,7 @@ import (
 // skipped. Notes follow the table.
 func WriteTable(w io.Writer, scores []*SetScore) error {
 	ks, outcomes, n := tableColumns(scores)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	head := []string{"set", "vectors", "no_label"}
 	for _, k := range ks {
 		head = append(head, fmt.Sprintf("NMI@%d", k))
