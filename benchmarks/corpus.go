@@ -36,6 +36,12 @@ type CorpusInfo struct {
 	PairsPerEpoch float64 `json:"pairs_per_epoch"` // ExpectedPairs at Window
 	Sequences     string  `json:"sequences_file"`  // the file every tool trained on
 	Reused        bool    `json:"reused"`          // the corpus came from an earlier run
+	// ChanceNMI and ChanceAMI score random vectors for the same codes
+	// (chanceQuality): the floor of the quality columns. Set with Quality.
+	ChanceNMI float64 `json:"chance_nmi200,omitempty"`
+	ChanceAMI float64 `json:"chance_ami200,omitempty"`
+
+	words []string // the codes, for chanceQuality
 }
 
 // stamp records what a work directory's corpus was generated from, so a later
@@ -98,6 +104,7 @@ func prepare(ctx context.Context, cfg Config, log func(string)) (*CorpusInfo, *h
 	}
 	info.Categories = m.NumCategories()
 	info.PairsPerEpoch = ExpectedPairs(c, cfg.Window)
+	info.words = c.Vocab.Words
 	return info, m, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
 	"strings"
 	"time"
@@ -20,10 +21,14 @@ type measurement struct {
 // maxOutput bounds how much of a process's stdout and stderr is kept.
 const maxOutput = 64 << 10
 
-// measure runs argv to completion and returns its wall time, CPU time and
-// peak resident memory. A failure returns the tail of the process's stderr.
-func measure(ctx context.Context, argv []string) (*measurement, error) {
+// measure runs argv, with env added to this process's environment, to
+// completion and returns its wall time, CPU time and peak resident memory. A
+// failure returns the tail of the process's stderr.
+func measure(ctx context.Context, argv, env []string) (*measurement, error) {
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	if len(env) > 0 {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	var stdout, stderr tailBuffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()

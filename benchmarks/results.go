@@ -72,9 +72,10 @@ type Row struct {
 	// nominal pairs (ExpectedPairs) x epochs / Wall.
 	TokensPerSec float64 `json:"tokens_per_sec"`
 	PairsPerSec  float64 `json:"pairs_per_sec"`
-	// NMI holds each repetition's NMI@200 (empty without Quality or when
-	// there are fewer than 200 labelled codes).
+	// NMI and AMI hold each repetition's NMI@200 and AMI@200 (empty
+	// without Quality or when there are fewer than 200 labelled codes).
 	NMI []float64 `json:"nmi200,omitempty"`
+	AMI []float64 `json:"ami200,omitempty"`
 
 	// SpeedRatio is hiervec's tokens/s over this tool's on the same cell,
 	// MemRatio hiervec's peak RSS over this tool's; both 0 on hiervec's own
@@ -85,19 +86,24 @@ type Row struct {
 
 // NMIMean returns the mean NMI@200 and its sample standard deviation (0 for
 // one repetition); ok is false when no NMI was computed.
-func (r Row) NMIMean() (mean, sd float64, ok bool) {
-	if len(r.NMI) == 0 {
+func (r Row) NMIMean() (mean, sd float64, ok bool) { return meanSD(r.NMI) }
+
+// AMIMean is NMIMean for AMI@200.
+func (r Row) AMIMean() (mean, sd float64, ok bool) { return meanSD(r.AMI) }
+
+func meanSD(xs []float64) (mean, sd float64, ok bool) {
+	if len(xs) == 0 {
 		return 0, 0, false
 	}
-	for _, v := range r.NMI {
+	for _, v := range xs {
 		mean += v
 	}
-	mean /= float64(len(r.NMI))
-	if len(r.NMI) > 1 {
-		for _, v := range r.NMI {
+	mean /= float64(len(xs))
+	if len(xs) > 1 {
+		for _, v := range xs {
 			sd += (v - mean) * (v - mean)
 		}
-		sd = math.Sqrt(sd / float64(len(r.NMI)-1))
+		sd = math.Sqrt(sd / float64(len(xs)-1))
 	}
 	return mean, sd, true
 }
@@ -141,18 +147,24 @@ func (r *Results) WriteTable(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "Corpus: %d synthetic patients (seed %d), %d patient-years, %d code tokens, %d codes (%d with a CCSR category, %d categories); %.4g nominal pairs per epoch at window %d.\n\n",
 		c.Patients, c.Seed, c.PatientYears, c.Tokens, c.Vocabulary, c.Labelled, c.Categories, c.PairsPerEpoch, c.Window)
+	if c.ChanceNMI != 0 {
+		fmt.Fprintf(&b, "Chance level: random vectors for the same codes score NMI@200 %.3f, AMI@200 %.3f.\n\n", c.ChanceNMI, c.ChanceAMI)
+	}
 	s := r.Settings
 	fmt.Fprintf(&b, "Settings (every tool): %d epochs, window %d, negative %d, sample %g, alpha %g (SG) / %g (CBOW) to %g, min-count 1, %d repetition(s) per cell (training seeds 1..%d).\n\n",
 		s.Epochs, s.Window, s.Negative, s.Sample, s.AlphaSG, s.AlphaCB, s.MinAlpha, s.Seeds, s.Seeds)
-	b.WriteString("| model | dim | threads | tool | wall s | CPU s | tokens/s | pairs/s | peak RSS MiB | NMI@200 | speed hiervec/tool | RSS hiervec/tool |\n")
-	b.WriteString("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("| model | dim | threads | tool | wall s | CPU s | tokens/s | pairs/s | peak RSS MiB | NMI@200 | AMI@200 | speed hiervec/tool | RSS hiervec/tool |\n")
+	b.WriteString("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, row := range r.Rows {
-		nmi := "-"
-		if m, sd, ok := row.NMIMean(); ok {
-			nmi = fmt.Sprintf("%.3f", m)
-			if len(row.NMI) > 1 {
-				nmi += fmt.Sprintf(" ± %.3f", sd)
+		score := func(xs []float64) string {
+			m, sd, ok := meanSD(xs)
+			switch {
+			case !ok:
+				return "-"
+			case len(xs) > 1:
+				return fmt.Sprintf("%.3f ± %.3f", m, sd)
 			}
+			return fmt.Sprintf("%.3f", m)
 		}
 		ratio := func(x float64) string {
 			if x == 0 {
@@ -160,13 +172,14 @@ func (r *Results) WriteTable(w io.Writer) error {
 			}
 			return fmt.Sprintf("%.2fx", x)
 		}
-		fmt.Fprintf(&b, "| %s | %d | %d | %s | %.2f | %.2f | %s | %s | %.0f | %s | %s | %s |\n",
+		fmt.Fprintf(&b, "| %s | %d | %d | %s | %.2f | %.2f | %s | %s | %.0f | %s | %s | %s | %s |\n",
 			strings.ToUpper(row.Model), row.Dim, row.Threads, row.Tool, row.Wall, row.CPU,
-			si(row.TokensPerSec), si(row.PairsPerSec), row.PeakRSSMiB, nmi, ratio(row.SpeedRatio), ratio(row.MemRatio))
+			si(row.TokensPerSec), si(row.PairsPerSec), row.PeakRSSMiB, score(row.NMI), score(row.AMI),
+			ratio(row.SpeedRatio), ratio(row.MemRatio))
 	}
 	b.WriteString("\nwall: whole process (read corpus, train, write vectors), median over repetitions. " +
 		"tokens/s = tokens x epochs / wall; pairs/s = nominal (centre, context) pairs under the reduced window, before subsampling (the same count for every tool) x epochs / wall. " +
-		"peak RSS: ru_maxrss of the process. NMI@200: k-means (k = 200, seed 1) of the code vectors against their CCSR category, mean ± sd over repetitions. " +
+		"peak RSS: ru_maxrss of the process. NMI@200, AMI@200: k-means (k = 200, seed 1) of the code vectors against their CCSR category, mean ± sd over repetitions (AMI corrects for chance). " +
 		"Ratios: hiervec's tokens/s and peak RSS over the tool's on the same cell.\n")
 	_, err := io.WriteString(w, b.String())
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,6 +38,16 @@ func Run(ctx context.Context, cfg Config, log func(string)) (*Results, error) {
 		return nil, err
 	}
 	log(fmt.Sprintf("corpus: %d patient-years, %d tokens, %d codes, %.4g pairs per epoch", info.PatientYears, info.Tokens, info.Vocabulary, info.PairsPerEpoch))
+	if cfg.Quality {
+		q, ok, err := chanceQuality(ctx, info.words, slices.Max(cfg.Dims), m)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			info.ChanceNMI, info.ChanceAMI = q.NMI, q.AMI
+			log(fmt.Sprintf("chance level (random vectors): NMI@200 %.3f, AMI@200 %.3f", q.NMI, q.AMI))
+		}
+	}
 	outDir := filepath.Join(cfg.WorkDir, "runs")
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return nil, fmt.Errorf("benchmarks: %w", err)
@@ -82,7 +93,7 @@ func Run(ctx context.Context, cfg Config, log func(string)) (*Results, error) {
 						if _, ok := res.Commands[tool]; !ok {
 							res.Commands[tool] = strings.Join(argv, " ")
 						}
-						ms, err := measure(ctx, argv)
+						ms, err := measure(ctx, argv, j.env())
 						if err != nil {
 							return nil, err
 						}
@@ -99,13 +110,14 @@ func Run(ctx context.Context, cfg Config, log func(string)) (*Results, error) {
 							cell, cells, model, dim, threads, seed, tool, ms.Wall.Seconds(),
 							si(epochTokens/ms.Wall.Seconds()), si(epochPairs/ms.Wall.Seconds()), float64(ms.PeakRSSKiB)/1024)
 						if cfg.Quality {
-							v, ok, err := nmiAtK(ctx, vectors, m)
+							q, ok, err := scoreFile(ctx, vectors, m)
 							if err != nil {
 								return nil, fmt.Errorf("benchmarks: scoring %s: %w", filepath.Base(vectors), err)
 							}
 							if ok {
-								r.NMI = append(r.NMI, v)
-								line += fmt.Sprintf("  NMI@200 %.3f", v)
+								r.NMI = append(r.NMI, q.NMI)
+								r.AMI = append(r.AMI, q.AMI)
+								line += fmt.Sprintf("  NMI@200 %.3f  AMI@200 %.3f", q.NMI, q.AMI)
 							}
 						}
 						log(line)

@@ -71,6 +71,17 @@ func (j job) command(cfg Config, seqs, outDir string) (argv []string, vectors st
 	return argv, vectors
 }
 
+// env returns the variables a run adds to the environment: gensim seeds its
+// initial vectors with Python's hash() of a string, which Python randomises
+// per process unless PYTHONHASHSEED is set; fixing it makes a one-worker
+// gensim run repeat exactly, as hiervec's and fastText's do.
+func (j job) env() []string {
+	if j.Tool == ToolGensim {
+		return []string{"PYTHONHASHSEED=0"}
+	}
+	return nil
+}
+
 // sideFiles lists what a run writes besides its vectors, to be removed.
 func (j job) sideFiles(vectors string) []string {
 	if j.Tool == ToolFastText {
