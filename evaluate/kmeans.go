@@ -146,6 +146,18 @@ type kmeans struct {
 	labels []int
 	dist   []float32 // squared distance of each point to its centroid
 	prod   []float32 // n x K inner products of points and centroids
+
+	// Hamerly's bounds (see assignBounded); nil when plain is set.
+	upper   []float64 // >= distance of each point to its centroid
+	lower   []float64 // <= distance of each point to its second-nearest centroid
+	move    []float64 // distance each centroid moved in the last update
+	half    []float64 // half the distance of each centroid to its nearest other
+	cprod   []float32 // K x K inner products of the centroids
+	need    []bool    // points failing the bound test this step
+	scan    []int     // their indices
+	gather  []float32 // their rows
+	scanned int       // points compared with every centroid by assignBounded
+	plain   bool      // plain Lloyd: every point against every centroid, every iteration
 }
 
 func newKMeans(x []float32, n, dim int, cfg KMeansConfig) *kmeans {
@@ -176,6 +188,12 @@ func (km *kmeans) run(ctx context.Context, rng *rand.Rand) (*KMeansResult, error
 	km.labels = make([]int, n)
 	km.dist = make([]float32, n)
 	km.prod = make([]float32, n*k)
+	km.move = make([]float64, k)
+	if !km.plain {
+		km.upper, km.lower = make([]float64, n), make([]float64, n)
+		km.half, km.cprod = make([]float64, k), make([]float32, k*k)
+		km.need, km.gather = make([]bool, n), make([]float32, n*dim)
+	}
 	if err := km.seed(ctx, rng); err != nil {
 		return nil, err
 	}
@@ -185,8 +203,18 @@ func (km *kmeans) run(ctx context.Context, rng *rand.Rand) (*KMeansResult, error
 	sums := make([]float64, k*dim)
 	counts := make([]int, k)
 	res := &KMeansResult{}
+	// reassign is one assignment step: against every centroid on the first
+	// iteration (or always, for plain Lloyd), with Hamerly's bounds after.
+	first := true
+	reassign := func() (int, error) {
+		if first || km.plain {
+			first = false
+			return km.assign(ctx)
+		}
+		return km.assignBounded(ctx)
+	}
 	for it := 1; it <= km.cfg.MaxIter; it++ {
-		changed, err := km.assign(ctx)
+		changed, err := reassign()
 		if err != nil {
 			return nil, err
 		}
@@ -196,18 +224,13 @@ func (km *kmeans) run(ctx context.Context, rng *rand.Rand) (*KMeansResult, error
 			break
 		}
 		shift := km.update(sums, counts)
-		if shift <= km.tol {
-			res.Converged = true
+		if shift <= km.tol || it == km.cfg.MaxIter {
+			res.Converged = shift <= km.tol
 			// Re-assign so labels and inertia agree with the final centroids.
-			if _, err := km.assign(ctx); err != nil {
+			if _, err := reassign(); err != nil {
 				return nil, err
 			}
 			break
-		}
-		if it == km.cfg.MaxIter {
-			if _, err := km.assign(ctx); err != nil {
-				return nil, err
-			}
 		}
 	}
 	// The norm expansion cancels badly for points near their centroid, so
@@ -257,20 +280,146 @@ func (km *kmeans) assignRange(lo, hi int) int {
 	cn := km.cn[:k]
 	changed := 0
 	for i := lo; i < hi; i++ {
-		row := km.prod[i*k : (i+1)*k]
-		best, bestD := 0, float32(math.Inf(1))
-		for c, p := range row {
-			if d := cn[c] - 2*p; d < bestD {
-				best, bestD = c, d
-			}
-		}
+		best, bestD, secondD := argmin2(km.prod[i*k:(i+1)*k], cn)
 		if km.labels[i] != best {
 			km.labels[i] = best
 			changed++
 		}
 		km.dist[i] = max(0, km.xn[i]+bestD)
+		if km.upper != nil {
+			km.upper[i] = math.Sqrt(float64(km.dist[i]))
+			km.lower[i] = math.Sqrt(float64(max(0, km.xn[i]+secondD)))
+		}
 	}
 	return changed
+}
+
+// assignBounded is one assignment step of Hamerly's algorithm (Hamerly
+// 2010, "Making k-means even faster"), which gives the labels plain Lloyd
+// would (up to float rounding in near ties) while skipping most distance
+// computations once the centroids settle. Each point keeps an upper bound u
+// on the distance to its centroid and a lower bound l on the distance to
+// any other centroid. After centroid c moved by m(c), u grows by m(own) and
+// l shrinks by the largest move of another centroid (triangle inequality).
+// With s(c) = half the distance from c to its nearest other centroid, a
+// point whose u <= max(s(own), l) cannot change label; otherwise u is made
+// exact and, if the test still fails, the point is compared with every
+// centroid. The centroid-centroid distances cost one K x K matrix product.
+func (km *kmeans) assignBounded(ctx context.Context) (int, error) {
+	k, dim := km.cfg.K, km.dim
+	for c := range k {
+		km.cn[c] = float32(sqNormRow(km.cent[c*dim : (c+1)*dim]))
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	cg := blas32.General{Rows: k, Cols: dim, Stride: dim, Data: km.cent}
+	blas32.Gemm(blas.NoTrans, blas.Trans, 1, cg, cg, 0, blas32.General{Rows: k, Cols: k, Stride: k, Data: km.cprod})
+	for c := range k {
+		m := math.Inf(1)
+		for c2 := range k {
+			if c2 != c {
+				m = min(m, float64(km.cn[c]+km.cn[c2]-2*km.cprod[c*k+c2]))
+			}
+		}
+		km.half[c] = math.Sqrt(max(0, m)) / 2
+	}
+	// The largest and second-largest moves, for the lower bounds.
+	m1, m2, arg := 0.0, 0.0, -1
+	for c, m := range km.move {
+		if m > m1 {
+			m1, m2, arg = m, m1, c
+		} else if m > m2 {
+			m2 = m
+		}
+	}
+	// Phase 1: the bound test, per point.
+	err := forChunks(ctx, km.n, assignChunk, km.cfg.Workers, func(_, lo, hi int) {
+		km.boundedRange(lo, hi, m1, m2, arg)
+	})
+	if err != nil {
+		return 0, err
+	}
+	// Phase 2: the points that failed it against every centroid, as one
+	// matrix product of their gathered rows (faster per distance than a
+	// per-point loop).
+	km.scan = km.scan[:0]
+	for i, need := range km.need {
+		if need {
+			km.scan = append(km.scan, i)
+		}
+	}
+	m := len(km.scan)
+	if m == 0 {
+		return 0, nil
+	}
+	for r, i := range km.scan {
+		copy(km.gather[r*dim:(r+1)*dim], km.x[i*dim:(i+1)*dim])
+	}
+	blas32.Gemm(blas.NoTrans, blas.Trans, 1,
+		blas32.General{Rows: m, Cols: dim, Stride: dim, Data: km.gather[:m*dim]},
+		blas32.General{Rows: k, Cols: dim, Stride: dim, Data: km.cent},
+		0, blas32.General{Rows: m, Cols: k, Stride: k, Data: km.prod[:m*k]})
+	nc := (m + assignChunk - 1) / assignChunk
+	changed := make([]int, nc)
+	err = forChunks(ctx, m, assignChunk, km.cfg.Workers, func(ch, lo, hi int) {
+		for r := lo; r < hi; r++ {
+			i := km.scan[r]
+			best, bestD, secondD := argmin2(km.prod[r*k:(r+1)*k], km.cn[:k])
+			if best != km.labels[i] {
+				km.labels[i] = best
+				changed[ch]++
+			}
+			u := math.Sqrt(float64(max(0, km.xn[i]+bestD)))
+			km.upper[i] = u
+			km.lower[i] = math.Sqrt(float64(max(0, km.xn[i]+secondD)))
+			km.dist[i] = float32(u * u)
+		}
+	})
+	total := 0
+	for _, c := range changed {
+		total += c
+	}
+	return total, err
+}
+
+// argmin2 returns the centroid c minimising cn[c] - 2 prod[c] (the squared
+// distance less ||x||^2), that value, and the second smallest value.
+// Ties go to the lower centroid.
+func argmin2(prod, cn []float32) (int, float32, float32) {
+	best, bestD, secondD := 0, float32(math.Inf(1)), float32(math.Inf(1))
+	for c, p := range prod {
+		d := cn[c] - 2*p
+		if d < bestD {
+			best, bestD, secondD = c, d, bestD
+		} else if d < secondD {
+			secondD = d
+		}
+	}
+	return best, bestD, secondD
+}
+
+// boundedRange runs Hamerly's test for points lo..hi-1 (m1 is the largest
+// centroid move, of centroid arg, and m2 the second largest), updating the
+// bounds of the points that pass and marking in need those that must be
+// compared with every centroid.
+func (km *kmeans) boundedRange(lo, hi int, m1, m2 float64, arg int) {
+	dim := km.dim
+	for i := lo; i < hi; i++ {
+		a := km.labels[i]
+		u := km.upper[i] + km.move[a]
+		l := km.lower[i] - m1
+		if a == arg {
+			l = km.lower[i] - m2
+		}
+		z := max(km.half[a], l)
+		if u > z {
+			u = math.Sqrt(float64(sqDist(km.x[i*dim:(i+1)*dim], km.cent[a*dim:(a+1)*dim])))
+		}
+		km.need[i] = u > z
+		km.upper[i], km.lower[i] = u, l
+		km.dist[i] = float32(u * u) // an upper bound; used only to pick far points for empty clusters
+	}
 }
 
 // update moves every centroid to the mean of its points, reseeding empty
@@ -332,21 +481,30 @@ func (km *kmeans) update(sums []float64, counts []int) float64 {
 			counts[c] = 1
 			km.labels[i] = c
 			km.dist[i] = 0
+			if km.upper != nil {
+				// Its distance to the old position of centroid c is not
+				// known: force an exact check next time.
+				km.upper[i], km.lower[i] = math.Inf(1), 0
+			}
 		}
 	}
 	var shift float64
 	for c := range k {
+		km.move[c] = 0
 		if counts[c] == 0 {
 			continue
 		}
 		inv := 1 / float64(counts[c])
 		cent := km.cent[c*dim : (c+1)*dim]
+		var m float64
 		for j := range cent {
 			v := float32(sums[c*dim+j] * inv)
 			d := float64(v - cent[j])
-			shift += d * d
+			m += d * d
 			cent[j] = v
 		}
+		shift += m
+		km.move[c] = math.Sqrt(m)
 	}
 	return shift
 }

@@ -127,6 +127,54 @@ func TestKMeansEveryClusterUsed(t *testing.T) {
 	}
 }
 
+// Hamerly's bounds must not change the result: the accelerated and the
+// plain Lloyd iterations give the same labels, iterations and inertia.
+func TestKMeansBoundsMatchPlainLloyd(t *testing.T) {
+	for _, tc := range []struct {
+		n, dim, blobs, k int
+		sd               float64
+	}{
+		{500, 5, 8, 20, 3},    // overlapping: many iterations
+		{1200, 30, 50, 60, 8}, // heavy overlap
+		{300, 2, 3, 40, 1},    // k far above the number of blobs
+		{90, 3, 30, 30, 0},    // duplicates: empty clusters reseeded
+	} {
+		t.Run(fmt.Sprintf("n%d-d%d-k%d", tc.n, tc.dim, tc.k), func(t *testing.T) {
+			x, _ := blobs(tc.n, tc.dim, tc.blobs, tc.sd, 77)
+			if tc.sd == 0 { // 30 distinct points, each 3 times
+				x, _ = blobs(30, tc.dim, 30, 1, 78)
+				x = append(append(x, x...), x...)
+			}
+			cfg := DefaultKMeansConfig()
+			cfg.K, cfg.Tol, cfg.Workers = tc.k, 0, 2
+			run := func(plain bool) *KMeansResult {
+				if err := cfg.Validate(); err != nil {
+					t.Fatal(err)
+				}
+				km := newKMeans(x, tc.n, tc.dim, cfg)
+				km.plain = plain
+				res, err := km.run(context.Background(), rand.New(rand.NewPCG(cfg.Seed, 1)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return res
+			}
+			fast, plain := run(false), run(true)
+			if fast.Iterations != plain.Iterations || fast.Inertia != plain.Inertia {
+				t.Errorf("bounded: %d iterations, inertia %v; plain: %d, %v", fast.Iterations, fast.Inertia, plain.Iterations, plain.Inertia)
+			}
+			for i := range fast.Labels {
+				if fast.Labels[i] != plain.Labels[i] {
+					t.Fatalf("label of point %d: bounded %d, plain %d", i, fast.Labels[i], plain.Labels[i])
+				}
+			}
+			if plain.Iterations < 3 {
+				t.Logf("only %d iterations: the bounds were barely exercised", plain.Iterations)
+			}
+		})
+	}
+}
+
 func TestKMeansErrors(t *testing.T) {
 	x, _ := blobs(10, 2, 2, 1, 1)
 	cfg := DefaultKMeansConfig()
@@ -194,6 +242,30 @@ func BenchmarkKMeans(b *testing.B) {
 			iters := 0
 			for b.Loop() {
 				res, err := KMeans(context.Background(), x, n, dim, cfg)
+				if err != nil {
+					b.Fatal(err)
+				}
+				iters += res.Iterations
+			}
+			b.ReportMetric(float64(iters)/float64(b.N), "lloyd-iters/op")
+		})
+	}
+}
+
+// BenchmarkKMeansLloyd pairs Hamerly's bounded iterations with plain
+// Lloyd (every point against every centroid) on overlapping data.
+func BenchmarkKMeansLloyd(b *testing.B) {
+	const n, dim, k = 5400, 100, 400
+	x, _ := blobs(n, dim, 300, 12, 1)
+	cfg := DefaultKMeansConfig()
+	cfg.K = k
+	for _, plain := range []bool{false, true} {
+		b.Run(map[bool]string{false: "bounded", true: "plain"}[plain], func(b *testing.B) {
+			iters := 0
+			for b.Loop() {
+				km := newKMeans(x, n, dim, cfg)
+				km.plain = plain
+				res, err := km.run(context.Background(), rand.New(rand.NewPCG(1, 1)))
 				if err != nil {
 					b.Fatal(err)
 				}
