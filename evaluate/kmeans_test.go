@@ -320,3 +320,18 @@ func BenchmarkAssignKernel(b *testing.B) {
 }
 
 var sink float32
+
+func ExampleKMeans() {
+	// Six points on a line in two obvious groups.
+	x := []float32{0, 1, 2, 10, 11, 12}
+	cfg := DefaultKMeansConfig()
+	cfg.K = 2
+	res, err := KMeans(context.Background(), x, 6, 1, cfg)
+	if err != nil {
+		panic(err)
+	}
+	same := res.Labels[0] == res.Labels[1] && res.Labels[1] == res.Labels[2] &&
+		res.Labels[3] == res.Labels[4] && res.Labels[4] == res.Labels[5] && res.Labels[0] != res.Labels[3]
+	fmt.Printf("two groups found: %v, inertia %.1f\n", same, res.Inertia)
+	// Output: two groups found: true, inertia 4.0
+}
