@@ -29,6 +29,7 @@ func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	ccsrOut := fs.String("ccsr-out", "", "hierarchy CSV to write (code,category,category_description,code_description) (required)")
 	outcomesOut := fs.String("outcomes-out", "", "outcomes CSV to write (patient_id,year,mortality,unplanned_admission) (required)")
 	ccsr := fs.String("ccsr", "", "draw codes and categories from this CCSR map instead of the built-in hierarchy\n"+hierarchy.Layouts)
+	ccsrCats := fs.String("ccsr-categories", "", "CCSR category list giving category descriptions the -ccsr map lacks\n(HCUP's CCSR_Categories sheet as CSV, or hcup.data's CCSR_DX_categories.csv)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: hiervec synth -patients N -seed S -out extract.csv -ccsr-out ccsr.csv -outcomes-out outcomes.csv [-ccsr FILE] [-year Y]")
 		fs.PrintDefaults()
@@ -51,7 +52,14 @@ func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return err
 		}
+		if *ccsrCats != "" {
+			if _, err := m.LoadCategoryDescriptions(*ccsrCats); err != nil {
+				return err
+			}
+		}
 		cfg.Map = m
+	} else if *ccsrCats != "" {
+		return usagef("-ccsr-categories needs -ccsr")
 	}
 	// Cancelling (Ctrl-C) stops the generator within ProgressEvery patients and
 	// leaves no partial file, as every output is written atomically.

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hiervec/hiervec/internal/shareddata"
 )
 
 func TestSynthCommand(t *testing.T) {
@@ -56,6 +58,7 @@ func TestSynthCommandErrors(t *testing.T) {
 		{"missing outputs", []string{"-patients", "10"}, 2, "required"},
 		{"bad patients", append([]string{"-patients", "0"}, outs...), 2, "Patients is 0"},
 		{"bad flag", []string{"-bogus"}, 2, "bogus"},
+		{"categories without map", append([]string{"-ccsr-categories", "x.csv"}, outs...), 2, "needs -ccsr"},
 		{"missing map", append([]string{"-patients", "10", "-ccsr", filepath.Join(dir, "nope.csv")}, outs...), 1, "nope.csv"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -68,5 +71,29 @@ func TestSynthCommandErrors(t *testing.T) {
 				t.Errorf("failed run left %d files", len(entries))
 			}
 		})
+	}
+}
+
+func TestSynthCommandCCSRMap(t *testing.T) {
+	mapPath := shareddata.Path(t, "ccsr/hcup.data_CCSR_DX_mapping_v2022-1.csv.gz")
+	dir := t.TempDir()
+	cc := filepath.Join(dir, "ccsr.csv")
+	var out, errb bytes.Buffer
+	catsPath := shareddata.Path(t, "ccsr/hcup.data_CCSR_DX_categories_v2022-1.csv")
+	code := run(context.Background(), []string{"synth", "-patients", "200", "-ccsr", mapPath, "-ccsr-categories", catsPath,
+		"-out", filepath.Join(dir, "e.csv"), "-ccsr-out", cc, "-outcomes-out", filepath.Join(dir, "o.csv")}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errb.String())
+	}
+	// hcup.data v2022.1: 73,370 codes in 540 categories.
+	if !strings.Contains(out.String(), "73370 codes") || !strings.Contains(out.String(), "540 categories") {
+		t.Errorf("summary %q does not report the map's 73370 codes and 540 categories", out.String())
+	}
+	b, err := os.ReadFile(cc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "\nI10,CIR007,Essential hypertension,Essential (primary) hypertension\n") {
+		t.Errorf("hierarchy CSV lacks the row I10,CIR007,Essential hypertension")
 	}
 }
