@@ -75,6 +75,13 @@ func (f *File) Commit() error {
 		}
 	}
 	if err == nil {
+		// CreateTemp makes the file private (0600); an output file gets the
+		// usual 0644, as os.Create would give it under a 022 umask.
+		if e := f.tmp.Chmod(0o644); e != nil {
+			err = fmt.Errorf("atomicfile: chmod %s: %w", f.path, e)
+		}
+	}
+	if err == nil {
 		if e := f.tmp.Sync(); e != nil {
 			err = fmt.Errorf("atomicfile: sync %s: %w", f.path, e)
 		}

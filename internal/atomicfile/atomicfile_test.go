@@ -28,6 +28,9 @@ func TestCommitPublishesWholeFile(t *testing.T) {
 	if string(got) != "hello world" {
 		t.Fatalf("got %q", got)
 	}
+	if st, err := os.Stat(path); err != nil || st.Mode().Perm() != 0o644 {
+		t.Fatalf("mode %v (%v), want 0644", st.Mode().Perm(), err)
+	}
 	assertOnlyFile(t, dir, "out.txt")
 }
 
