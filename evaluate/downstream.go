@@ -119,7 +119,8 @@ func (d *Downstream) Score(ctx context.Context, s *embedding.Set) (map[string]AU
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			var xtr, xte []float32
+			// Row lists, not copies: the vectors are held once.
+			var tr, te []int
 			var ytr, yte []bool
 			for i, r := range d.rows {
 				if r < 0 || !has[i] {
@@ -127,14 +128,12 @@ func (d *Downstream) Score(ctx context.Context, s *embedding.Set) (map[string]AU
 				}
 				v := d.Outcomes.Values[k][r]
 				if d.train[k][i] {
-					xtr = append(xtr, vecs[i*dim:(i+1)*dim]...)
-					ytr = append(ytr, v)
+					tr, ytr = append(tr, i), append(ytr, v)
 				} else {
-					xte = append(xte, vecs[i*dim:(i+1)*dim]...)
-					yte = append(yte, v)
+					te, yte = append(te, i), append(yte, v)
 				}
 			}
-			m, err := FitLogistic(xtr, len(ytr), dim, ytr, d.Config.Logistic)
+			m, err := fitLogistic(vecs, dim, tr, ytr, d.Config.Logistic)
 			if errors.Is(err, ErrOneClass) {
 				notes[k] = fmt.Sprintf("outcome %q not scored: training part has one class", names[k])
 				return nil
@@ -142,7 +141,7 @@ func (d *Downstream) Score(ctx context.Context, s *embedding.Set) (map[string]AU
 			if err != nil {
 				return fmt.Errorf("evaluate: set %q: outcome %q: %w", s.Name, names[k], err)
 			}
-			res, err := BootstrapAUC(m.Predict(xte, len(yte)), yte, d.Config.Bootstrap, d.Config.Seed+uint64(k))
+			res, err := BootstrapAUC(m.predictRows(vecs, 0, te), yte, d.Config.Bootstrap, d.Config.Seed+uint64(k))
 			if errors.Is(err, ErrOneClass) {
 				notes[k] = fmt.Sprintf("outcome %q not scored: test part has one class", names[k])
 				return nil

@@ -61,15 +61,33 @@ var ErrOneClass = errors.New("only one outcome class present")
 // dimension dim in x (row-major) and the 0/1 outcomes y, after
 // standardising each feature to mean 0 and variance 1. It minimises
 // (||w||^2/2 + C sum_i log(1 + exp(-s_i z_i))) / (C n), s_i = 2y_i - 1,
-// z_i = b + w·x_i, with L-BFGS (lbfgs.go). Scaling the objective by
+// z_i = b + w·x_i, with L-BFGS (lbfgs.go), without copying the data.
+// Scaling the objective by
 // 1/(C n) changes nothing about its minimiser and keeps GradTol meaningful
 // for any n.
 func FitLogistic(x []float32, n, dim int, y []bool, cfg LogisticConfig) (*Logistic, error) {
+	if dim < 1 || n < 0 || len(x) != n*dim || len(y) != n {
+		return nil, fmt.Errorf("evaluate: logistic: %d floats and %d outcomes for %d rows of dimension %d", len(x), len(y), n, dim)
+	}
+	return fitLogistic(x, dim, nil, y, cfg)
+}
+
+// fitLogistic fits on the rows of x listed in rows (all rows when nil);
+// y[k] is the outcome of the k-th of them. The features are standardised
+// implicitly, by folding the means and scales into the weights at each
+// evaluation, so no standardised copy of the data is made: memory stays
+// O(rows + dim) whatever the size of the cohort.
+func fitLogistic(x []float32, dim int, rows []int, y []bool, cfg LogisticConfig) (*Logistic, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if dim < 1 || len(x) != n*dim || len(y) != n {
-		return nil, fmt.Errorf("evaluate: logistic: %d floats and %d outcomes for %d rows of dimension %d", len(x), len(y), n, dim)
+	n := len(y)
+	row := func(k int) []float32 {
+		r := k
+		if rows != nil {
+			r = rows[k]
+		}
+		return x[r*dim : (r+1)*dim]
 	}
 	pos := 0
 	for _, v := range y {
@@ -81,44 +99,59 @@ func FitLogistic(x []float32, n, dim int, y []bool, cfg LogisticConfig) (*Logist
 		return nil, fmt.Errorf("evaluate: logistic: %d positives of %d rows: %w", pos, n, ErrOneClass)
 	}
 	m := &Logistic{Mean: make([]float64, dim), Scale: make([]float64, dim)}
-	for j := range dim {
-		var s, ss float64
-		for i := range n {
-			v := float64(x[i*dim+j])
-			s += v
-			ss += v * v
+	ss := make([]float64, dim)
+	for k := range n {
+		for j, v := range row(k) {
+			m.Mean[j] += float64(v)
+			ss[j] += float64(v) * float64(v)
 		}
-		mean := s / float64(n)
-		sd := math.Sqrt(max(0, ss/float64(n)-mean*mean))
+	}
+	for j := range dim {
+		mean := m.Mean[j] / float64(n)
+		sd := math.Sqrt(max(0, ss[j]/float64(n)-mean*mean))
 		if sd == 0 {
 			sd = 1
 		}
 		m.Mean[j], m.Scale[j] = mean, sd
 	}
-	z := make([]float64, n*dim) // standardised copy
-	for i := range n {
-		for j := range dim {
-			z[i*dim+j] = (float64(x[i*dim+j]) - m.Mean[j]) / m.Scale[j]
-		}
-	}
 	lambda := 1 / (cfg.C * float64(n)) // penalty weight of the mean loss
 	invN := 1 / float64(n)
-	margin := make([]float64, n)
-	// eval returns the objective at p = (w, b) and, when grad != nil, its gradient.
+	we := make([]float64, dim) // weights on the raw features
+	gx := make([]float64, dim) // sum of g_k x_k on the raw features
+	// eval returns the objective at p = (w, b), w on the standardised
+	// features, and when grad != nil its gradient. With w'_j = w_j/scale_j
+	// and b' = b - sum_j w'_j mean_j, the linear predictor on raw features
+	// is b' + w'·x, and d/dw_j = (sum_k g_k x_kj - mean_j sum_k g_k)/scale_j.
 	eval := func(grad, p []float64) float64 {
 		w, b := p[:dim], p[dim]
-		var f float64
-		for i := range n {
-			t := b
-			row := z[i*dim : (i+1)*dim]
-			for j, v := range row {
-				t += w[j] * v
+		be := b
+		for j := range dim {
+			we[j] = w[j] / m.Scale[j]
+			be -= we[j] * m.Mean[j]
+		}
+		clear(gx)
+		var f, gsum float64
+		for k := range n {
+			xr := row(k)
+			t := be
+			for j, v := range xr {
+				t += we[j] * float64(v)
 			}
-			if !y[i] {
+			if !y[k] {
 				t = -t
 			}
-			margin[i] = t
 			f += softplus(-t)
+			if grad != nil {
+				// d/dz log(1+exp(-s z)) = -s sigmoid(-s z)
+				g := -sigmoid(-t)
+				if !y[k] {
+					g = -g
+				}
+				gsum += g
+				for j, v := range xr {
+					gx[j] += g * float64(v)
+				}
+			}
 		}
 		f *= invN
 		var pen float64
@@ -127,22 +160,10 @@ func FitLogistic(x []float32, n, dim int, y []bool, cfg LogisticConfig) (*Logist
 		}
 		f += lambda * pen / 2
 		if grad != nil {
-			clear(grad)
-			for i := range n {
-				// d/dz log(1+exp(-s z)) = -s sigmoid(-s z)
-				g := -sigmoid(-margin[i]) * invN
-				if !y[i] {
-					g = -g
-				}
-				row := z[i*dim : (i+1)*dim]
-				for j, v := range row {
-					grad[j] += g * v
-				}
-				grad[dim] += g
+			for j := range dim {
+				grad[j] = (gx[j]-m.Mean[j]*gsum)/m.Scale[j]*invN + lambda*w[j]
 			}
-			for j, v := range w {
-				grad[j] += lambda * v
-			}
+			grad[dim] = gsum * invN
 		}
 		return f
 	}
@@ -158,14 +179,27 @@ func FitLogistic(x []float32, n, dim int, y []bool, cfg LogisticConfig) (*Logist
 
 // Predict returns P(y=1) for each of the n rows of x.
 func (m *Logistic) Predict(x []float32, n int) []float64 {
+	return m.predictRows(x, n, nil)
+}
+
+// predictRows returns P(y=1) for the rows of x listed in rows (the first n
+// rows when nil).
+func (m *Logistic) predictRows(x []float32, n int, rows []int) []float64 {
 	dim := len(m.Coef)
+	if rows != nil {
+		n = len(rows)
+	}
 	out := make([]float64, n)
-	for i := range n {
-		t := m.Intercept
-		for j := range dim {
-			t += m.Coef[j] * (float64(x[i*dim+j]) - m.Mean[j]) / m.Scale[j]
+	for k := range n {
+		r := k
+		if rows != nil {
+			r = rows[k]
 		}
-		out[i] = sigmoid(t)
+		t := m.Intercept
+		for j, v := range x[r*dim : (r+1)*dim] {
+			t += m.Coef[j] * (float64(v) - m.Mean[j]) / m.Scale[j]
+		}
+		out[k] = sigmoid(t)
 	}
 	return out
 }

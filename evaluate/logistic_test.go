@@ -177,3 +177,44 @@ func ExampleAUC() {
 	fmt.Println(auc)
 	// Output: 0.75
 }
+
+// Fitting on a list of rows must equal fitting on a copy of those rows.
+func TestFitLogisticRowsMatchCopy(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 9))
+	const n, dim = 600, 3
+	x := make([]float32, n*dim)
+	yAll := make([]bool, n)
+	for i := range x {
+		x[i] = float32(rng.NormFloat64()*2 + 5) // far from centred: standardisation matters
+	}
+	for i := range yAll {
+		yAll[i] = float64(x[i*dim])-float64(x[i*dim+1])+rng.NormFloat64() > 0
+	}
+	var rows []int
+	var cp []float32
+	var y []bool
+	for i := 0; i < n; i += 3 {
+		rows = append(rows, i)
+		cp = append(cp, x[i*dim:(i+1)*dim]...)
+		y = append(y, yAll[i])
+	}
+	a, err := fitLogistic(x, dim, rows, y, DefaultLogisticConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := FitLogistic(cp, len(rows), dim, y, DefaultLogisticConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j := range dim {
+		if a.Coef[j] != b.Coef[j] || a.Mean[j] != b.Mean[j] {
+			t.Errorf("feature %d: rows %v/%v, copy %v/%v", j, a.Coef[j], a.Mean[j], b.Coef[j], b.Mean[j])
+		}
+	}
+	pa, pb := a.predictRows(x, 0, rows), b.Predict(cp, len(rows))
+	for k := range pa {
+		if pa[k] != pb[k] {
+			t.Fatalf("prediction %d: %v vs %v", k, pa[k], pb[k])
+		}
+	}
+}
