@@ -37,7 +37,7 @@ func TestPlanPaperDefault(t *testing.T) {
 
 func TestPlanSubset(t *testing.T) {
 	runs := Plan([]trainer.Model{trainer.SkipGram}, []int{50}, []string{"co"}, false, 200)
-	want := []Run{{AlgoSG, 50, ViewCO}}
+	want := []Job{{AlgoSG, 50, ViewCO}}
 	if !reflect.DeepEqual(runs, want) {
 		t.Fatalf("got %+v, want %+v", runs, want)
 	}

@@ -1,0 +1,156 @@
+package reproduce
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hiervec/hiervec/export"
+	"github.com/hiervec/hiervec/trainer"
+)
+
+// tinyConfig is the paper's plan (both models, three dimensions, CO and
+// SEP) shrunk to run in a second or two.
+func tinyConfig(t *testing.T) Config {
+	cfg := DefaultConfig()
+	cfg.Out = t.TempDir()
+	cfg.Patients = 300
+	cfg.Dims = []int{4, 6, 8}
+	cfg.Epochs = 1
+	cfg.Window = 10
+	cfg.Threads = 1
+	cfg.Ks = []int{5, 10}
+	return cfg
+}
+
+func TestRunWritesTheReleasedLayoutAndReports(t *testing.T) {
+	cfg := tinyConfig(t)
+	var events int
+	res, err := Run(context.Background(), cfg, func(Event) { events++ })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Trained) != 18 || len(res.Resumed) != 0 {
+		t.Fatalf("trained %d, resumed %d; want 18 runs trained", len(res.Trained), len(res.Resumed))
+	}
+	sets, err := export.ReadReleased(filepath.Join(cfg.Out, EmbeddingsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sets) != 24 {
+		t.Fatalf("embeddings.json has %d sets, want 24", len(sets))
+	}
+	for _, s := range sets {
+		info, err := export.ParseReleasedKey(s.Name)
+		if err != nil {
+			t.Fatalf("key %s: %v", s.Name, err)
+		}
+		if s.Dim != info.Dim {
+			t.Errorf("%s has dimension %d", s.Name, s.Dim)
+		}
+		switch {
+		case info.Categories && (s.Len() == 0 || s.Len() > 400):
+			t.Errorf("%s holds %d category vectors", s.Name, s.Len())
+		case !info.Categories && s.Len() != res.Codes:
+			t.Errorf("%s holds %d code vectors, the corpus has %d codes", s.Name, s.Len(), res.Codes)
+		}
+	}
+	for _, f := range []string{ReportMarkdown, ReportJSON, ChartFile, SynthCCSR, SynthExtract, SynthOutcomes, CacheFile} {
+		if st, err := os.Stat(filepath.Join(cfg.Out, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s missing or empty (%v)", f, err)
+		}
+	}
+	md, _ := os.ReadFile(filepath.Join(cfg.Out, ReportMarkdown))
+	for _, want := range []string{"| SG | 8 |", "| CBOW | 4 |", "NMI@5", "AUC mortality"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("report.md lacks %q", want)
+		}
+	}
+	var report []map[string]any
+	js, _ := os.ReadFile(filepath.Join(cfg.Out, ReportJSON))
+	if err := json.Unmarshal(js, &report); err != nil {
+		t.Fatalf("report.json: %v", err)
+	}
+	if len(report) != 24 {
+		t.Errorf("report.json has %d sets, want 24", len(report))
+	}
+	if events == 0 {
+		t.Error("no progress events")
+	}
+}
+
+func TestRunResumesFinishedRuns(t *testing.T) {
+	cfg := tinyConfig(t)
+	cfg.Models = []trainer.Model{trainer.SkipGram}
+	cfg.Dims = []int{4}
+	first, err := Run(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An interrupted run leaves some variants finished: remove one and its
+	// assembled outputs, then run again with the same settings.
+	if err := os.Remove(filepath.Join(cfg.Out, VariantsDir, "SG_CO_4.json")); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(cfg.Out, EmbeddingsFile))
+	second, err := Run(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(second.Trained, ",") != "SG_CO_4" || len(second.Resumed) != 2 {
+		t.Fatalf("second run trained %v and resumed %v; want only SG_CO_4 trained", second.Trained, second.Resumed)
+	}
+	if len(first.Sets) != len(second.Sets) {
+		t.Fatalf("first run %d sets, second %d", len(first.Sets), len(second.Sets))
+	}
+	// The resumed SEP vectors are the ones written the first time.
+	for i, s := range first.Sets {
+		if s.Name == "SG_SEP_embeddings_4" {
+			a, b := s.Vectors, second.Sets[i].Vectors
+			for j := range a {
+				if a[j] != b[j] {
+					t.Fatalf("resumed %s differs at %d", s.Name, j)
+				}
+			}
+		}
+	}
+
+	cfg.Epochs = 2
+	if _, err := Run(context.Background(), cfg, nil); !errors.Is(err, ErrOtherRun) {
+		t.Fatalf("other settings in the same folder: got %v, want ErrOtherRun", err)
+	}
+}
+
+func TestRunCancelled(t *testing.T) {
+	cfg := tinyConfig(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Run(ctx, cfg, nil); !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	if _, err := os.Stat(filepath.Join(cfg.Out, EmbeddingsFile)); !os.IsNotExist(err) {
+		t.Errorf("a cancelled run wrote %s", EmbeddingsFile)
+	}
+}
+
+func TestConfigValidateListsEveryProblem(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Input = "x.csv"
+	cfg.Dims = []int{0}
+	cfg.Variants = []string{"both"}
+	cfg.Epochs = 0
+	cfg.Ks = []int{1}
+	err := cfg.Validate()
+	if err == nil {
+		t.Fatal("want errors")
+	}
+	for _, want := range []string{"output folder", "CCSR", "dimension 0", "both", "Epochs", "k-means k 1"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+}
