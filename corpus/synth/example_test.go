@@ -31,7 +31,7 @@ func ExampleGenerate() {
 	// Output:
 	// patient_id,date,icd10_code
 	// P0000001,2019-03-08,Y92.009
-	// P0000001,2019-03-08,S43.R726
+	// P0000001,2019-03-08,M05.S500
 	// patient_id,year,mortality,unplanned_admission
 	// P0000001,2019,0,0
 	// 5400 codes in 400 categories
