@@ -78,10 +78,13 @@ type Row struct {
 	AMI []float64 `json:"ami200,omitempty"`
 
 	// SpeedRatio is hiervec's tokens/s over this tool's on the same cell,
-	// MemRatio hiervec's peak RSS over this tool's; both 0 on hiervec's own
-	// rows.
+	// MemRatio hiervec's peak RSS over this tool's; all ratios are 0 on
+	// hiervec's own rows.
 	SpeedRatio float64 `json:"speed_ratio_hiervec_over_tool,omitempty"`
 	MemRatio   float64 `json:"rss_ratio_hiervec_over_tool,omitempty"`
+	// CPURatio is hiervec's CPU time over this tool's: less sensitive than
+	// wall time to other load on the machine.
+	CPURatio float64 `json:"cpu_ratio_hiervec_over_tool,omitempty"`
 }
 
 // NMIMean returns the mean NMI@200 and its sample standard deviation (0 for
@@ -153,8 +156,8 @@ func (r *Results) WriteTable(w io.Writer) error {
 	s := r.Settings
 	fmt.Fprintf(&b, "Settings (every tool): %d epochs, window %d, negative %d, sample %g, alpha %g (SG) / %g (CBOW) to %g, min-count 1, %d repetition(s) per cell (training seeds 1..%d).\n\n",
 		s.Epochs, s.Window, s.Negative, s.Sample, s.AlphaSG, s.AlphaCB, s.MinAlpha, s.Seeds, s.Seeds)
-	b.WriteString("| model | dim | threads | tool | wall s | CPU s | tokens/s | pairs/s | peak RSS MiB | NMI@200 | AMI@200 | speed hiervec/tool | RSS hiervec/tool |\n")
-	b.WriteString("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("| model | dim | threads | tool | wall s | CPU s | tokens/s | pairs/s | peak RSS MiB | NMI@200 | AMI@200 | speed hiervec/tool | CPU tool/hiervec | RSS hiervec/tool |\n")
+	b.WriteString("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, row := range r.Rows {
 		score := func(xs []float64) string {
 			m, sd, ok := meanSD(xs)
@@ -172,15 +175,19 @@ func (r *Results) WriteTable(w io.Writer) error {
 			}
 			return fmt.Sprintf("%.2fx", x)
 		}
-		fmt.Fprintf(&b, "| %s | %d | %d | %s | %.2f | %.2f | %s | %s | %.0f | %s | %s | %s | %s |\n",
+		cpuRatio := 0.0
+		if row.CPURatio > 0 {
+			cpuRatio = 1 / row.CPURatio
+		}
+		fmt.Fprintf(&b, "| %s | %d | %d | %s | %.2f | %.2f | %s | %s | %.0f | %s | %s | %s | %s | %s |\n",
 			strings.ToUpper(row.Model), row.Dim, row.Threads, row.Tool, row.Wall, row.CPU,
 			si(row.TokensPerSec), si(row.PairsPerSec), row.PeakRSSMiB, score(row.NMI), score(row.AMI),
-			ratio(row.SpeedRatio), ratio(row.MemRatio))
+			ratio(row.SpeedRatio), ratio(cpuRatio), ratio(row.MemRatio))
 	}
 	b.WriteString("\nwall: whole process (read corpus, train, write vectors), median over repetitions. " +
 		"tokens/s = tokens x epochs / wall; pairs/s = nominal (centre, context) pairs under the reduced window, before subsampling (the same count for every tool) x epochs / wall. " +
 		"peak RSS: ru_maxrss of the process. NMI@200, AMI@200: k-means (k = 200, seed 1) of the code vectors against their CCSR category, mean ± sd over repetitions (AMI corrects for chance). " +
-		"Ratios: hiervec's tokens/s and peak RSS over the tool's on the same cell.\n")
+		"Ratios on the same cell: hiervec's tokens/s over the tool's (above 1: hiervec faster), the tool's CPU time over hiervec's (above 1: hiervec needs less CPU; robust to other load on the machine), hiervec's peak RSS over the tool's (below 1: hiervec leaner).\n")
 	_, err := io.WriteString(w, b.String())
 	if err != nil {
 		return fmt.Errorf("benchmarks: %w", err)

@@ -136,6 +136,9 @@ func Run(ctx context.Context, cfg Config, log func(string)) (*Results, error) {
 				}
 				for i := 1; i < len(rows); i++ {
 					rows[i].SpeedRatio = rows[0].TokensPerSec / rows[i].TokensPerSec
+					if rows[i].CPU > 0 {
+						rows[i].CPURatio = rows[0].CPU / rows[i].CPU
+					}
 					if rss[i] > 0 {
 						rows[i].MemRatio = float64(rss[0]) / float64(rss[i])
 					}
