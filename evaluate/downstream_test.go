@@ -76,10 +76,10 @@ func TestJoinOutcomes(t *testing.T) {
 
 // plantedCohort builds patients whose share of "risky" codes drives the
 // first outcome; the second outcome is a coin toss.
-func plantedCohort(patients int) (*corpus.Corpus, []string, *Outcomes, *embedding.Set) {
+func plantedCohort(patients, dim int) (*corpus.Corpus, []string, *Outcomes, *embedding.Set) {
 	rng := rand.New(rand.NewPCG(31, 32))
-	const codes, dim = 40, 6
-	s := &embedding.Set{Name: "SG_SEP_embeddings_6", Dim: dim}
+	const codes = 40
+	s := &embedding.Set{Name: fmt.Sprintf("SG_SEP_embeddings_%d", dim), Dim: dim}
 	for k := range codes {
 		s.Tokens = append(s.Tokens, fmt.Sprintf("K%02d", k))
 		s.Kinds = append(s.Kinds, corpus.KindCode)
@@ -130,7 +130,7 @@ func b2i(b bool) int {
 }
 
 func TestDownstreamPlanted(t *testing.T) {
-	c, ids, o, s := plantedCohort(3000)
+	c, ids, o, s := plantedCohort(3000, 6)
 	d, err := NewDownstream(c, ids, o, DefaultDownstreamConfig())
 	if err != nil {
 		t.Fatal(err)
@@ -164,7 +164,7 @@ func TestDownstreamPlanted(t *testing.T) {
 }
 
 func TestDownstreamErrors(t *testing.T) {
-	c, _, o, _ := plantedCohort(20)
+	c, _, o, _ := plantedCohort(20, 6)
 	other := make([]string, 20)
 	for i := range other {
 		other[i] = fmt.Sprint("X", i)
@@ -176,5 +176,23 @@ func TestDownstreamErrors(t *testing.T) {
 	bad.TestFraction, bad.Bootstrap = 1, -1
 	if err := bad.Validate(); err == nil || len(err.(interface{ Unwrap() []error }).Unwrap()) < 2 {
 		t.Errorf("Validate = %v", err)
+	}
+}
+
+// BenchmarkDownstreamScore scores one set of 100-dimensional vectors on a
+// cohort of 25,000 patient-years (the size hiervec synth makes for 20,000
+// patients): patient vectors, two logistic regressions, 200 bootstrap
+// resamples each.
+func BenchmarkDownstreamScore(b *testing.B) {
+	c, ids, o, s := plantedCohort(25000, 100)
+	d, err := NewDownstream(c, ids, o, DefaultDownstreamConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := d.Score(context.Background(), s); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
