@@ -29,15 +29,21 @@ func TestBenchCorpusShape(t *testing.T) {
 	}
 }
 
-func benchTrain(b *testing.B, m Model, dim int) {
+func benchTrain(b *testing.B, m Model, dim int) { benchTrainPath(b, m, dim, false) }
+
+// benchTrainPath is benchTrain for the per-pair path (shared false) or
+// the shared-negatives one.
+func benchTrainPath(b *testing.B, m Model, dim int, shared bool) {
 	c := benchCorpus()
 	for _, workers := range []int{1, 2} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
 			cfg := DefaultConfig(m)
 			cfg.Dim, cfg.Window, cfg.Epochs, cfg.Workers = dim, 100, 1, workers
+			cfg.SharedNegatives = shared
 			b.ReportAllocs()
 			var tokens, pairs int64
 			var last Progress
+			cpu0 := processCPU()
 			for b.Loop() {
 				_, err := Train(context.Background(), c, cfg, func(p Progress) {
 					if p.Done {
@@ -50,9 +56,15 @@ func benchTrain(b *testing.B, m Model, dim int) {
 				tokens += last.TokensDone
 				pairs += last.Pairs
 			}
+			cpu := processCPU() - cpu0
 			s := b.Elapsed().Seconds()
 			b.ReportMetric(float64(tokens)/s, "tokens/s")
 			b.ReportMetric(float64(pairs)/s, "pairs/s")
+			if cpu > 0 && pairs > 0 {
+				// CPU time per pair over all workers: the work, without the
+				// waiting a shared machine adds to wall time.
+				b.ReportMetric(float64(cpu.Nanoseconds())/float64(pairs), "cpu-ns/pair")
+			}
 		})
 	}
 }
@@ -63,3 +75,7 @@ func BenchmarkTrainSGDim100(b *testing.B)   { benchTrain(b, SkipGram, 100) }
 func BenchmarkTrainCBOWDim10(b *testing.B)  { benchTrain(b, CBOW, 10) }
 func BenchmarkTrainCBOWDim50(b *testing.B)  { benchTrain(b, CBOW, 50) }
 func BenchmarkTrainCBOWDim100(b *testing.B) { benchTrain(b, CBOW, 100) }
+
+func BenchmarkTrainSGSharedDim10(b *testing.B)  { benchTrainPath(b, SkipGram, 10, true) }
+func BenchmarkTrainSGSharedDim50(b *testing.B)  { benchTrainPath(b, SkipGram, 50, true) }
+func BenchmarkTrainSGSharedDim100(b *testing.B) { benchTrainPath(b, SkipGram, 100, true) }

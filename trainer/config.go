@@ -9,7 +9,7 @@ import (
 
 // Config holds every training setting. CLI flags map one to one onto its
 // fields (-model, -dim, -window, -negative, -sample, -alpha, -min-alpha,
-// -epochs, -workers, -seed, -shrink-window).
+// -epochs, -workers, -seed, -shrink-window, -shared-negatives).
 type Config struct {
 	// Model is SkipGram or CBOW.
 	Model Model
@@ -40,6 +40,13 @@ type Config struct {
 	// uniformly from 1..Window (word2vec.c and gensim always do); false uses
 	// Window for every centre.
 	ShrinkWindow bool
+	// SharedNegatives (Skip-Gram only) draws one set of Negative noise
+	// words per centre word, shared by all its context words, and trains
+	// the window as one small dense block (Ji et al. 2016, pWord2Vec; see
+	// sgSeqShared). Same cost per pair in arithmetic, far less memory
+	// traffic; the negatives of one window are correlated, a different
+	// estimator from word2vec.c's per-pair sampling (false, the reference).
+	SharedNegatives bool
 	// ProgressInterval is how often the progress callback is called; 0
 	// means one second.
 	ProgressInterval time.Duration
@@ -63,6 +70,7 @@ type Config struct {
 //     scales with cores, so use them all.
 //   - Seed 1: gensim seed=1.
 //   - ShrinkWindow true: gensim shrink_windows=True (and word2vec.c).
+//   - SharedNegatives false: word2vec.c's and gensim's per-pair negatives.
 //   - ProgressInterval one second.
 func DefaultConfig(m Model) Config {
 	alpha := 0.025

@@ -15,3 +15,27 @@ func dotAVX2(x, y []float32) float32
 //
 //go:noescape
 func axpyAVX2(a float32, x, y []float32)
+
+// hasAVX512 reports whether the AVX-512F multi-row kernels in
+// kernels_amd64.s can run on this CPU (and the OS saves the ZMM state).
+var hasAVX512 = cpu.X86.HasAVX512F
+
+// dotBlockAVX512 is dotBlockRef with 16-lane fused multiply-adds; n > 0.
+//
+//go:noescape
+func dotBlockAVX512(dst, m []float32, idx []int32, rows []float32, n, nt int)
+
+// addBlockAVX512 is addBlockRef with 16-lane fused multiply-adds; n > 0.
+//
+//go:noescape
+func addBlockAVX512(dm []float32, didx []int32, m []float32, idx []int32, w []float32, n, ws, js int)
+
+// sumRowsAVX512 is sumRowsRef, 16 lanes; len(dst) > 0.
+//
+//go:noescape
+func sumRowsAVX512(dst, m []float32, idx []int32)
+
+// addRowsAVX512 is addRowsRef, 16 lanes; len(v) > 0.
+//
+//go:noescape
+func addRowsAVX512(m []float32, idx []int32, v []float32)

@@ -96,3 +96,313 @@ axpy1:
 axpydone:
 	VZEROUPPER
 	RET
+
+// The multi-row kernels (kernels_rows.go) with AVX-512F: 16 lanes per
+// chunk; the last chunk of a row (lanes n-16.. n-1 rounded to a chunk) is
+// loaded and stored under the lane mask K2, so nothing outside a row is
+// touched. Shared prologue: CX = n, K1 = all lanes, K2 = the last chunk's
+// lanes, DX = number of chunks before the last (macro ROWMASKS).
+
+// tailmask<>[r] is the lane mask of a last chunk of r elements (r = n mod
+// 16; 0 means a whole chunk).
+DATA tailmask<>+0(SB)/2, $0xFFFF
+DATA tailmask<>+2(SB)/2, $0x0001
+DATA tailmask<>+4(SB)/2, $0x0003
+DATA tailmask<>+6(SB)/2, $0x0007
+DATA tailmask<>+8(SB)/2, $0x000F
+DATA tailmask<>+10(SB)/2, $0x001F
+DATA tailmask<>+12(SB)/2, $0x003F
+DATA tailmask<>+14(SB)/2, $0x007F
+DATA tailmask<>+16(SB)/2, $0x00FF
+DATA tailmask<>+18(SB)/2, $0x01FF
+DATA tailmask<>+20(SB)/2, $0x03FF
+DATA tailmask<>+22(SB)/2, $0x07FF
+DATA tailmask<>+24(SB)/2, $0x0FFF
+DATA tailmask<>+26(SB)/2, $0x1FFF
+DATA tailmask<>+28(SB)/2, $0x3FFF
+DATA tailmask<>+30(SB)/2, $0x7FFF
+GLOBL tailmask<>(SB), RODATA|NOPTR, $32
+
+// ROWMASKS: on entry CX = n > 0. Sets K1 = all 16 lanes, K2 = the lanes of
+// the last chunk, DX = the number of chunks before the last, (n-1)/16.
+// Clobbers BX and R10.
+#define ROWMASKS \
+	LEAQ    -1(CX), DX; \
+	SHRQ    $4, DX; \
+	MOVL    $0xFFFF, BX; \
+	KMOVW   BX, K1; \
+	MOVQ    CX, BX; \
+	ANDQ    $15, BX; \
+	LEAQ    tailmask<>(SB), R10; \
+	MOVWLZX (R10)(BX*2), BX; \
+	KMOVW   BX, K2
+
+// chunkmask<>[v] is the lane mask of a chunk with v = 0..16 valid lanes.
+DATA chunkmask<>+0(SB)/2, $0x0000
+DATA chunkmask<>+2(SB)/2, $0x0001
+DATA chunkmask<>+4(SB)/2, $0x0003
+DATA chunkmask<>+6(SB)/2, $0x0007
+DATA chunkmask<>+8(SB)/2, $0x000F
+DATA chunkmask<>+10(SB)/2, $0x001F
+DATA chunkmask<>+12(SB)/2, $0x003F
+DATA chunkmask<>+14(SB)/2, $0x007F
+DATA chunkmask<>+16(SB)/2, $0x00FF
+DATA chunkmask<>+18(SB)/2, $0x01FF
+DATA chunkmask<>+20(SB)/2, $0x03FF
+DATA chunkmask<>+22(SB)/2, $0x07FF
+DATA chunkmask<>+24(SB)/2, $0x0FFF
+DATA chunkmask<>+26(SB)/2, $0x1FFF
+DATA chunkmask<>+28(SB)/2, $0x3FFF
+DATA chunkmask<>+30(SB)/2, $0x7FFF
+DATA chunkmask<>+32(SB)/2, $0xFFFF
+GLOBL chunkmask<>(SB), RODATA|NOPTR, $34
+
+// PANELMASK sets K to the lanes of the chunk at byte offset AX+off of a
+// row of CX bytes: clamp((CX-AX-off)/4, 0, 16) valid lanes. Expects R12 = 0,
+// R13 = 64 and R10 = &chunkmask<>; clobbers BX.
+#define PANELMASK(off, K) \
+	MOVQ    CX, BX; \
+	SUBQ    AX, BX; \
+	SUBQ    $off, BX; \
+	CMPQ    BX, R12; \
+	CMOVQLT R12, BX; \
+	CMPQ    BX, R13; \
+	CMOVQGT R13, BX; \
+	SHRQ    $2, BX; \
+	MOVWLZX (R10)(BX*2), BX; \
+	KMOVW   BX, K
+
+// func dotBlockAVX512(dst, m []float32, idx []int32, rows []float32, n, nt int)
+// dst[j*nt+k] = m[idx[j]] . rows[k] for rows of n > 0 elements; the caller
+// checks every bound. Two accumulators per dot (even and odd chunks),
+// the last chunk under the mask K2.
+TEXT ·dotBlockAVX512(SB), NOSPLIT, $0-112
+	MOVQ n+96(FP), CX
+	ROWMASKS
+	SHLQ $2, CX
+	MOVQ dst_base+0(FP), R8
+	MOVQ idx_base+48(FP), R12
+	MOVQ idx_len+56(FP), R13
+
+xj:
+	TESTQ   R13, R13
+	JZ      xdone
+	MOVLQSX (R12), SI
+	IMULQ   CX, SI
+	ADDQ    m_base+24(FP), SI
+	MOVQ    rows_base+72(FP), DI
+	MOVQ    nt+104(FP), R9
+
+xk:
+	TESTQ  R9, R9
+	JZ     xkdone
+	VXORPS Z0, Z0, Z0
+	VXORPS Z5, Z5, Z5
+	XORQ   AX, AX
+	MOVQ   DX, R10
+
+xchunk:
+	TESTQ       R10, R10
+	JZ          xlast
+	VMOVUPS     (SI)(AX*1), Z1
+	VFMADD231PS (DI)(AX*1), Z1, Z0
+	ADDQ        $64, AX
+	DECQ        R10
+	JZ          xlast
+	VMOVUPS     (SI)(AX*1), Z1
+	VFMADD231PS (DI)(AX*1), Z1, Z5
+	ADDQ        $64, AX
+	DECQ        R10
+	JMP         xchunk
+
+xlast:
+	VMOVUPS.Z     (SI)(AX*1), K2, Z1
+	VMOVUPS.Z     (DI)(AX*1), K2, Z2
+	VFMADD231PS   Z2, Z1, Z0
+	VADDPS        Z5, Z0, Z0
+	VEXTRACTF64X4 $1, Z0, Y1
+	VADDPS        Y1, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPS        X1, X0, X0
+	VHADDPS       X0, X0, X0
+	VHADDPS       X0, X0, X0
+	VMOVSS        X0, (R8)
+	ADDQ          $4, R8
+	ADDQ          CX, DI
+	DECQ          R9
+	JMP           xk
+
+xkdone:
+	ADDQ $4, R12
+	DECQ R13
+	JMP  xj
+
+xdone:
+	VZEROUPPER
+	RET
+
+// func addBlockAVX512(dm []float32, didx []int32, m []float32, idx []int32, w []float32, n, ws, js int)
+// For each d: dm[didx[d]] += sum_j w[d*ws+j*js] * m[idx[j]], rows of n > 0
+// elements; the caller checks every bound. The rows are done in panels of
+// 64 elements (four chunks, masks K4-K7; a chunk past the row end has an
+// empty mask and touches no memory). Per panel, per destination, the
+// panel is held in Z0-Z3 while every listed row is added to it (one
+// address computation and four masked FMAs per row) and stored once.
+// Destinations are done in order, so a repeated one takes both sums.
+TEXT ·addBlockAVX512(SB), NOSPLIT, $0-144
+	MOVQ n+120(FP), CX
+	SHLQ $2, CX
+	XORQ AX, AX
+
+bpanel:
+	CMPQ AX, CX
+	JGE  bdone
+	XORQ R12, R12
+	MOVQ $64, R13
+	LEAQ chunkmask<>(SB), R10
+	PANELMASK(0, K4)
+	PANELMASK(64, K5)
+	PANELMASK(128, K6)
+	PANELMASK(192, K7)
+	MOVQ didx_base+24(FP), R8
+	MOVQ didx_len+32(FP), R9
+	MOVQ w_base+96(FP), R11
+	MOVQ m_base+48(FP), DI
+	MOVQ js+136(FP), DX
+	SHLQ $2, DX
+
+bd:
+	TESTQ     R9, R9
+	JZ        bddone
+	MOVLQSX   (R8), SI
+	IMULQ     CX, SI
+	ADDQ      dm_base+0(FP), SI
+	VMOVUPS.Z (SI)(AX*1), K4, Z0
+	VMOVUPS.Z 64(SI)(AX*1), K5, Z1
+	VMOVUPS.Z 128(SI)(AX*1), K6, Z2
+	VMOVUPS.Z 192(SI)(AX*1), K7, Z3
+	MOVQ      idx_base+72(FP), R12
+	MOVQ      idx_len+80(FP), R13
+	MOVQ      R11, R14
+
+bj:
+	TESTQ        R13, R13
+	JZ           bjdone
+	MOVLQSX      (R12), R10
+	IMULQ        CX, R10
+	ADDQ         DI, R10
+	VBROADCASTSS (R14), Z8
+	VFMADD231PS  (R10)(AX*1), Z8, K4, Z0
+	VFMADD231PS  64(R10)(AX*1), Z8, K5, Z1
+	VFMADD231PS  128(R10)(AX*1), Z8, K6, Z2
+	VFMADD231PS  192(R10)(AX*1), Z8, K7, Z3
+	ADDQ         $4, R12
+	ADDQ         DX, R14
+	DECQ         R13
+	JMP          bj
+
+bjdone:
+	VMOVUPS Z0, K4, (SI)(AX*1)
+	VMOVUPS Z1, K5, 64(SI)(AX*1)
+	VMOVUPS Z2, K6, 128(SI)(AX*1)
+	VMOVUPS Z3, K7, 192(SI)(AX*1)
+	ADDQ    $4, R8
+	DECQ    R9
+	MOVQ    ws+128(FP), BX
+	SHLQ    $2, BX
+	ADDQ    BX, R11
+	JMP     bd
+
+bddone:
+	ADDQ $256, AX
+	JMP  bpanel
+
+bdone:
+	VZEROUPPER
+	RET
+
+// func sumRowsAVX512(dst, m []float32, idx []int32)
+// n = len(dst) > 0; every idx is a row of m (checked by the caller).
+TEXT ·sumRowsAVX512(SB), NOSPLIT, $0-72
+	MOVQ dst_len+8(FP), CX
+	ROWMASKS
+	MOVQ dst_base+0(FP), SI
+	MOVQ m_base+24(FP), DI
+	MOVQ idx_base+48(FP), R8
+	MOVQ idx_len+56(FP), R9
+	SHLQ $2, CX
+	XORQ AX, AX
+
+schunk:
+	KMOVW  K1, K3
+	TESTQ  DX, DX
+	JNZ    sbody
+	KMOVW  K2, K3
+
+sbody:
+	VXORPS Z0, Z0, Z0
+	MOVQ   R8, R12
+	MOVQ   R9, R13
+
+sj:
+	TESTQ     R13, R13
+	JZ        sjdone
+	MOVLQSX   (R12), R10
+	IMULQ     CX, R10
+	ADDQ      DI, R10
+	VMOVUPS.Z (R10)(AX*1), K3, Z1
+	VADDPS    Z1, Z0, Z0
+	ADDQ      $4, R12
+	DECQ      R13
+	JMP       sj
+
+sjdone:
+	VMOVUPS Z0, K3, (SI)(AX*1)
+	ADDQ    $64, AX
+	DECQ    DX
+	JGE     schunk
+	VZEROUPPER
+	RET
+
+// func addRowsAVX512(m []float32, idx []int32, v []float32)
+// n = len(v) > 0; every idx is a row of m (checked by the caller).
+TEXT ·addRowsAVX512(SB), NOSPLIT, $0-72
+	MOVQ v_len+56(FP), CX
+	ROWMASKS
+	MOVQ m_base+0(FP), DI
+	MOVQ idx_base+24(FP), R8
+	MOVQ idx_len+32(FP), R9
+	MOVQ v_base+48(FP), SI
+	SHLQ $2, CX
+	XORQ AX, AX
+
+achunk:
+	KMOVW K1, K3
+	TESTQ DX, DX
+	JNZ   abody
+	KMOVW K2, K3
+
+abody:
+	VMOVUPS.Z (SI)(AX*1), K3, Z0
+	MOVQ      R8, R12
+	MOVQ      R9, R13
+
+aj:
+	TESTQ     R13, R13
+	JZ        ajdone
+	MOVLQSX   (R12), R10
+	IMULQ     CX, R10
+	ADDQ      DI, R10
+	VMOVUPS.Z (R10)(AX*1), K3, Z1
+	VADDPS    Z0, Z1, Z1
+	VMOVUPS   Z1, K3, (R10)(AX*1)
+	ADDQ      $4, R12
+	DECQ      R13
+	JMP       aj
+
+ajdone:
+	ADDQ  $64, AX
+	DECQ  DX
+	JGE   achunk
+	VZEROUPPER
+	RET

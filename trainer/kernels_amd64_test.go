@@ -34,3 +34,7 @@ func BenchmarkKernelPaths(b *testing.B) {
 		})
 	}
 }
+
+// setAVX512 switches the multi-row kernels between assembly and the
+// portable loops (tests and paired benchmarks only).
+func setAVX512(use bool) { hasAVX512 = use }

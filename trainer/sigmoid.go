@@ -22,6 +22,27 @@ const (
 
 var expTable, logTable = buildSigmoidTables()
 
+// blockTableSize is the length of the tables logisticBlock reads: the
+// expTableSize+1 entries padded to a power of two, so an index masked with
+// blockTableSize-1 needs no bounds check.
+const blockTableSize = 1024
+
+// sigTable[i] = σ(x_i), lossTable[0][i] = -log(1-σ(x_i)) (the loss of a
+// negative) and lossTable[1][i] = -log σ(x_i) (the loss of the observed
+// word), at the points x_i of expTable; the padding is never read.
+var sigTable, lossTable = buildBlockTables()
+
+func buildBlockTables() (sig *[blockTableSize]float32, loss *[2][blockTableSize]float32) {
+	sig, loss = new([blockTableSize]float32), new([2][blockTableSize]float32)
+	for i := 0; i <= expTableSize; i++ {
+		x := (float64(i)/expTableSize*2 - 1) * maxExp
+		sig[i] = expTable[i]
+		loss[0][i] = float32(math.Log1p(math.Exp(x)))  // -log(1-σ(x)) = log(1+e^x)
+		loss[1][i] = float32(math.Log1p(math.Exp(-x))) // -log σ(x) = log(1+e^-x)
+	}
+	return sig, loss
+}
+
 func buildSigmoidTables() (exp, log *[expTableSize + 1]float32) {
 	exp, log = new([expTableSize + 1]float32), new([expTableSize + 1]float32)
 	for i := range exp {

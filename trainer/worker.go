@@ -34,13 +34,22 @@ type shared struct {
 // generator, scratch vectors, the kept-token buffer and counters. Training
 // a sequence allocates nothing.
 type worker struct {
-	sh     *shared
-	rng    rng
-	kept   []int32
-	neu1   []float32 // CBOW context mean
-	neu1e  []float32 // accumulated input-side gradient
-	alpha  float32
-	window uint32
+	sh    *shared
+	rng   rng
+	kept  []int32
+	neu1  []float32 // CBOW context mean
+	neu1e []float32 // accumulated input-side gradient
+	ctx   []int32   // CBOW: the context rows of the current centre
+
+	// Shared negatives (sgSeqShared): the centre's targets, their output
+	// rows copied at the start of the centre, the window's logits (then
+	// steps), and the row numbers 0..Negative of the copy.
+	targets []int32
+	oc      []float32
+	grads   []float32
+	rowIDs  []int32
+	alpha   float32
+	window  uint32
 
 	pending int64 // raw tokens not yet added to sh.done
 
@@ -59,15 +68,27 @@ type worker struct {
 }
 
 func newWorker(sh *shared, id int) *worker {
-	return &worker{
+	nt := sh.cfg.Negative + 1
+	w := &worker{
 		sh:     sh,
 		rng:    newRNG(sh.cfg.Seed, uint64(id)+1),
 		kept:   make([]int32, 0, sh.maxSeq),
 		neu1:   make([]float32, sh.dim),
 		neu1e:  make([]float32, sh.dim),
+		ctx:    make([]int32, 0, min(sh.maxSeq, 2*min(sh.cfg.Window, sh.maxSeq)+1)),
 		alpha:  float32(sh.alpha),
 		window: uint32(sh.cfg.Window),
 	}
+	if sh.cfg.SharedNegatives && sh.cfg.Model == SkipGram {
+		w.targets = make([]int32, nt)
+		w.oc = make([]float32, nt*sh.dim)
+		w.grads = make([]float32, cap(w.ctx)*nt)
+		w.rowIDs = make([]int32, nt)
+		for k := range w.rowIDs {
+			w.rowIDs[k] = int32(k)
+		}
+	}
+	return w
 }
 
 // publish adds the pending tokens to the global counter, takes the
@@ -128,9 +149,12 @@ func (w *worker) trainSeq(seq []int32) {
 		}
 		w.kept = kept // same backing array; keeps the last sequence for tests
 	}
-	if w.sh.cfg.Model == CBOW {
+	switch {
+	case w.sh.cfg.Model == CBOW:
 		w.cbowSeq(kept)
-	} else {
+	case w.sh.cfg.SharedNegatives:
+		w.sgSeqShared(kept)
+	default:
 		w.sgSeq(kept)
 	}
 }
@@ -199,6 +223,10 @@ func (w *worker) sgPair(centre, context int32) {
 	axpy(1, neu1e, l1)
 }
 
+// cbowSeq trains CBOW: the mean of the window's input rows predicts the
+// centre. The context rows are gathered into w.ctx, summed by sumRows and
+// updated by addRows, in window order, so the result has the bits of
+// adding the rows one at a time.
 func (w *worker) cbowSeq(kept []int32) {
 	sh := w.sh
 	dim := sh.dim
@@ -211,17 +239,14 @@ func (w *worker) cbowSeq(kept []int32) {
 		if count == 0 {
 			continue
 		}
-		clear(neu1)
-		for j := lo; j < hi; j++ {
-			if j == i {
-				continue
+		ctx := append(append(w.ctx[:0], kept[lo:i]...), kept[i+1:hi]...)
+		w.ctx = ctx
+		if w.hook != nil {
+			for _, c := range ctx {
+				w.hook(centre, c)
 			}
-			if w.hook != nil {
-				w.hook(centre, kept[j])
-			}
-			c := int(kept[j]) * dim
-			axpy(1, sh.in[c:c+dim], neu1)
 		}
+		sumRows(neu1, sh.in, ctx)
 		inv := 1 / float32(count)
 		for k := range neu1 {
 			neu1[k] *= inv
@@ -244,13 +269,7 @@ func (w *worker) cbowSeq(kept []int32) {
 		// As gensim with cbow_mean=1 and word2vec.c: the full error goes to
 		// every context word (gensim divides it by the count only for
 		// cbow_mean=0, the summed context).
-		for j := lo; j < hi; j++ {
-			if j == i {
-				continue
-			}
-			c := int(kept[j]) * dim
-			axpy(1, neu1e, sh.in[c:c+dim])
-		}
+		addRows(sh.in, ctx, neu1e)
 		w.pairs += int64(count)
 		w.preds++
 		if i&stopCheckMask == stopCheckMask && sh.stop.Load() {

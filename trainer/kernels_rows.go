@@ -1,0 +1,191 @@
+package trainer
+
+// Multi-row kernels. The per-pair kernels (dot, axpy) touch one or two rows
+// per call, so a skip-gram pair is 18 calls and a CBOW centre 2m+3(K+1);
+// at dimension 10 the call and loop set-up cost more than the arithmetic.
+// The kernels here do a whole block per call: all the logits of a
+// shared-negatives window, its context rows against the contiguous copy
+// of the centre's targets (dotBlock); weighted sums of listed rows added
+// to listed rows, each destination accumulated in registers and written
+// once (addBlock: both gradient products of the window, Gᵀ·In and G·Out);
+// and CBOW's gather-sum and scatter-add over a list of rows (sumRows,
+// addRows). Each has its plain reference loop (…Ref), the specification
+// and test oracle. On amd64 CPUs with AVX-512F (detected at start-up,
+// golang.org/x/sys/cpu) they run the assembly in kernels_amd64.s: 16-lane
+// fused multiply-adds, with the last partial chunk of a row loaded and
+// stored under a lane mask, so there is no scalar tail and nothing outside
+// a row is read or written. Elsewhere they are loops over dot and axpy.
+//
+// sumRows and addRows only add, so every implementation gives the bits of
+// the reference (the sums are taken in the same order). dotBlock
+// reassociates its sum (as dot does), and addBlock rounds each
+// multiply-add once with FMA; the tests allow for both.
+
+// dotBlockRef sets dst[j·nt+k] to the inner product of row idx[j] of the
+// row-major matrix m and row k of rows, a contiguous block of nt rows
+// (rows of n elements each):
+//
+//	for j, r := range idx {
+//		for k := range nt {
+//			var sum float32
+//			for i := range n {
+//				sum += m[int(r)*n+i] * rows[k*n+i]
+//			}
+//			dst[j*nt+k] = sum
+//		}
+//	}
+func dotBlockRef(dst, m []float32, idx []int32, rows []float32, n, nt int) {
+	for j, r := range idx {
+		for k := range nt {
+			var sum float32
+			for i := range n {
+				sum += m[int(r)*n+i] * rows[k*n+i]
+			}
+			dst[j*nt+k] = sum
+		}
+	}
+}
+
+// addBlockRef adds to each row didx[d] of the row-major matrix dm the rows
+// idx of m weighted by w[d·ws+j·js] (rows of n elements), destination by
+// destination and row by row in list order (a repeated destination takes
+// both sums):
+//
+//	for d, t := range didx {
+//		for j, r := range idx {
+//			a := w[d*ws+j*js]
+//			for i := range n {
+//				dm[int(t)*n+i] += a * m[int(r)*n+i]
+//			}
+//		}
+//	}
+//
+// With ws = 1, js = nt it is Gᵀ·M (one destination per column of a
+// block of weights), with ws = nt, js = 1 it is G·M.
+func addBlockRef(dm []float32, didx []int32, m []float32, idx []int32, w []float32, n, ws, js int) {
+	for d, t := range didx {
+		for j, r := range idx {
+			a := w[d*ws+j*js]
+			for i := range n {
+				dm[int(t)*n+i] += a * m[int(r)*n+i]
+			}
+		}
+	}
+}
+
+// sumRowsRef sets dst to the sum of the rows idx of the row-major matrix m
+// (rows of len(dst) elements), added in the order of idx:
+//
+//	n := len(dst)
+//	clear(dst)
+//	for _, r := range idx {
+//		for i := range dst {
+//			dst[i] += m[int(r)*n+i]
+//		}
+//	}
+func sumRowsRef(dst, m []float32, idx []int32) {
+	n := len(dst)
+	clear(dst)
+	for _, r := range idx {
+		for i := range dst {
+			dst[i] += m[int(r)*n+i]
+		}
+	}
+}
+
+// addRowsRef adds v to each row idx of the row-major matrix m (rows of
+// len(v) elements), in the order of idx (a repeated row gains v twice):
+//
+//	n := len(v)
+//	for _, r := range idx {
+//		for i, x := range v {
+//			m[int(r)*n+i] += x
+//		}
+//	}
+func addRowsRef(m []float32, idx []int32, v []float32) {
+	n := len(v)
+	for _, r := range idx {
+		for i, x := range v {
+			m[int(r)*n+i] += x
+		}
+	}
+}
+
+// dotBlock is dotBlockRef. Every idx must name a row of m, rows must hold
+// nt rows and dst len(idx)·nt elements.
+func dotBlock(dst, m []float32, idx []int32, rows []float32, n, nt int) {
+	rows = rows[:nt*n]
+	dst = dst[:len(idx)*nt]
+	if hasAVX512 && n > 0 {
+		checkRows(m, idx, n)
+		dotBlockAVX512(dst, m, idx, rows, n, nt)
+		return
+	}
+	for j, r := range idx {
+		x := m[int(r)*n : int(r)*n+n]
+		for k := range nt {
+			dst[j*nt+k] = dot(x, rows[k*n:k*n+n])
+		}
+	}
+}
+
+// addBlock is addBlockRef. Every didx must name a row of dm, every idx a
+// row of m, and w must hold the weights addressed.
+func addBlock(dm []float32, didx []int32, m []float32, idx []int32, w []float32, n, ws, js int) {
+	if len(didx) == 0 || len(idx) == 0 || n == 0 {
+		return
+	}
+	_ = w[(len(didx)-1)*ws+(len(idx)-1)*js]
+	if hasAVX512 {
+		checkRows(dm, didx, n)
+		checkRows(m, idx, n)
+		addBlockAVX512(dm, didx, m, idx, w, n, ws, js)
+		return
+	}
+	for d, t := range didx {
+		y := dm[int(t)*n : int(t)*n+n]
+		for j, r := range idx {
+			axpy(w[d*ws+j*js], m[int(r)*n:int(r)*n+n], y)
+		}
+	}
+}
+
+// sumRows is sumRowsRef. Every idx must name a row inside m.
+func sumRows(dst, m []float32, idx []int32) {
+	n := len(dst)
+	if hasAVX512 && n > 0 {
+		checkRows(m, idx, n)
+		sumRowsAVX512(dst, m, idx)
+		return
+	}
+	clear(dst)
+	for _, r := range idx {
+		o := int(r) * n
+		axpy(1, m[o:o+n], dst)
+	}
+}
+
+// addRows is addRowsRef. Every idx must name a row inside m.
+func addRows(m []float32, idx []int32, v []float32) {
+	n := len(v)
+	if hasAVX512 && n > 0 {
+		checkRows(m, idx, n)
+		addRowsAVX512(m, idx, v)
+		return
+	}
+	for _, r := range idx {
+		o := int(r) * n
+		axpy(1, v, m[o:o+n])
+	}
+}
+
+// checkRows panics, as an index expression would, when a row of idx lies
+// outside m: the assembly does no bounds checks of its own.
+func checkRows(m []float32, idx []int32, n int) {
+	rows := int32(len(m) / n)
+	for _, r := range idx {
+		if uint32(r) >= uint32(rows) {
+			panic("trainer: row index out of range")
+		}
+	}
+}

@@ -1,0 +1,248 @@
+package trainer
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// rowDims are the row lengths the multi-row kernels are tested at: every
+// tail length of the 16-lane chunks, several chunks, and the paper's
+// dimensions.
+var rowDims = []int{1, 2, 3, 7, 8, 10, 15, 16, 17, 31, 32, 33, 47, 50, 64, 100, 101, 200}
+
+// kernelImpl names one implementation of the multi-row kernels: the
+// dispatching one (assembly where available) and, when the CPU has
+// AVX-512, the portable loops too.
+type kernelImpl struct {
+	name string
+	use  bool // value of hasAVX512 while it runs
+}
+
+func rowImpls() []kernelImpl {
+	impls := []kernelImpl{{"portable", false}}
+	if hasAVX512 {
+		impls = append(impls, kernelImpl{"avx512", true})
+	}
+	return impls
+}
+
+// withAVX512 runs f with hasAVX512 set to use (on amd64 only).
+func withAVX512(use bool, f func()) {
+	if !hasAVX512 {
+		f()
+		return
+	}
+	setAVX512(use)
+	defer setAVX512(true)
+	f()
+}
+
+func TestBlockKernelsMatchReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	const pad, vocab = 17, 9
+	for _, impl := range rowImpls() {
+		for _, n := range rowDims {
+			for _, nt := range []int{1, 2, 6, 11} {
+				// Repeated rows (a code twice in one window) and an empty list.
+				for _, idx := range [][]int32{nil, {3}, {0, 8, 2}, {5, 1, 5, 5, 0, 7, 8, 2, 3, 1}} {
+					t.Run(fmt.Sprintf("%s/n=%d/nt=%d/idx=%d", impl.name, n, nt, len(idx)), func(t *testing.T) {
+						m := randVec(r, vocab*n)
+						rows := randVec(r, nt*n)
+						gm, bm := guarded(m, pad)
+						grows, brows := guarded(rows, pad)
+
+						// dotBlock against dotBlockRef.
+						want := make([]float32, len(idx)*nt)
+						dotBlockRef(want, m, idx, rows, n, nt)
+						gdst, bdst := guarded(make([]float32, len(idx)*nt), pad)
+						withAVX512(impl.use, func() { dotBlock(gdst, gm, idx, grows, n, nt) })
+						for j, row := range idx {
+							for k := range nt {
+								var scale float64
+								for i := range n {
+									scale += math.Abs(float64(m[int(row)*n+i] * rows[k*n+i]))
+								}
+								if d := math.Abs(float64(gdst[j*nt+k] - want[j*nt+k])); d > kernelTol*(scale+1) {
+									t.Errorf("dotBlock[%d,%d] = %v, reference %v", j, k, gdst[j*nt+k], want[j*nt+k])
+								}
+							}
+						}
+						checkGuards(t, "dotBlock m", bm, pad, vocab*n)
+						checkGuards(t, "dotBlock rows", brows, pad, nt*n)
+						checkGuards(t, "dotBlock dst", bdst, pad, len(idx)*nt)
+
+						// addBlock against addBlockRef, in both orientations of
+						// the shared-negatives step: destinations = the nt
+						// block rows (reversed) with weights by column, and
+						// destinations = the listed rows with weights by row.
+						ids := make([]int32, nt)
+						for k := range ids {
+							ids[k] = int32(nt - 1 - k)
+						}
+						w := randVec(r, max(len(idx)*nt, 1))
+						for _, o := range []struct {
+							name       string
+							dm         []float32
+							didx       []int32
+							src        []float32
+							sidx       []int32
+							ws, js, nd int
+						}{
+							{"GtM", rows, ids, m, idx, 1, nt, nt},
+							{"GM", m, idx, rows, ids, nt, 1, vocab},
+						} {
+							wantDM := append([]float32(nil), o.dm...)
+							addBlockRef(wantDM, o.didx, o.src, o.sidx, w, n, o.ws, o.js)
+							gdm, bdm := guarded(o.dm, pad)
+							gsrc, bsrc := guarded(o.src, pad)
+							gw, bw := guarded(w, pad)
+							withAVX512(impl.use, func() { addBlock(gdm, o.didx, gsrc, o.sidx, gw, n, o.ws, o.js) })
+							for i := range wantDM {
+								// Bound: one rounding per term of every sum that
+								// reached this element.
+								scale := math.Abs(float64(o.dm[i]))
+								row, col := i/n, i%n
+								for d, dst := range o.didx {
+									if int(dst) != row {
+										continue
+									}
+									for j, sr := range o.sidx {
+										scale += math.Abs(float64(w[d*o.ws+j*o.js] * o.src[int(sr)*n+col]))
+									}
+								}
+								if d := math.Abs(float64(gdm[i] - wantDM[i])); d > 1e-6*scale {
+									t.Fatalf("addBlock %s: dm[%d] = %v, reference %v", o.name, i, gdm[i], wantDM[i])
+								}
+							}
+							checkGuards(t, "addBlock "+o.name+" dm", bdm, pad, len(o.dm))
+							checkGuards(t, "addBlock "+o.name+" m", bsrc, pad, len(o.src))
+							checkGuards(t, "addBlock "+o.name+" w", bw, pad, len(w))
+						}
+					})
+				}
+			}
+		}
+	}
+}
+
+func TestGatherScatterKernelsMatchReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	const pad, vocab = 17, 9
+	for _, impl := range rowImpls() {
+		for _, n := range rowDims {
+			// Repeated rows (a code twice in one window) and an empty list.
+			for _, idx := range [][]int32{nil, {3}, {0, 8, 2}, {5, 1, 5, 5, 0, 7, 8, 2, 3, 1}} {
+				t.Run(fmt.Sprintf("%s/n=%d/idx=%v", impl.name, n, idx), func(t *testing.T) {
+					m := randVec(r, vocab*n)
+					v := randVec(r, n)
+
+					want := make([]float32, n)
+					sumRowsRef(want, m, idx)
+					gm, bm := guarded(m, pad)
+					gdst, bdst := guarded(randVec(r, n), pad)
+					withAVX512(impl.use, func() { sumRows(gdst, gm, idx) })
+					for i := range want {
+						// Additions in the same order: the same bits.
+						if gdst[i] != want[i] {
+							t.Fatalf("sumRows[%d] = %v, reference %v", i, gdst[i], want[i])
+						}
+					}
+					checkGuards(t, "sumRows m", bm, pad, vocab*n)
+					checkGuards(t, "sumRows dst", bdst, pad, n)
+
+					wantM := append([]float32(nil), m...)
+					addRowsRef(wantM, idx, v)
+					gv, bv := guarded(v, pad)
+					withAVX512(impl.use, func() { addRows(gm, idx, gv) })
+					for i := range wantM {
+						if gm[i] != wantM[i] {
+							t.Fatalf("addRows m[%d] = %v, reference %v", i, gm[i], wantM[i])
+						}
+					}
+					checkGuards(t, "addRows m", bm, pad, vocab*n)
+					checkGuards(t, "addRows v", bv, pad, n)
+				})
+			}
+		}
+	}
+}
+
+func TestGatherScatterRejectBadRow(t *testing.T) {
+	for _, impl := range rowImpls() {
+		for _, idx := range [][]int32{{4}, {-1}} {
+			t.Run(fmt.Sprintf("%s/%v", impl.name, idx), func(t *testing.T) {
+				defer func() {
+					if recover() == nil {
+						t.Errorf("addRows with row %v of a 4-row matrix did not panic", idx)
+					}
+				}()
+				m := make([]float32, 4*10)
+				withAVX512(impl.use, func() { addRows(m, idx, make([]float32, 10)) })
+			})
+		}
+	}
+}
+
+// BenchmarkRowKernels compares, for one shared-negatives window of 20
+// context rows against 6 targets and for CBOW's 20-row gather and
+// scatter, the multi-row kernels with the loops over dot and axpy they
+// replace (the portable path), in one process.
+func BenchmarkRowKernels(b *testing.B) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, n := range []int{10, 50, 100} {
+		const vocab, nt = 5400, 6
+		m := randVec(r, vocab*n)
+		rows := randVec(r, nt*n)
+		v := make([]float32, n)
+		idx := make([]int32, 20)
+		for i := range idx {
+			idx[i] = int32(r.IntN(vocab))
+		}
+		targets := []int32{17, 2, 4000, 391, 77, 1234}
+		ids := []int32{0, 1, 2, 3, 4, 5}
+		g := make([]float32, len(idx)*nt)
+		for i := range g {
+			g[i] = 1e-9
+		}
+		x := make([]float32, n)
+		for _, impl := range rowImpls() {
+			b.Run(fmt.Sprintf("dotBlock20x6/%s/n=%d", impl.name, n), func(b *testing.B) {
+				withAVX512(impl.use, func() {
+					for b.Loop() {
+						dotBlock(g, m, idx, rows, n, nt)
+					}
+				})
+			})
+			b.Run(fmt.Sprintf("addBlockGtIn/%s/n=%d", impl.name, n), func(b *testing.B) {
+				withAVX512(impl.use, func() {
+					for b.Loop() {
+						addBlock(m, targets, m, idx, g, n, 1, nt)
+					}
+				})
+			})
+			b.Run(fmt.Sprintf("addBlockGOut/%s/n=%d", impl.name, n), func(b *testing.B) {
+				withAVX512(impl.use, func() {
+					for b.Loop() {
+						addBlock(m, idx, rows, ids, g, n, nt, 1)
+					}
+				})
+			})
+			b.Run(fmt.Sprintf("sumRows20/%s/n=%d", impl.name, n), func(b *testing.B) {
+				withAVX512(impl.use, func() {
+					for b.Loop() {
+						sumRows(x, m, idx)
+					}
+				})
+			})
+			b.Run(fmt.Sprintf("addRows20/%s/n=%d", impl.name, n), func(b *testing.B) {
+				withAVX512(impl.use, func() {
+					for b.Loop() {
+						addRows(m, idx, v)
+					}
+				})
+			})
+		}
+	}
+}
