@@ -335,3 +335,19 @@ func ExampleKMeans() {
 	fmt.Printf("two groups found: %v, inertia %.1f\n", same, res.Inertia)
 	// Output: two groups found: true, inertia 4.0
 }
+
+// K = 1 puts every point in one cluster at the mean: the inertia is the
+// total sum of squares.
+func TestKMeansOneCluster(t *testing.T) {
+	x := []float32{0, 0, 2, 0, 0, 4, 2, 4} // mean (1, 2)
+	cfg := DefaultKMeansConfig()
+	cfg.K = 1
+	res, err := KMeans(context.Background(), x, 4, 2, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each point is at squared distance 1 + 4 = 5 from (1, 2).
+	if res.Inertia != 20 || res.Centroids[0] != 1 || res.Centroids[1] != 2 || !res.Converged {
+		t.Errorf("inertia %v centroid %v converged %v; want 20 at (1, 2)", res.Inertia, res.Centroids, res.Converged)
+	}
+}
