@@ -17,3 +17,11 @@ func TestPlantedGroupsTwoWorkers(t *testing.T) {
 		})
 	}
 }
+
+func TestSharedNegativesPlantedTwoWorkers(t *testing.T) {
+	for _, window := range []int{5, 100} {
+		if p := plantedPrecisionShared(t, 2, 1, window); p < plantedMin {
+			t.Errorf("window %d: precision@%d = %.3f, want ≥ %.2f (chance 0.045)", window, plantedK, p, plantedMin)
+		}
+	}
+}

@@ -38,3 +38,24 @@ func BenchmarkKernelPaths(b *testing.B) {
 // setAVX512 switches the multi-row kernels between assembly and the
 // portable loops (tests and paired benchmarks only).
 func setAVX512(use bool) { hasAVX512 = use }
+
+// kernelPaths lists the kernel paths this CPU can run, fastest first.
+func kernelPaths() []string {
+	var p []string
+	if hasAVX512 {
+		p = append(p, "avx512")
+	}
+	if hasAVX2FMA {
+		p = append(p, "avx2")
+	}
+	return append(p, "generic")
+}
+
+// setKernelPath makes the kernels run the named path (one kernelPaths
+// returns) and returns a function restoring the detected one.
+func setKernelPath(path string) (restore func()) {
+	avx512, avx2 := hasAVX512, hasAVX2FMA
+	hasAVX512 = avx512 && path == "avx512"
+	hasAVX2FMA = avx2 && (path == "avx512" || path == "avx2")
+	return func() { hasAVX512, hasAVX2FMA = avx512, avx2 }
+}

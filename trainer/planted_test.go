@@ -40,8 +40,14 @@ func plantedConfig(m Model, workers int, seed uint64) Config {
 // codes, the fraction of each code's plantedK nearest neighbours (cosine)
 // that are in its group.
 func plantedPrecision(t testing.TB, m Model, workers int, seed uint64) float64 {
-	c := plantedCorpus(seed, plantedGroups, plantedSize, plantedSeqs, plantedNoise)
-	set, err := Train(context.Background(), c, plantedConfig(m, workers, seed), nil)
+	return plantedPrecisionConfig(t, plantedConfig(m, workers, seed))
+}
+
+// plantedPrecisionConfig is plantedPrecision for any configuration; the
+// corpus is drawn from cfg.Seed.
+func plantedPrecisionConfig(t testing.TB, cfg Config) float64 {
+	c := plantedCorpus(cfg.Seed, plantedGroups, plantedSize, plantedSeqs, plantedNoise)
+	set, err := Train(context.Background(), c, cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,6 +106,21 @@ func TestPlantedCalibration(t *testing.T) {
 				sum += p
 			}
 			t.Logf("%v workers=%d: precision@%d min %.3f mean %.3f over 20 seeds", m, workers, plantedK, lo, sum/20)
+		}
+	}
+	// Skip-Gram per-pair against shared negatives, at the test's window
+	// and at the paper's.
+	for _, window := range []int{5, 100} {
+		for _, shared := range []bool{false, true} {
+			lo, sum := 1.0, 0.0
+			for seed := uint64(1); seed <= 20; seed++ {
+				cfg := plantedConfig(SkipGram, 1, seed)
+				cfg.Window, cfg.SharedNegatives = window, shared
+				p := plantedPrecisionConfig(t, cfg)
+				lo = min(lo, p)
+				sum += p
+			}
+			t.Logf("SG window=%d shared=%v: precision@%d min %.3f mean %.3f over 20 seeds", window, shared, plantedK, lo, sum/20)
 		}
 	}
 }
