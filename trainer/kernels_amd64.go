@@ -39,3 +39,8 @@ func sumRowsAVX512(dst, m []float32, idx []int32)
 //
 //go:noescape
 func addRowsAVX512(m []float32, idx []int32, v []float32)
+
+// axpy2AVX512 is axpy2Ref with 16-lane fused multiply-adds; len(x) > 0.
+//
+//go:noescape
+func axpy2AVX512(a float32, x, y, e []float32)

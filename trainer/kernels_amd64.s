@@ -406,3 +406,40 @@ ajdone:
 	JGE   achunk
 	VZEROUPPER
 	RET
+
+// func axpy2AVX512(a float32, x, y, e []float32)
+// e += a*y (y as on entry), then y += a*x, element by element with one
+// fused multiply-add each, over n = len(x) > 0 elements (len(y), len(e)
+// >= n checked by the caller); the last chunk under the mask K2.
+TEXT ·axpy2AVX512(SB), NOSPLIT, $0-80
+	MOVQ         x_len+16(FP), CX
+	ROWMASKS
+	VBROADCASTSS a+0(FP), Z0
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	MOVQ         e_base+56(FP), R8
+	XORQ         AX, AX
+
+p2chunk:
+	TESTQ       DX, DX
+	JZ          p2last
+	VMOVUPS     (DI)(AX*1), Z1
+	VMOVUPS     (R8)(AX*1), Z2
+	VFMADD231PS Z1, Z0, Z2
+	VFMADD231PS (SI)(AX*1), Z0, Z1
+	VMOVUPS     Z2, (R8)(AX*1)
+	VMOVUPS     Z1, (DI)(AX*1)
+	ADDQ        $64, AX
+	DECQ        DX
+	JMP         p2chunk
+
+p2last:
+	VMOVUPS.Z   (DI)(AX*1), K2, Z1
+	VMOVUPS.Z   (R8)(AX*1), K2, Z2
+	VMOVUPS.Z   (SI)(AX*1), K2, Z3
+	VFMADD231PS Z1, Z0, Z2
+	VFMADD231PS Z3, Z0, Z1
+	VMOVUPS     Z2, K2, (R8)(AX*1)
+	VMOVUPS     Z1, K2, (DI)(AX*1)
+	VZEROUPPER
+	RET

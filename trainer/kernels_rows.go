@@ -150,6 +150,35 @@ func addBlock(dm []float32, didx []int32, m []float32, idx []int32, w []float32,
 	}
 }
 
+// axpy2Ref is the two updates of one negative-sampling prediction: the
+// input-side gradient e gains a·y, then the output row y gains a·x:
+//
+//	for i, v := range x {
+//		e[i] += a * y[i]
+//		y[i] += a * v
+//	}
+func axpy2Ref(a float32, x, y, e []float32) {
+	for i, v := range x {
+		e[i] += a * y[i]
+		y[i] += a * v
+	}
+}
+
+// axpy2 is axpy2Ref: axpy(a, y, e) then axpy(a, x, y), fused into one
+// pass over y with AVX-512. Each element is the same fused multiply-add as
+// the AVX2 axpy computes, so with AVX-512 the results have the bits of the
+// two AVX2 calls. y and e must be at least as long as x.
+func axpy2(a float32, x, y, e []float32) {
+	n := len(x)
+	y, e = y[:n], e[:n]
+	if hasAVX512 && n > 0 {
+		axpy2AVX512(a, x, y, e)
+		return
+	}
+	axpy(a, y, e)
+	axpy(a, x, y)
+}
+
 // sumRows is sumRowsRef. Every idx must name a row inside m.
 func sumRows(dst, m []float32, idx []int32) {
 	n := len(dst)

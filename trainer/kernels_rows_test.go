@@ -246,3 +246,40 @@ func BenchmarkRowKernels(b *testing.B) {
 		}
 	}
 }
+
+// TestAxpy2MatchesAxpyPair checks axpy2 against the two axpy calls it
+// fuses (bit for bit: the same fused multiply-add per element where the
+// CPU has AVX-512, since it also has AVX2+FMA) and against axpy2Ref
+// (one rounding per term), with guard bands.
+func TestAxpy2MatchesAxpyPair(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	const pad = 17
+	for _, impl := range rowImpls() {
+		for _, n := range rowDims {
+			x, y, e := randVec(r, n), randVec(r, n), randVec(r, n)
+			a := float32(r.NormFloat64())
+			pairY, pairE := append([]float32(nil), y...), append([]float32(nil), e...)
+			axpy(a, pairY, pairE)
+			axpy(a, x, pairY)
+			refY, refE := append([]float32(nil), y...), append([]float32(nil), e...)
+			axpy2Ref(a, x, refY, refE)
+			gx, bx := guarded(x, pad)
+			gy, by := guarded(y, pad)
+			ge, be := guarded(e, pad)
+			withAVX512(impl.use, func() { axpy2(a, gx, gy, ge) })
+			for i := range n {
+				if gy[i] != pairY[i] || ge[i] != pairE[i] {
+					t.Fatalf("%s n=%d: element %d = (%v, %v), axpy pair (%v, %v)", impl.name, n, i, gy[i], ge[i], pairY[i], pairE[i])
+				}
+				tolY := 2e-7 * (math.Abs(float64(y[i])) + math.Abs(float64(a*x[i])))
+				tolE := 2e-7 * (math.Abs(float64(e[i])) + math.Abs(float64(a*y[i])))
+				if math.Abs(float64(gy[i]-refY[i])) > tolY || math.Abs(float64(ge[i]-refE[i])) > tolE {
+					t.Fatalf("%s n=%d: element %d = (%v, %v), reference (%v, %v)", impl.name, n, i, gy[i], ge[i], refY[i], refE[i])
+				}
+			}
+			checkGuards(t, fmt.Sprintf("%s n=%d x", impl.name, n), bx, pad, n)
+			checkGuards(t, fmt.Sprintf("%s n=%d y", impl.name, n), by, pad, n)
+			checkGuards(t, fmt.Sprintf("%s n=%d e", impl.name, n), be, pad, n)
+		}
+	}
+}

@@ -217,8 +217,7 @@ func (w *worker) sgPair(centre, context int32) {
 		}
 		l2 := sh.out[int(target)*dim : int(target)*dim+dim]
 		g := logistic(dot(l1, l2), label, w.alpha, &w.loss)
-		axpy(g, l2, neu1e)
-		axpy(g, l1, l2)
+		axpy2(g, l1, l2, neu1e) // neu1e += g·l2; l2 += g·l1
 	}
 	axpy(1, neu1e, l1)
 }
@@ -263,8 +262,7 @@ func (w *worker) cbowSeq(kept []int32) {
 			}
 			l2 := sh.out[int(target)*dim : int(target)*dim+dim]
 			g := logistic(dot(neu1, l2), label, w.alpha, &w.loss)
-			axpy(g, l2, neu1e)
-			axpy(g, neu1, l2)
+			axpy2(g, neu1, l2, neu1e) // neu1e += g·l2; l2 += g·neu1
 		}
 		// As gensim with cbow_mean=1 and word2vec.c: the full error goes to
 		// every context word (gensim divides it by the count only for
