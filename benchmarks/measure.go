@@ -14,7 +14,7 @@ import (
 type measurement struct {
 	Wall       time.Duration // from start to exit, the whole process
 	CPU        time.Duration // user + system time of the process
-	PeakRSSKiB int64         // peak resident set size; 0 when the OS does not say
+	PeakRSSKiB int64         // peak resident set size (VmHWM); 0 when the OS does not say
 	Stdout     string
 }
 
@@ -32,8 +32,15 @@ func measure(ctx context.Context, argv, env []string) (*measurement, error) {
 	var stdout, stderr tailBuffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("benchmarks: %s: %w", argv[0], err)
+	}
+	// Start returns once the child has exec'd, so from here its
+	// /proc/<pid>/status describes its own address space.
+	peak := watchPeak(cmd.Process.Pid)
+	err := cmd.Wait()
 	wall := time.Since(start)
+	peakKiB := peak.finish(cmd.ProcessState)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("benchmarks: %s: %w", argv[0], ctx.Err())
@@ -43,7 +50,7 @@ func measure(ctx context.Context, argv, env []string) (*measurement, error) {
 	m := &measurement{Wall: wall, Stdout: stdout.String()}
 	if ps := cmd.ProcessState; ps != nil {
 		m.CPU = ps.UserTime() + ps.SystemTime()
-		m.PeakRSSKiB = peakRSSKiB(ps)
+		m.PeakRSSKiB = peakKiB
 	}
 	return m, nil
 }

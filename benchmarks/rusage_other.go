@@ -4,5 +4,10 @@ package benchmarks
 
 import "os"
 
-// peakRSSKiB returns 0 (unknown) where ru_maxrss is not in KiB or absent.
-func peakRSSKiB(ps *os.ProcessState) int64 { return 0 }
+// peakWatcher reports no peak (0, unknown) where /proc and a KiB ru_maxrss
+// are not available.
+type peakWatcher struct{}
+
+func watchPeak(pid int) *peakWatcher { return &peakWatcher{} }
+
+func (w *peakWatcher) finish(ps *os.ProcessState) int64 { return 0 }
