@@ -18,9 +18,11 @@ func axpyAVX2(a float32, x, y []float32)
 
 // hasAVX512 reports whether the AVX-512F multi-row kernels in
 // kernels_amd64.s can run on this CPU (and the OS saves the ZMM state).
-var hasAVX512 = cpu.X86.HasAVX512F
+// (dotBlockAVX512 stores four sums at once under a mask: AVX-512VL.)
+var hasAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL
 
-// dotBlockAVX512 is dotBlockRef with 16-lane fused multiply-adds; n > 0.
+// dotBlockAVX512 is dotBlockRef with 16-lane fused multiply-adds, four
+// targets at a time; n > 0 and rows holds blockRows(nt) rows.
 //
 //go:noescape
 func dotBlockAVX512(dst, m []float32, idx []int32, rows []float32, n, nt int)

@@ -173,69 +173,95 @@ GLOBL chunkmask<>(SB), RODATA|NOPTR, $34
 	KMOVW   BX, K
 
 // func dotBlockAVX512(dst, m []float32, idx []int32, rows []float32, n, nt int)
-// dst[j*nt+k] = m[idx[j]] . rows[k] for rows of n > 0 elements; the caller
-// checks every bound. Two accumulators per dot (even and odd chunks),
-// the last chunk under the mask K2.
+// dst[j*nt+k] = m[idx[j]] . rows[k] for rows of n > 0 elements. Targets
+// are taken four at a time (rows k..k+3 at DI, R9, R11, R14; rows holds
+// whole groups of four, the ones past nt unused): for each listed row x,
+// a chunk of x is loaded once for four FMAs, the four sums are reduced
+// together and stored under the mask K3 of the group's real targets. The
+// last chunk of a row is read under K2 (masked lanes touch no memory). The
+// caller checks every bound. Scratch: nt*4 is kept in rows_cap's slot.
 TEXT ·dotBlockAVX512(SB), NOSPLIT, $0-112
 	MOVQ n+96(FP), CX
 	ROWMASKS
 	SHLQ $2, CX
-	MOVQ dst_base+0(FP), R8
-	MOVQ idx_base+48(FP), R12
-	MOVQ idx_len+56(FP), R13
+	MOVQ nt+104(FP), BX
+	SHLQ $2, BX
+	MOVQ BX, rows_cap+88(FP)
+	MOVQ nt+104(FP), BX
+	MOVQ rows_base+72(FP), DI
+
+xg:
+	TESTQ   BX, BX
+	JLE     xdone
+	MOVQ    BX, R10
+	MOVQ    $4, R13
+	CMPQ    R10, R13
+	CMOVQGT R13, R10
+	LEAQ    chunkmask<>(SB), R12
+	MOVWLZX (R12)(R10*2), R10
+	KMOVW   R10, K3
+	LEAQ    (DI)(CX*1), R9
+	LEAQ    (R9)(CX*1), R11
+	LEAQ    (R11)(CX*1), R14
+	MOVQ    dst_base+0(FP), R8
+	MOVQ    idx_base+48(FP), R12
+	MOVQ    idx_len+56(FP), R13
 
 xj:
 	TESTQ   R13, R13
-	JZ      xdone
+	JZ      xgnext
 	MOVLQSX (R12), SI
 	IMULQ   CX, SI
 	ADDQ    m_base+24(FP), SI
-	MOVQ    rows_base+72(FP), DI
-	MOVQ    nt+104(FP), R9
-
-xk:
-	TESTQ  R9, R9
-	JZ     xkdone
-	VXORPS Z0, Z0, Z0
-	VXORPS Z5, Z5, Z5
-	XORQ   AX, AX
-	MOVQ   DX, R10
+	VXORPS  Z0, Z0, Z0
+	VXORPS  Z1, Z1, Z1
+	VXORPS  Z2, Z2, Z2
+	VXORPS  Z3, Z3, Z3
+	XORQ    AX, AX
+	MOVQ    DX, R10
 
 xchunk:
 	TESTQ       R10, R10
 	JZ          xlast
-	VMOVUPS     (SI)(AX*1), Z1
-	VFMADD231PS (DI)(AX*1), Z1, Z0
-	ADDQ        $64, AX
-	DECQ        R10
-	JZ          xlast
-	VMOVUPS     (SI)(AX*1), Z1
-	VFMADD231PS (DI)(AX*1), Z1, Z5
+	VMOVUPS     (SI)(AX*1), Z4
+	VFMADD231PS (DI)(AX*1), Z4, Z0
+	VFMADD231PS (R9)(AX*1), Z4, Z1
+	VFMADD231PS (R11)(AX*1), Z4, Z2
+	VFMADD231PS (R14)(AX*1), Z4, Z3
 	ADDQ        $64, AX
 	DECQ        R10
 	JMP         xchunk
 
 xlast:
-	VMOVUPS.Z     (SI)(AX*1), K2, Z1
-	VMOVUPS.Z     (DI)(AX*1), K2, Z2
-	VFMADD231PS   Z2, Z1, Z0
-	VADDPS        Z5, Z0, Z0
-	VEXTRACTF64X4 $1, Z0, Y1
-	VADDPS        Y1, Y0, Y0
+	VMOVUPS.Z     (SI)(AX*1), K2, Z4
+	VFMADD231PS   (DI)(AX*1), Z4, K2, Z0
+	VFMADD231PS   (R9)(AX*1), Z4, K2, Z1
+	VFMADD231PS   (R11)(AX*1), Z4, K2, Z2
+	VFMADD231PS   (R14)(AX*1), Z4, K2, Z3
+	VEXTRACTF64X4 $1, Z0, Y5
+	VADDPS        Y5, Y0, Y0
+	VEXTRACTF64X4 $1, Z1, Y5
+	VADDPS        Y5, Y1, Y1
+	VEXTRACTF64X4 $1, Z2, Y5
+	VADDPS        Y5, Y2, Y2
+	VEXTRACTF64X4 $1, Z3, Y5
+	VADDPS        Y5, Y3, Y3
+	VHADDPS       Y1, Y0, Y0
+	VHADDPS       Y3, Y2, Y2
+	VHADDPS       Y2, Y0, Y0
 	VEXTRACTF128  $1, Y0, X1
 	VADDPS        X1, X0, X0
-	VHADDPS       X0, X0, X0
-	VHADDPS       X0, X0, X0
-	VMOVSS        X0, (R8)
-	ADDQ          $4, R8
-	ADDQ          CX, DI
-	DECQ          R9
-	JMP           xk
+	VMOVUPS       X0, K3, (R8)
+	ADDQ          rows_cap+88(FP), R8
+	ADDQ          $4, R12
+	DECQ          R13
+	JMP           xj
 
-xkdone:
-	ADDQ $4, R12
-	DECQ R13
-	JMP  xj
+xgnext:
+	ADDQ $16, dst_base+0(FP)
+	LEAQ (R14)(CX*1), DI
+	SUBQ $4, BX
+	JMP  xg
 
 xdone:
 	VZEROUPPER

@@ -111,16 +111,24 @@ func addRowsRef(m []float32, idx []int32, v []float32) {
 	}
 }
 
+// blockRows is the number of rows dotBlock's rows must hold for nt
+// targets: nt rounded up to a multiple of four, as the AVX-512 kernel
+// reads four target rows at a time (the ones past nt are read, never
+// used).
+func blockRows(nt int) int { return (nt + 3) &^ 3 }
+
 // dotBlock is dotBlockRef. Every idx must name a row of m, rows must hold
-// nt rows and dst len(idx)·nt elements.
+// blockRows(nt) rows of n elements (only the first nt take part), and dst
+// len(idx)·nt elements.
 func dotBlock(dst, m []float32, idx []int32, rows []float32, n, nt int) {
-	rows = rows[:nt*n]
 	dst = dst[:len(idx)*nt]
 	if hasAVX512 && n > 0 {
+		rows = rows[:blockRows(nt)*n]
 		checkRows(m, idx, n)
 		dotBlockAVX512(dst, m, idx, rows, n, nt)
 		return
 	}
+	rows = rows[:nt*n]
 	for j, r := range idx {
 		x := m[int(r)*n : int(r)*n+n]
 		for k := range nt {

@@ -51,7 +51,14 @@ func TestBlockKernelsMatchReference(t *testing.T) {
 						m := randVec(r, vocab*n)
 						rows := randVec(r, nt*n)
 						gm, bm := guarded(m, pad)
-						grows, brows := guarded(rows, pad)
+						// The rows past nt that dotBlock may read are NaN:
+						// they must not reach a result.
+						blk := make([]float32, blockRows(nt)*n)
+						for i := range blk {
+							blk[i] = float32(math.NaN())
+						}
+						copy(blk, rows)
+						grows, brows := guarded(blk, pad)
 
 						// dotBlock against dotBlockRef.
 						want := make([]float32, len(idx)*nt)
@@ -70,7 +77,7 @@ func TestBlockKernelsMatchReference(t *testing.T) {
 							}
 						}
 						checkGuards(t, "dotBlock m", bm, pad, vocab*n)
-						checkGuards(t, "dotBlock rows", brows, pad, nt*n)
+						checkGuards(t, "dotBlock rows", brows, pad, len(blk))
 						checkGuards(t, "dotBlock dst", bdst, pad, len(idx)*nt)
 
 						// addBlock against addBlockRef, in both orientations of
@@ -194,7 +201,7 @@ func BenchmarkRowKernels(b *testing.B) {
 	for _, n := range []int{10, 50, 100} {
 		const vocab, nt = 5400, 6
 		m := randVec(r, vocab*n)
-		rows := randVec(r, nt*n)
+		rows := randVec(r, blockRows(nt)*n)
 		v := make([]float32, n)
 		idx := make([]int32, 20)
 		for i := range idx {

@@ -21,14 +21,23 @@ type shared struct {
 	keep     []uint32 // subsampling thresholds per word id
 	c        *chunks
 	total    int64 // epochs × corpus tokens
-	done     atomic.Int64
-	next     atomic.Int64 // next chunk of the current epoch
-	epoch    atomic.Int64 // 1-based current epoch
-	stop     atomic.Bool
 	maxSeq   int
 	alpha    float64
 	minAlpha float64
+
+	// The counters workers write live on cache lines of their own, away
+	// from the fields above that every worker reads for every centre.
+	_     cacheLinePad
+	done  atomic.Int64
+	next  atomic.Int64 // next chunk of the current epoch
+	epoch atomic.Int64 // 1-based current epoch
+	stop  atomic.Bool
+	_     cacheLinePad
 }
+
+// cacheLinePad separates data written by one goroutine from data another
+// uses (64-byte lines; two, as adjacent-line prefetchers fetch pairs).
+type cacheLinePad [128]byte
 
 // worker is one Hogwild goroutine's state, allocated once per run: random
 // generator, scratch vectors, the kept-token buffer and counters. Training
@@ -65,6 +74,11 @@ type worker struct {
 	// hook, when set (tests only), sees every (centre, context) word pair
 	// the model trains on, in training order.
 	hook func(centre, context int32)
+
+	// Workers are allocated one after another; the padding keeps this
+	// one's fields off the cache lines of the next one's generator state,
+	// which that worker writes on every draw.
+	_ cacheLinePad
 }
 
 func newWorker(sh *shared, id int) *worker {
@@ -81,7 +95,7 @@ func newWorker(sh *shared, id int) *worker {
 	}
 	if sh.cfg.SharedNegatives && sh.cfg.Model == SkipGram {
 		w.targets = make([]int32, nt)
-		w.oc = make([]float32, nt*sh.dim)
+		w.oc = make([]float32, blockRows(nt)*sh.dim)
 		w.grads = make([]float32, cap(w.ctx)*nt)
 		w.rowIDs = make([]int32, nt)
 		for k := range w.rowIDs {
