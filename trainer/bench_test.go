@@ -31,8 +31,8 @@ func TestBenchCorpusShape(t *testing.T) {
 
 func benchTrain(b *testing.B, m Model, dim int) { benchTrainPath(b, m, dim, false) }
 
-// benchTrainPath is benchTrain for the per-pair path (shared false) or
-// the shared-negatives one.
+// benchTrainPath is benchTrain with or without shared negatives (the
+// existing benchmarks stay on the per-pair reference).
 func benchTrainPath(b *testing.B, m Model, dim int, shared bool) {
 	c := benchCorpus()
 	for _, workers := range []int{1, 2} {

@@ -120,7 +120,7 @@ func TestPlantedCalibration(t *testing.T) {
 				lo = min(lo, p)
 				sum += p
 			}
-			t.Logf("SG window=%d shared=%v: precision@%d min %.3f mean %.3f over 20 seeds", window, shared, plantedK, lo, sum/20)
+			t.Logf("SG window=%d shared %v: precision@%d min %.3f mean %.3f over 20 seeds", window, shared, plantedK, lo, sum/20)
 		}
 	}
 }

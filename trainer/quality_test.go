@@ -1,4 +1,4 @@
-package trainer_test
+package trainer
 
 import (
 	"bytes"
@@ -14,7 +14,6 @@ import (
 	"github.com/hiervec/hiervec/corpus/synth"
 	"github.com/hiervec/hiervec/evaluate"
 	"github.com/hiervec/hiervec/hierarchy"
-	"github.com/hiervec/hiervec/trainer"
 )
 
 // envInt reads a positive integer setting of the quality comparison.
@@ -92,11 +91,11 @@ func TestSharedNegativesQuality(t *testing.T) {
 			var sum float64
 			var line string
 			for seed := uint64(1); seed <= 3; seed++ {
-				cfg := trainer.DefaultConfig(trainer.SkipGram)
+				cfg := DefaultConfig(SkipGram)
 				cfg.Dim, cfg.Window, cfg.Epochs, cfg.Seed = dim, 100, epochs, seed
 				cfg.SharedNegatives = shared
 				start := time.Now()
-				set, err := trainer.Train(context.Background(), c, cfg, nil)
+				set, err := Train(context.Background(), c, cfg, nil)
 				if err != nil {
 					t.Fatalf("dim %d shared %v seed %d: %v", dim, shared, seed, err)
 				}
@@ -115,7 +114,7 @@ func TestSharedNegativesQuality(t *testing.T) {
 				sum += nmi
 				line += fmt.Sprintf(" %.4f (%.1fs)", nmi, took.Seconds())
 			}
-			t.Logf("SG dim %d window 100 epochs %d shared=%v: NMI@200 mean %.4f; seeds 1-3:%s", dim, epochs, shared, sum/3, line)
+			t.Logf("SG dim %d window 100 epochs %d shared %v: NMI@200 mean %.4f; seeds 1-3:%s", dim, epochs, shared, sum/3, line)
 		}
 	}
 }

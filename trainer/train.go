@@ -94,6 +94,8 @@ func newShared(c *corpus.Corpus, cfg Config, maxSeq int) *shared {
 		maxSeq:   maxSeq,
 		alpha:    cfg.Alpha,
 		minAlpha: cfg.MinAlpha,
+
+		shareNegatives: cfg.SharedNegatives && cfg.Model == SkipGram,
 	}
 }
 

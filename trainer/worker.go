@@ -24,6 +24,9 @@ type shared struct {
 	maxSeq   int
 	alpha    float64
 	minAlpha float64
+	// shareNegatives: Skip-Gram with Config.SharedNegatives, trained
+	// through sgSeqShared.
+	shareNegatives bool
 
 	// The counters workers write live on cache lines of their own, away
 	// from the fields above that every worker reads for every centre.
@@ -93,7 +96,7 @@ func newWorker(sh *shared, id int) *worker {
 		alpha:  float32(sh.alpha),
 		window: uint32(sh.cfg.Window),
 	}
-	if sh.cfg.SharedNegatives && sh.cfg.Model == SkipGram {
+	if sh.shareNegatives {
 		w.targets = make([]int32, nt)
 		w.oc = make([]float32, blockRows(nt)*sh.dim)
 		w.grads = make([]float32, cap(w.ctx)*nt)
@@ -166,7 +169,7 @@ func (w *worker) trainSeq(seq []int32) {
 	switch {
 	case w.sh.cfg.Model == CBOW:
 		w.cbowSeq(kept)
-	case w.sh.cfg.SharedNegatives:
+	case w.sh.shareNegatives:
 		w.sgSeqShared(kept)
 	default:
 		w.sgSeq(kept)
