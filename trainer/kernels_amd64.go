@@ -46,3 +46,9 @@ func addRowsAVX512(m []float32, idx []int32, v []float32)
 //
 //go:noescape
 func axpy2AVX512(a float32, x, y, e []float32)
+
+// updateRowsAVX512 is updateRowsRef with 16-lane fused multiply-adds;
+// len(x) > 0.
+//
+//go:noescape
+func updateRowsAVX512(x, g, rows []float32)

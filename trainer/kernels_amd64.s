@@ -469,3 +469,53 @@ p2last:
 	VMOVUPS     Z1, K2, (DI)(AX*1)
 	VZEROUPPER
 	RET
+
+// func updateRowsAVX512(x, g, rows []float32)
+// One context row x against nt = len(g) target rows (contiguous, n =
+// len(x) > 0 elements each; bounds checked by the caller), per element:
+// s = x; for k: s += g[k]*rows[k] (rows[k] as on entry), rows[k] +=
+// g[k]*x (x as on entry); x = s. A chunk of a target row is loaded once,
+// used for both FMAs and stored; the last chunk under the mask K2.
+TEXT ·updateRowsAVX512(SB), NOSPLIT, $0-72
+	MOVQ x_len+8(FP), CX
+	ROWMASKS
+	MOVQ x_base+0(FP), SI
+	MOVQ g_base+24(FP), R8
+	MOVQ g_len+32(FP), R9
+	MOVQ rows_base+48(FP), DI
+	SHLQ $2, CX
+	XORQ AX, AX
+
+uchunk:
+	KMOVW K1, K3
+	TESTQ DX, DX
+	JNZ   ubody
+	KMOVW K2, K3
+
+ubody:
+	VMOVUPS.Z (SI)(AX*1), K3, Z0
+	VMOVAPS   Z0, Z1
+	MOVQ      R8, R12
+	MOVQ      R9, R13
+	LEAQ      (DI)(AX*1), R14
+
+uk:
+	TESTQ        R13, R13
+	JZ           ukdone
+	VBROADCASTSS (R12), Z2
+	VMOVUPS.Z    (R14), K3, Z3
+	VFMADD231PS  Z3, Z2, Z1
+	VFMADD231PS  Z0, Z2, Z3
+	VMOVUPS      Z3, K3, (R14)
+	ADDQ         $4, R12
+	ADDQ         CX, R14
+	DECQ         R13
+	JMP          uk
+
+ukdone:
+	VMOVUPS Z1, K3, (SI)(AX*1)
+	ADDQ    $64, AX
+	DECQ    DX
+	JGE     uchunk
+	VZEROUPPER
+	RET

@@ -187,6 +187,52 @@ func axpy2(a float32, x, y, e []float32) {
 	axpy(a, x, y)
 }
 
+// updateRowsRef is one context row x trained against nt = len(g) target
+// rows (a contiguous block of rows of len(x) elements) with steps g, in
+// word2vec.c's order: x gains Σ g[k]·rows[k] and each rows[k] gains
+// g[k]·x, both from the values on entry:
+//
+//	n := len(x)
+//	for i, v := range x {
+//		s := v
+//		for k, a := range g {
+//			r := rows[k*n+i]
+//			s += a * r
+//			rows[k*n+i] = r + a*v
+//		}
+//		x[i] = s
+//	}
+func updateRowsRef(x, g, rows []float32) {
+	n := len(x)
+	for i, v := range x {
+		s := v
+		for k, a := range g {
+			r := rows[k*n+i]
+			s += a * r
+			rows[k*n+i] = r + a*v
+		}
+		x[i] = s
+	}
+}
+
+// updateRows is updateRowsRef. rows must hold len(g)·len(x) elements.
+// Without AVX-512 it is the loop of axpy calls sgPair makes (the input
+// gradient gathered in e, a scratch row of len(x)).
+func updateRows(x, g, rows, e []float32) {
+	n := len(x)
+	rows = rows[:len(g)*n]
+	if hasAVX512 && n > 0 {
+		updateRowsAVX512(x, g, rows)
+		return
+	}
+	e = e[:n]
+	clear(e)
+	for k, a := range g {
+		axpy2(a, x, rows[k*n:k*n+n], e)
+	}
+	axpy(1, e, x)
+}
+
 // sumRows is sumRowsRef. Every idx must name a row inside m.
 func sumRows(dst, m []float32, idx []int32) {
 	n := len(dst)

@@ -290,3 +290,41 @@ func TestAxpy2MatchesAxpyPair(t *testing.T) {
 		}
 	}
 }
+
+func TestUpdateRowsMatchesReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	const pad = 17
+	for _, impl := range rowImpls() {
+		for _, n := range rowDims {
+			for _, nt := range []int{1, 2, 6, 11} {
+				x, g, rows := randVec(r, n), randVec(r, nt), randVec(r, nt*n)
+				wantX, wantRows := append([]float32(nil), x...), append([]float32(nil), rows...)
+				updateRowsRef(wantX, g, wantRows)
+				gx, bx := guarded(x, pad)
+				gg, bg := guarded(g, pad)
+				grows, brows := guarded(rows, pad)
+				e := make([]float32, n)
+				withAVX512(impl.use, func() { updateRows(gx, gg, grows, e) })
+				for i := range n {
+					scale := math.Abs(float64(x[i]))
+					for k := range nt {
+						scale += math.Abs(float64(g[k] * rows[k*n+i]))
+					}
+					if d := math.Abs(float64(gx[i] - wantX[i])); d > 1e-6*scale {
+						t.Fatalf("%s n=%d nt=%d: x[%d] = %v, reference %v", impl.name, n, nt, i, gx[i], wantX[i])
+					}
+					for k := range nt {
+						j := k*n + i
+						tol := 2e-7 * (math.Abs(float64(rows[j])) + math.Abs(float64(g[k]*x[i])))
+						if d := math.Abs(float64(grows[j] - wantRows[j])); d > tol {
+							t.Fatalf("%s n=%d nt=%d: rows[%d][%d] = %v, reference %v", impl.name, n, nt, k, i, grows[j], wantRows[j])
+						}
+					}
+				}
+				checkGuards(t, fmt.Sprintf("%s n=%d nt=%d x", impl.name, n, nt), bx, pad, n)
+				checkGuards(t, fmt.Sprintf("%s n=%d nt=%d g", impl.name, n, nt), bg, pad, nt)
+				checkGuards(t, fmt.Sprintf("%s n=%d nt=%d rows", impl.name, n, nt), brows, pad, nt*n)
+			}
+		}
+	}
+}

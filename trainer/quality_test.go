@@ -86,8 +86,11 @@ func TestSharedNegativesQuality(t *testing.T) {
 	t.Logf("synthetic corpus: %d patients, %d sequences, %d tokens, %d codes in %d categories",
 		patients, c.NumSeqs(), len(c.Tokens), len(rows), len(catID))
 
+	defer func() { blockShared = false }()
 	for _, dim := range dims {
-		for _, shared := range []bool{false, true} {
+		for _, v := range qualityVariants(t) {
+			shared := v.shared
+			blockShared = v.block
 			var sum float64
 			var line string
 			for seed := uint64(1); seed <= 3; seed++ {
@@ -114,7 +117,32 @@ func TestSharedNegativesQuality(t *testing.T) {
 				sum += nmi
 				line += fmt.Sprintf(" %.4f (%.1fs)", nmi, took.Seconds())
 			}
-			t.Logf("SG dim %d window 100 epochs %d shared %v: NMI@200 mean %.4f; seeds 1-3:%s", dim, epochs, shared, sum/3, line)
+			t.Logf("SG dim %d window 100 epochs %d shared %v block %v: NMI@200 mean %.4f; seeds 1-3:%s", dim, epochs, shared, v.block, sum/3, line)
 		}
 	}
+}
+
+type qualityVariant struct{ shared, block bool }
+
+// qualityVariants reads HIERVEC_QUALITY_VARIANTS, a comma-separated list
+// of per-pair, shared and shared-block (default: per-pair,shared).
+func qualityVariants(t *testing.T) []qualityVariant {
+	s := os.Getenv("HIERVEC_QUALITY_VARIANTS")
+	if s == "" {
+		s = "per-pair,shared"
+	}
+	var vs []qualityVariant
+	for _, f := range bytes.Split([]byte(s), []byte(",")) {
+		switch string(f) {
+		case "per-pair":
+			vs = append(vs, qualityVariant{})
+		case "shared":
+			vs = append(vs, qualityVariant{shared: true})
+		case "shared-block":
+			vs = append(vs, qualityVariant{shared: true, block: true})
+		default:
+			t.Fatalf("HIERVEC_QUALITY_VARIANTS=%q: want per-pair, shared or shared-block", s)
+		}
+	}
+	return vs
 }

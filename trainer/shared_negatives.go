@@ -2,9 +2,83 @@ package trainer
 
 import "math"
 
-// sgSeqShared is Skip-Gram with negatives shared per centre (Ji et al.,
-// "Parallelizing Word2Vec in shared and distributed memory", 2016,
-// pWord2Vec), used when Config.SharedNegatives is set. For centre word w
+// blockShared selects sgSeqSharedBlock for the shared-negatives path
+// (tests and benchmarks only).
+var blockShared = false
+
+// sgSeqShared is Skip-Gram with negatives shared per centre, used when
+// Config.SharedNegatives is set: for centre word w, ONE set of Negative
+// noise words is drawn for its whole window (a draw equal to w is
+// skipped, as in sgPair), and the context words are then trained one
+// after another exactly as sgPair trains a pair, against the targets
+// [w, n_1..n_K]: each context's logits see the target rows as the
+// previous context left them, and its own input gradient uses them as
+// they were before its own update. The K+1 target rows are copied into a
+// contiguous block (oc, with oc0 keeping the copy) that stays in L1 and
+// in registers' reach for the whole window; one context is two kernel
+// calls (dotBlock, updateRows) instead of sgPair's 18, and at the end of
+// the centre what the window changed (oc - oc0) is added to Out (so
+// concurrent Hogwild updates of those rows are kept, not overwritten).
+// The loss and the pair and prediction counts are sgPair's.
+func (w *worker) sgSeqShared(kept []int32) {
+	sh := w.sh
+	dim := sh.dim
+	n := len(kept)
+	targets := w.targets[:cap(w.targets)]
+	e := w.neu1e[:dim]
+	for i, centre := range kept {
+		lo, hi := w.span(i, n)
+		if hi-lo <= 1 {
+			continue
+		}
+		ctx := append(append(w.ctx[:0], kept[lo:i]...), kept[i+1:hi]...)
+		w.ctx = ctx
+		if w.hook != nil {
+			for _, c := range ctx {
+				w.hook(centre, c)
+			}
+		}
+		targets[0] = centre
+		nt := 1
+		for d := 0; d < sh.cfg.Negative; d++ {
+			if t := sh.noise.draw(w.rng.next()); t != centre {
+				targets[nt] = t
+				nt++
+			}
+		}
+		oc := w.oc[:nt*dim]
+		oc0 := w.oc0[:nt*dim]
+		for k, t := range targets[:nt] {
+			copy(oc[k*dim:k*dim+dim], sh.out[int(t)*dim:int(t)*dim+dim])
+		}
+		copy(oc0, oc)
+		g := w.grads[:nt]
+		for j := range ctx {
+			c := int(ctx[j]) * dim
+			dotBlock(g, sh.in, ctx[j:j+1], oc, dim, nt)
+			w.loss += logisticBlock(g, nt, w.alpha)
+			updateRows(sh.in[c:c+dim], g, oc, e)
+		}
+		for k, t := range targets[:nt] {
+			out := sh.out[int(t)*dim : int(t)*dim+dim]
+			for d, v := range oc[k*dim : k*dim+dim] {
+				out[d] += v - oc0[k*dim+d]
+			}
+		}
+		m := len(ctx)
+		w.pairs += int64(m)
+		w.preds += int64(m)
+		if i&stopCheckMask == stopCheckMask && sh.stop.Load() {
+			return
+		}
+	}
+}
+
+// sgSeqSharedBlock is Skip-Gram with negatives shared per centre in Ji et
+// al.'s block form ("Parallelizing Word2Vec in shared and distributed
+// memory", 2016, pWord2Vec), used only when blockShared is set (tests and
+// benchmarks): faster than sgSeqShared, but it lost NMI at dimensions 50
+// and 100 (package documentation). For centre word w
 // with window contexts c_1..c_m, ONE set of Negative noise words n_1..n_K
 // is drawn for the whole window (a draw equal to w is skipped, as in the
 // per-pair path), and with targets t = [w, n_1..n_K] (labels 1, 0..0) the
@@ -25,7 +99,7 @@ import "math"
 // its updates, both computed from the weights at the start. The loss and
 // the pair and prediction counts are the per-pair path's (one prediction
 // per pair).
-func (w *worker) sgSeqShared(kept []int32) {
+func (w *worker) sgSeqSharedBlock(kept []int32) {
 	sh := w.sh
 	dim := sh.dim
 	n := len(kept)

@@ -12,94 +12,138 @@ import (
 )
 
 // TestSharedNegativesMatchesFormula trains one sequence on the
-// shared-negatives path and replays it in float64 from the formulas of
-// sgSeqShared's documentation, drawing the same negatives from a copy of
-// the worker's generator: every weight must agree to float32 rounding.
+// shared-negatives path, in its sequential form (sgSeqShared) and its
+// block form (sgSeqSharedBlock), and replays it in float64 from the
+// formulas of their documentation, drawing the same negatives from a copy
+// of the worker's generator: every weight must agree to float32 rounding.
 func TestSharedNegativesMatchesFormula(t *testing.T) {
-	for _, dim := range []int{3, 16, 37} {
-		t.Run(fmt.Sprintf("dim=%d", dim), func(t *testing.T) {
-			// Word 2 repeats (a code twice in one window) and is also a
-			// likely negative.
-			seq := []int32{0, 2, 5, 2, 7, 1, 3, 6, 4, 2}
-			c := newTestCorpus(8, [][]int32{seq})
-			cfg := testConfig(SkipGram)
-			cfg.Dim, cfg.Window, cfg.ShrinkWindow, cfg.Subsample = dim, 3, false, 0
-			cfg.SharedNegatives = true
-			maxSeq, err := check(c, cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sh := newShared(c, cfg, maxSeq)
-			// Non-zero output rows, so both gradient products matter.
-			for i := range sh.out {
-				sh.out[i] = float32(math.Sin(float64(i))) * 0.3
-			}
-			in := make([]float64, len(sh.in))
-			out := make([]float64, len(sh.out))
-			for i := range in {
-				in[i], out[i] = float64(sh.in[i]), float64(sh.out[i])
-			}
-			w := newWorker(sh, 0)
-			r := w.rng
-			alpha := float64(w.alpha)
-			w.trainSeq(seq)
+	for _, block := range []bool{false, true} {
+		for _, dim := range []int{3, 16, 37} {
+			t.Run(fmt.Sprintf("block=%v/dim=%d", block, dim), func(t *testing.T) {
+				blockShared = block
+				defer func() { blockShared = false }()
+				replaySharedNegatives(t, dim, block)
+			})
+		}
+	}
+}
 
-			sig := func(f float64) float64 {
-				switch {
-				case f >= maxExp:
-					return 1
-				case f <= -maxExp:
-					return 0
-				}
-				return float64(expTable[int((float32(f)+maxExp)*expScale)])
+func replaySharedNegatives(t *testing.T, dim int, block bool) {
+	// Word 2 repeats (a code twice in one window) and is also a likely
+	// negative.
+	seq := []int32{0, 2, 5, 2, 7, 1, 3, 6, 4, 2}
+	c := newTestCorpus(8, [][]int32{seq})
+	cfg := testConfig(SkipGram)
+	cfg.Dim, cfg.Window, cfg.ShrinkWindow, cfg.Subsample = dim, 3, false, 0
+	cfg.SharedNegatives = true
+	maxSeq, err := check(c, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh := newShared(c, cfg, maxSeq)
+	// Non-zero output rows, so both gradient products matter.
+	for i := range sh.out {
+		sh.out[i] = float32(math.Sin(float64(i))) * 0.3
+	}
+	in := make([]float64, len(sh.in))
+	out := make([]float64, len(sh.out))
+	for i := range in {
+		in[i], out[i] = float64(sh.in[i]), float64(sh.out[i])
+	}
+	w := newWorker(sh, 0)
+	r := w.rng
+	alpha := float64(w.alpha)
+	w.trainSeq(seq)
+
+	sig := func(f float64) float64 {
+		switch {
+		case f >= maxExp:
+			return 1
+		case f <= -maxExp:
+			return 0
+		}
+		return float64(expTable[int((float32(f)+maxExp)*expScale)])
+	}
+	row := func(m []float64, id int32) []float64 { return m[int(id)*dim : int(id)*dim+dim] }
+	dotf := func(a, b []float64) float64 {
+		var f float64
+		for d := range a {
+			f += a[d] * b[d]
+		}
+		return f
+	}
+	for i, centre := range seq {
+		lo, hi := max(i-cfg.Window, 0), min(i+cfg.Window+1, len(seq))
+		targets := []int32{centre}
+		for range cfg.Negative {
+			if n := sh.noise.draw(r.next()); n != centre {
+				targets = append(targets, n)
 			}
-			row := func(m []float64, id int32) []float64 { return m[int(id)*dim : int(id)*dim+dim] }
-			for i, centre := range seq {
-				lo, hi := max(i-cfg.Window, 0), min(i+cfg.Window+1, len(seq))
-				targets := []int32{centre}
-				for range cfg.Negative {
-					if n := sh.noise.draw(r.next()); n != centre {
-						targets = append(targets, n)
+		}
+		var ctx []int32
+		for j := lo; j < hi; j++ {
+			if j != i {
+				ctx = append(ctx, seq[j])
+			}
+		}
+		// The target rows as the centre began, one copy per target slot.
+		oc := make([][]float64, len(targets))
+		oc0 := make([][]float64, len(targets))
+		for k, tk := range targets {
+			oc[k] = append([]float64(nil), row(out, tk)...)
+			oc0[k] = append([]float64(nil), row(out, tk)...)
+		}
+		if !block {
+			// Sequential: each context against the copies as the previous
+			// context left them, every product from the values on entry to
+			// this context.
+			for _, cj := range ctx {
+				x := append([]float64(nil), row(in, cj)...)
+				for k := range targets {
+					label := 0.0
+					if k == 0 {
+						label = 1
 					}
-				}
-				var ctx []int32
-				for j := lo; j < hi; j++ {
-					if j != i {
-						ctx = append(ctx, seq[j])
-					}
-				}
-				in0 := append([]float64(nil), in...)
-				out0 := append([]float64(nil), out...)
-				for _, cj := range ctx {
-					for k, tk := range targets {
-						var f float64
-						for d := range dim {
-							f += row(in0, cj)[d] * row(out0, tk)[d]
-						}
-						label := 0.0
-						if k == 0 {
-							label = 1
-						}
-						g := alpha * (label - sig(f))
-						for d := range dim {
-							row(out, tk)[d] += g * row(in0, cj)[d]
-							row(in, cj)[d] += g * row(out0, tk)[d]
-						}
+					g := alpha * (label - sig(dotf(x, oc[k])))
+					for d := range dim {
+						row(in, cj)[d] += g * oc[k][d]
+						oc[k][d] += g * x[d]
 					}
 				}
 			}
-			for _, m := range []struct {
-				name string
-				got  []float32
-				want []float64
-			}{{"input", sh.in, in}, {"output", sh.out, out}} {
-				for i, want := range m.want {
-					if d := math.Abs(float64(m.got[i]) - want); d > 1e-5*(math.Abs(want)+0.05) {
-						t.Fatalf("%s weight %d = %v, formula %v", m.name, i, m.got[i], want)
+		} else {
+			// Block: every product from the weights as the centre began.
+			in0 := append([]float64(nil), in...)
+			for _, cj := range ctx {
+				for k := range targets {
+					label := 0.0
+					if k == 0 {
+						label = 1
+					}
+					g := alpha * (label - sig(dotf(row(in0, cj), oc0[k])))
+					for d := range dim {
+						oc[k][d] += g * row(in0, cj)[d]
+						row(in, cj)[d] += g * oc0[k][d]
 					}
 				}
 			}
-		})
+		}
+		for k, tk := range targets {
+			for d := range dim {
+				row(out, tk)[d] += oc[k][d] - oc0[k][d]
+			}
+		}
+	}
+	for _, m := range []struct {
+		name string
+		got  []float32
+		want []float64
+	}{{"input", sh.in, in}, {"output", sh.out, out}} {
+		for i, want := range m.want {
+			if d := math.Abs(float64(m.got[i]) - want); d > 1e-5*(math.Abs(want)+0.05) {
+				t.Fatalf("%s weight %d = %v, formula %v", m.name, i, m.got[i], want)
+			}
+		}
 	}
 }
 

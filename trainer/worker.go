@@ -58,6 +58,7 @@ type worker struct {
 	// steps), and the row numbers 0..Negative of the copy.
 	targets []int32
 	oc      []float32
+	oc0     []float32 // sgSeqShared: oc as the centre began
 	grads   []float32
 	rowIDs  []int32
 	alpha   float32
@@ -99,6 +100,7 @@ func newWorker(sh *shared, id int) *worker {
 	if sh.shareNegatives {
 		w.targets = make([]int32, nt)
 		w.oc = make([]float32, blockRows(nt)*sh.dim)
+		w.oc0 = make([]float32, nt*sh.dim)
 		w.grads = make([]float32, cap(w.ctx)*nt)
 		w.rowIDs = make([]int32, nt)
 		for k := range w.rowIDs {
@@ -169,6 +171,8 @@ func (w *worker) trainSeq(seq []int32) {
 	switch {
 	case w.sh.cfg.Model == CBOW:
 		w.cbowSeq(kept)
+	case w.sh.shareNegatives && blockShared:
+		w.sgSeqSharedBlock(kept)
 	case w.sh.shareNegatives:
 		w.sgSeqShared(kept)
 	default:
