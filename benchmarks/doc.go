@@ -23,8 +23,9 @@
 // # What is measured
 //
 // Every run is a separate process, timed whole (reading the corpus, training,
-// writing the vectors) with its peak resident set from the kernel (rusage
-// ru_maxrss of wait4) and its CPU time. Within a cell (model, dim, threads)
+// writing the vectors), with its CPU time (rusage) and its peak resident set:
+// the VmHWM of its own address space, polled from /proc (ru_maxrss cannot be
+// used: through vfork and exec it inherits the harness's own peak). Within a cell (model, dim, threads)
 // the tools alternate, hiervec, gensim, fastText, hiervec, ..., once per
 // training seed, so that load from elsewhere falls on all of them alike; the
 // table gives the median wall time. Throughput is given in tokens per second
@@ -39,9 +40,14 @@
 // concept embedding", JAMIA Open 2021;4(1):ooab022, Table 2: k-means with
 // k = 200 (fixed seed) on the code vectors each run wrote, and the Normalized
 // Mutual Information of the clusters against the codes' CCSR categories
-// (package evaluate). With several training seeds it is the mean and standard
-// deviation over seeds, which is how "hiervec matches gensim's quality" is
-// judged: the Hogwild runs of every tool differ from run to run.
+// (package evaluate), next to the Adjusted Mutual Information (Vinh et al.
+// 2010), which subtracts the agreement expected by chance. Both are printed
+// with the score of random vectors for the same codes: with ~5,000 codes,
+// 400 categories and k = 200, NMI rewards any even partition, so random
+// vectors already score about 0.45 while AMI puts them at 0. With several
+// training seeds the scores are the mean and standard deviation over seeds,
+// which is how "hiervec matches gensim's quality" is judged: the Hogwild runs
+// of every tool differ from run to run.
 //
 // The harness is driven by "hiervec bench"; benchmarks/RESULTS.md holds the
 // latest results and benchmarks/install-peers.sh installs the peers.
