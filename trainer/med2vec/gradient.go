@@ -3,9 +3,6 @@ package med2vec
 import (
 	"math"
 	"sync"
-
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas32"
 )
 
 // logEps is the reference's ε inside every log (--log_eps 1e-8).
@@ -23,10 +20,11 @@ type worker struct {
 	u, v, z, dv, du []float32 // visit path: rows x m, rows x n, rows x C, rows x n, rows x m
 	qi, s, dqi      []float32 // code path: srcs x m, srcs x C, srcs x m
 	corr            []float64
+	mm              *gemmer
 }
 
 func newWorker(C, m, n int) *worker {
-	return &worker{grad: newParams(C, m, n), dQ: make([]float32, C*m)}
+	return &worker{grad: newParams(C, m, n), dQ: make([]float32, C*m), mm: newGemmer(bestKernel())}
 }
 
 func grow(s []float32, n int) []float32 {
@@ -36,8 +34,13 @@ func grow(s []float32, n int) []float32 {
 	return s[:n]
 }
 
-func general(rows, cols int, data []float32) blas32.General {
-	return blas32.General{Rows: rows, Cols: cols, Stride: cols, Data: data}
+// bestKernel is the fastest SGEMM micro-kernel this CPU runs, or nil for
+// gonum's blas32.Gemm.
+func bestKernel() *microKernel {
+	if ks := gemmKernels(); len(ks) > 0 {
+		return ks[0]
+	}
+	return nil
 }
 
 // visit adds the visit objective of prediction rows b.pred[lo:hi] to w.grad
@@ -70,13 +73,13 @@ func (w *worker) visit(p *params, b *batch, lo, hi int) {
 	for r := range rows {
 		copy(v[r*n:(r+1)*n], p.bv)
 	}
-	blas32.Gemm(blas.NoTrans, blas.NoTrans, 1, general(rows, m, u), general(m, n, p.Wv), 1, general(rows, n, v))
+	w.mm.gemm(false, false, rows, n, m, u, m, p.Wv, n, 1, v, n)
 	relu(v)
 	// z = v W_s + b_s, then z becomes p = softmax(z) and then dL/dz.
 	for r := range rows {
 		copy(z[r*C:(r+1)*C], p.bs)
 	}
-	blas32.Gemm(blas.NoTrans, blas.NoTrans, 1, general(rows, n, v), general(n, C, p.Ws), 1, general(rows, C, z))
+	w.mm.gemm(false, false, rows, C, n, v, n, p.Ws, C, 1, z, C)
 	for r := range rows {
 		zr := z[r*C : (r+1)*C]
 		softmax(zr)
@@ -85,14 +88,14 @@ func (w *worker) visit(p *params, b *batch, lo, hi int) {
 	}
 	g := w.grad
 	// dW_s += vᵀ dz;  db_s += Σ dz;  dv = dz W_sᵀ ⊙ [v > 0].
-	blas32.Gemm(blas.Trans, blas.NoTrans, 1, general(rows, n, v), general(rows, C, z), 1, general(n, C, g.Ws))
+	w.mm.gemm(true, false, n, C, rows, v, n, z, C, 1, g.Ws, C)
 	colSum(g.bs, z, rows, C)
-	blas32.Gemm(blas.NoTrans, blas.Trans, 1, general(rows, C, z), general(n, C, p.Ws), 0, general(rows, n, w.dv))
+	w.mm.gemm(false, true, rows, n, C, z, C, p.Ws, C, 0, w.dv, n)
 	reluMask(w.dv, v)
 	// dW_v += uᵀ dv;  db_v += Σ dv;  du = dv W_vᵀ ⊙ [u > 0].
-	blas32.Gemm(blas.Trans, blas.NoTrans, 1, general(rows, m, u), general(rows, n, w.dv), 1, general(m, n, g.Wv))
+	w.mm.gemm(true, false, m, n, rows, u, m, w.dv, n, 1, g.Wv, n)
 	colSum(g.bv, w.dv, rows, n)
-	blas32.Gemm(blas.NoTrans, blas.Trans, 1, general(rows, n, w.dv), general(m, n, p.Wv), 0, general(rows, m, w.du))
+	w.mm.gemm(false, true, rows, m, n, w.dv, n, p.Wv, n, 0, w.du, m)
 	reluMask(w.du, u)
 	// db_c += Σ du;  dW_c[c] += du[r] for every code c of row r.
 	colSum(g.bc, w.du, rows, m)
@@ -170,7 +173,7 @@ func (w *worker) code(q []float32, p *params, b *batch, lo, hi int) {
 		copy(w.qi[r*m:(r+1)*m], q[i*m:(i+1)*m])
 	}
 	// S = Q[I] Qᵀ, then each row becomes A[i,:] in place.
-	blas32.Gemm(blas.NoTrans, blas.Trans, 1, general(ns, m, w.qi), general(C, m, q), 0, general(ns, C, w.s))
+	w.mm.gemm(false, true, ns, C, m, w.qi, m, q, m, 0, w.s, C)
 	invM := 1 / float64(b.pairs)
 	for r := range ns {
 		sr := w.s[r*C : (r+1)*C]
@@ -199,7 +202,7 @@ func (w *worker) code(q []float32, p *params, b *batch, lo, hi int) {
 		}
 	}
 	// Input role: dQ[i] += Σ_k A[i,k] q_k.
-	blas32.Gemm(blas.NoTrans, blas.NoTrans, 1, general(ns, C, w.s), general(C, m, q), 0, general(ns, m, w.dqi))
+	w.mm.gemm(false, false, ns, m, C, w.s, C, q, m, 0, w.dqi, m)
 	for r := range ns {
 		i := int(b.src[lo+r])
 		dq := w.dQ[i*m : (i+1)*m]
@@ -208,7 +211,7 @@ func (w *worker) code(q []float32, p *params, b *batch, lo, hi int) {
 		}
 	}
 	// Output role: dQ[k] += Σ_i A[i,k] q_i, for every code k.
-	blas32.Gemm(blas.Trans, blas.NoTrans, 1, general(ns, C, w.s), general(ns, m, w.qi), 1, general(C, m, w.dQ))
+	w.mm.gemm(true, false, C, m, ns, w.s, C, w.qi, m, 1, w.dQ, m)
 }
 
 // relu sets the negative entries of x to zero.
