@@ -277,7 +277,7 @@ func trainRun(ctx context.Context, cfg Config, r Job, v *views, event func(done,
 	tc := trainer.DefaultConfig(model)
 	tc.Dim, tc.Window, tc.Negative, tc.Subsample = r.Dim, cfg.Window, cfg.Negative, cfg.Sample
 	tc.Alpha, tc.MinAlpha, tc.Epochs = cfg.Alpha, cfg.MinAlpha, cfg.Epochs
-	tc.Workers, tc.Seed = cfg.Threads, cfg.Seed
+	tc.Workers, tc.Seed, tc.SharedNegatives = cfg.Threads, cfg.Seed, cfg.SharedNegatives
 	return trainer.Train(ctx, v.get(r.View), tc, func(p trainer.Progress) {
 		event(p.TokensDone, p.TokensTotal, fmt.Sprintf("epoch %d/%d  %.0f tok/s  %.3gM pairs/s  loss %.4f",
 			p.Epoch, p.Epochs, p.TokensPerSec, p.PairsPerSec/1e6, p.Loss), p.Done)

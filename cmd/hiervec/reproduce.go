@@ -38,6 +38,7 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		alpha     = fs.Float64("alpha", def.Alpha, "initial learning rate of both models (gensim's default, which the paper used)")
 		threads   = fs.Int("threads", runtime.NumCPU(), "worker goroutines")
 		seed      = fs.Uint64("seed", def.Seed, "random seed of training and k-means")
+		sharedNeg = fs.Bool("shared-negatives", false, "sg: one set of negatives per centre, shared by its window (faster; not what the paper's gensim did)")
 		withM2V   = fs.Bool("med2vec", false, "also train the Med2Vec baseline (200 dimensions)")
 		m2vEpochs = fs.Int("med2vec-epochs", def.Med2VecEpochs, "Med2Vec epochs")
 		ks        = fs.String("k", "200,400", "k-means cluster counts")
@@ -77,6 +78,7 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	cfg.Variants = splitList(*variants)
 	cfg.Epochs, cfg.Window, cfg.Negative, cfg.Sample, cfg.Alpha = *epochs, *window, *negative, *sample, *alpha
 	cfg.Threads, cfg.Seed, cfg.Med2Vec, cfg.Med2VecEpochs = *threads, *seed, *withM2V, *m2vEpochs
+	cfg.SharedNegatives = *sharedNeg
 	if err := cfg.Validate(); err != nil {
 		return usagef("%v", err)
 	}

@@ -87,6 +87,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		alpha         = fs.Float64("alpha", 0, "initial learning rate (default 0.025 for sg, 0.05 for cbow)")
 		minAlpha      = fs.Float64("min-alpha", 0.0001, "final learning rate")
 		noShrink      = fs.Bool("no-shrink-window", false, "use the full window for every centre instead of b ~ U[1, window]")
+		sharedNeg     = fs.Bool("shared-negatives", false, "sg: draw one set of negatives per centre, shared by its window (faster; see the trainer package doc for the quality evidence)")
 		threads       = fs.Int("threads", runtime.NumCPU(), "worker goroutines")
 		seed          = fs.Uint64("seed", 1, "random seed (with -threads 1 runs are bit-identical)")
 		out           = fs.String("out", "", "output file (directory for -format tsv)")
@@ -169,7 +170,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		algo = model.String()
 		cfg := trainer.DefaultConfig(model)
 		cfg.Window, cfg.Negative, cfg.Subsample, cfg.MinAlpha = *window, *negative, *sample, *minAlpha
-		cfg.Workers, cfg.Seed, cfg.ShrinkWindow = *threads, *seed, !*noShrink
+		cfg.Workers, cfg.Seed, cfg.ShrinkWindow, cfg.SharedNegatives = *threads, *seed, !*noShrink, *sharedNeg
 		if *dim != 0 {
 			cfg.Dim = *dim
 		}
