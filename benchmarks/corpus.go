@@ -12,6 +12,7 @@ import (
 	"github.com/hiervec/hiervec/corpus/synth"
 	"github.com/hiervec/hiervec/hierarchy"
 	"github.com/hiervec/hiervec/internal/atomicfile"
+	"github.com/hiervec/hiervec/trainer"
 )
 
 // Files of the work directory.
@@ -103,7 +104,7 @@ func prepare(ctx context.Context, cfg Config, log func(string)) (*CorpusInfo, *h
 		}
 	}
 	info.Categories = m.NumCategories()
-	info.PairsPerEpoch = ExpectedPairs(c, cfg.Window)
+	info.PairsPerEpoch = trainer.ExpectedPairs(c, cfg.Window)
 	info.words = c.Vocab.Words
 	return info, m, nil
 }

@@ -142,40 +142,11 @@ func cost(r Job, c *corpus.Corpus, window, negative int) float64 {
 	d := float64(r.Dim)
 	switch r.Algo {
 	case AlgoSG:
-		return expectedPairs(c, window) * float64(1+negative) * d * 2
+		return trainer.ExpectedPairs(c, window) * float64(1+negative) * d * 2
 	case AlgoCBOW:
-		return float64(len(c.Tokens))*float64(1+negative)*d*2 + expectedPairs(c, window)*d
+		return float64(len(c.Tokens))*float64(1+negative)*d*2 + trainer.ExpectedPairs(c, window)*d
 	}
 	return float64(c.NumVisits())*float64(c.Vocab.Len())*d*2 + float64(len(c.Tokens))*float64(c.Vocab.Len())*d
-}
-
-// expectedPairs returns the expected number of (centre, context) pairs per
-// epoch under the reduced window b ~ U[1, window], before subsampling: for a
-// centre at position i of a sequence of n tokens, the context holds
-// min(b, i) + min(b, n-1-i) tokens.
-func expectedPairs(c *corpus.Corpus, window int) float64 {
-	perLen := map[int64]float64{}
-	total := 0.0
-	for s := 0; s < c.NumSeqs(); s++ {
-		n := c.Seqs[s+1] - c.Seqs[s]
-		p, ok := perLen[n]
-		if !ok {
-			p = pairsForLength(int(n), window)
-			perLen[n] = p
-		}
-		total += p
-	}
-	return total
-}
-
-func pairsForLength(n, window int) float64 {
-	sum := 0.0
-	for i := 0; i < n; i++ {
-		for b := 1; b <= window; b++ {
-			sum += float64(min(b, i) + min(b, n-1-i))
-		}
-	}
-	return sum / float64(window)
 }
 
 // Sets names a run's trained set in the released layout: a CO run splits

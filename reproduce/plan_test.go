@@ -4,7 +4,6 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/hiervec/hiervec/corpus"
 	"github.com/hiervec/hiervec/trainer"
 )
 
@@ -40,27 +39,5 @@ func TestPlanSubset(t *testing.T) {
 	want := []Job{{AlgoSG, 50, ViewCO}}
 	if !reflect.DeepEqual(runs, want) {
 		t.Fatalf("got %+v, want %+v", runs, want)
-	}
-}
-
-func TestPairsForLength(t *testing.T) {
-	tests := []struct {
-		n, window int
-		want      float64
-	}{
-		{1, 5, 0},
-		{2, 1, 2},       // each of the two sees the other
-		{3, 1, 4},       // ends see 1, middle sees 2
-		{3, 2, 5},       // b=1: 4 pairs, b=2: 6 pairs; mean 5
-		{4, 100, 11.92}, // b=1: 6, b=2: 10, b>=3: all 12 ordered pairs
-	}
-	for _, tc := range tests {
-		if got := pairsForLength(tc.n, tc.window); got < tc.want-1e-9 || got > tc.want+1e-9 {
-			t.Errorf("pairsForLength(%d, %d) = %v, want %v", tc.n, tc.window, got, tc.want)
-		}
-	}
-	c := &corpus.Corpus{Tokens: make([]int32, 7), Seqs: []int64{0, 3, 7}}
-	if got := expectedPairs(c, 1); got != 4+6 {
-		t.Errorf("expectedPairs = %v, want 10", got)
 	}
 }

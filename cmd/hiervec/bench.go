@@ -50,12 +50,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cfg.Patients, cfg.Seed, cfg.Epochs, cfg.Window, cfg.Negative = *patients, *seed, *epochs, *window, *negative
 	cfg.Sample, cfg.Alpha, cfg.Seeds, cfg.Peers, cfg.Quality = *sample, *alpha, *seeds, *peers, *quality
 	cfg.WorkDir, cfg.Python, cfg.FastText = *workdir, *python, *fasttext
-	cfg.Models = benchList(*models)
+	cfg.Models = splitList(*models)
 	var err error
-	if cfg.Dims, err = benchInts("-dims", *dims); err != nil {
+	if cfg.Dims, err = parseInts("-dims", *dims); err != nil {
 		return err
 	}
-	if cfg.Threads, err = benchInts("-threads", *threads); err != nil {
+	if cfg.Threads, err = parseInts("-threads", *threads); err != nil {
 		return err
 	}
 	cfg.Hiervec = *hiervec
@@ -92,30 +92,6 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return res.WriteJSON(stdout)
 	}
 	return res.WriteTable(stdout)
-}
-
-// benchList splits a comma-separated flag value, dropping empty items.
-func benchList(s string) []string {
-	var out []string
-	for _, f := range strings.Split(s, ",") {
-		if f = strings.TrimSpace(f); f != "" {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-// benchInts reads a comma-separated list of integers.
-func benchInts(flag, s string) ([]int, error) {
-	var out []int
-	for _, f := range benchList(s) {
-		n, err := strconv.Atoi(f)
-		if err != nil {
-			return nil, usagef("%s: %q is not an integer", flag, f)
-		}
-		out = append(out, n)
-	}
-	return out, nil
 }
 
 func benchJoinInts(xs []int) string {

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"strconv"
-	"strings"
 
 	"github.com/hiervec/hiervec/corpus"
 	"github.com/hiervec/hiervec/reproduce"
@@ -101,28 +99,4 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fmt.Fprintf(stdout, "trained %d runs (%d resumed), wrote %s in %s\n\n",
 		len(res.Trained), len(res.Resumed), *out, fmtDuration(res.Elapsed))
 	return reproduce.WriteTable(stdout, res.Scores)
-}
-
-// splitList splits a comma-separated flag value, dropping blanks.
-func splitList(s string) []string {
-	var out []string
-	for _, f := range strings.Split(s, ",") {
-		if f = strings.TrimSpace(strings.ToLower(f)); f != "" {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-// parseInts parses a comma-separated list of integers.
-func parseInts(flagName, s string) ([]int, error) {
-	var out []int
-	for _, f := range splitList(s) {
-		v, err := strconv.Atoi(f)
-		if err != nil {
-			return nil, usagef("%s: %q is not an integer", flagName, f)
-		}
-		out = append(out, v)
-	}
-	return out, nil
 }

@@ -1,4 +1,4 @@
-package benchmarks
+package trainer
 
 import "github.com/hiervec/hiervec/corpus"
 
