@@ -57,7 +57,6 @@ func (r *reporter) report(s status) {
 				progressbar.OptionSetDescription(s.Label),
 				progressbar.OptionShowCount(),
 				progressbar.OptionSetWidth(30),
-				progressbar.OptionThrottle(200*time.Millisecond),
 				progressbar.OptionClearOnFinish(),
 			)
 			r.barLabel = s.Label
