@@ -86,11 +86,12 @@ func TestSharedNegativesQuality(t *testing.T) {
 	t.Logf("synthetic corpus: %d patients, %d sequences, %d tokens, %d codes in %d categories",
 		patients, c.NumSeqs(), len(c.Tokens), len(rows), len(catID))
 
-	defer func() { blockShared = false }()
+	defer func() { blockShared, stageHotRows = false, true }()
 	for _, dim := range dims {
 		for _, v := range qualityVariants(t) {
 			shared := v.shared
 			blockShared = v.block
+			stageHotRows = !v.unstaged
 			var sum float64
 			var line string
 			for seed := uint64(1); seed <= 3; seed++ {
@@ -117,15 +118,18 @@ func TestSharedNegativesQuality(t *testing.T) {
 				sum += nmi
 				line += fmt.Sprintf(" %.4f (%.1fs)", nmi, took.Seconds())
 			}
-			t.Logf("SG dim %d window 100 epochs %d shared %v block %v: NMI@200 mean %.4f; seeds 1-3:%s", dim, epochs, shared, v.block, sum/3, line)
+			t.Logf("SG dim %d window 100 epochs %d workers %d shared %v block %v staged %v: NMI@200 mean %.4f; seeds 1-3:%s",
+				dim, epochs, DefaultConfig(SkipGram).Workers, shared, v.block, !v.unstaged, sum/3, line)
 		}
 	}
 }
 
-type qualityVariant struct{ shared, block bool }
+type qualityVariant struct{ shared, block, unstaged bool }
 
 // qualityVariants reads HIERVEC_QUALITY_VARIANTS, a comma-separated list
-// of per-pair, shared and shared-block (default: per-pair,shared).
+// of per-pair, shared and shared-block, and per-pair-unstaged and
+// shared-unstaged (plain Hogwild, without hot-row staging) (default:
+// per-pair,shared).
 func qualityVariants(t *testing.T) []qualityVariant {
 	s := os.Getenv("HIERVEC_QUALITY_VARIANTS")
 	if s == "" {
@@ -140,8 +144,12 @@ func qualityVariants(t *testing.T) []qualityVariant {
 			vs = append(vs, qualityVariant{shared: true})
 		case "shared-block":
 			vs = append(vs, qualityVariant{shared: true, block: true})
+		case "per-pair-unstaged":
+			vs = append(vs, qualityVariant{unstaged: true})
+		case "shared-unstaged":
+			vs = append(vs, qualityVariant{shared: true, unstaged: true})
 		default:
-			t.Fatalf("HIERVEC_QUALITY_VARIANTS=%q: want per-pair, shared or shared-block", s)
+			t.Fatalf("HIERVEC_QUALITY_VARIANTS=%q: want per-pair, shared, shared-block, per-pair-unstaged or shared-unstaged", s)
 		}
 	}
 	return vs

@@ -49,18 +49,18 @@ func (w *worker) sgSeqShared(kept []int32) {
 		oc := w.oc[:nt*dim]
 		oc0 := w.oc0[:nt*dim]
 		for k, t := range targets[:nt] {
-			copy(oc[k*dim:k*dim+dim], sh.out[int(t)*dim:int(t)*dim+dim])
+			copy(oc[k*dim:k*dim+dim], w.outRow(t))
 		}
 		copy(oc0, oc)
 		g := w.grads[:nt]
-		for j := range ctx {
-			c := int(ctx[j]) * dim
-			dotBlock(g, sh.in, ctx[j:j+1], oc, dim, nt)
+		for _, c := range ctx {
+			in := w.inRow(c)
+			dotBlock(g, in, w.zero[:], oc, dim, nt)
 			w.loss += logisticBlock(g, nt, w.alpha)
-			updateRows(sh.in[c:c+dim], g, oc, e)
+			updateRows(in, g, oc, e)
 		}
 		for k, t := range targets[:nt] {
-			out := sh.out[int(t)*dim : int(t)*dim+dim]
+			out := w.outRow(t)
 			for d, v := range oc[k*dim : k*dim+dim] {
 				out[d] += v - oc0[k*dim+d]
 			}

@@ -82,6 +82,11 @@ func newShared(c *corpus.Corpus, cfg Config, maxSeq int) *shared {
 		counts[t]++
 	}
 	total := int64(len(c.Tokens))
+	stageWorkers := cfg.Workers
+	if cfg.SharedNegatives && cfg.Model == SkipGram && blockShared {
+		stageWorkers = 1 // the block form writes the shared rows directly
+	}
+	hotSlot, hotIDs := hotRows(counts, cfg.Dim, stageWorkers)
 	return &shared{
 		cfg:      cfg,
 		dim:      cfg.Dim,
@@ -96,6 +101,9 @@ func newShared(c *corpus.Corpus, cfg Config, maxSeq int) *shared {
 		minAlpha: cfg.MinAlpha,
 
 		shareNegatives: cfg.SharedNegatives && cfg.Model == SkipGram,
+		hotSlot:        hotSlot,
+		hotIDs:         hotIDs,
+		syncTokens:     syncInterval(len(hotIDs), total, cfg.Workers),
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sync/atomic"
+	"unsafe"
 )
 
 // publishTokens is how many raw tokens a worker processes between updates
@@ -27,6 +28,12 @@ type shared struct {
 	// shareNegatives: Skip-Gram with Config.SharedNegatives, trained
 	// through sgSeqShared.
 	shareNegatives bool
+	// hotIDs: the words whose rows every worker stages (hotrows.go), nil
+	// with one worker; hotSlot: each word's row in a worker's copies, or
+	// -1, nil when every word is staged (the copies are whole replicas
+	// and a word's row is its id).
+	hotSlot, hotIDs []int32
+	syncTokens      int64 // raw tokens between write-backs
 
 	// The counters workers write live on cache lines of their own, away
 	// from the fields above that every worker reads for every centre.
@@ -46,6 +53,7 @@ type cacheLinePad [128]byte
 // generator, scratch vectors, the kept-token buffer and counters. Training
 // a sequence allocates nothing.
 type worker struct {
+	_     cacheLinePad // off the lines of whatever precedes it
 	sh    *shared
 	rng   rng
 	kept  []int32
@@ -61,10 +69,26 @@ type worker struct {
 	oc0     []float32 // sgSeqShared: oc as the centre began
 	grads   []float32
 	rowIDs  []int32
+	zero    [1]int32 // the one row index of a single-row dotBlock
 	alpha   float32
 	window  uint32
 
 	pending int64 // raw tokens not yet added to sh.done
+
+	// in and out are the matrices the worker trains: the shared ones, or
+	// its replicas of them (hotrows.go).
+	in, out []float32
+
+	// Hot-row staging (hotrows.go): the worker's copies of the staged rows
+	// of In and Out (in and out themselves when it has whole replicas) and
+	// their snapshots; partial when only some words are staged, with a
+	// CBOW context split into staged slots and shared rows; the raw tokens
+	// since the last write-back.
+	staged, partial bool
+	hIn, hIn0       []float32
+	hOut, hOut0     []float32
+	hotCtx, coldCtx []int32
+	sinceSync       int64
 
 	// Running totals; the monitor reads the published copies.
 	loss  float64
@@ -85,28 +109,42 @@ type worker struct {
 	_ cacheLinePad
 }
 
+// isolated returns a slice of n zero elements (length and capacity n) that
+// shares no cache line with any other allocation: padding of
+// cacheLinePad's size on both sides. A worker's scratch buffers are small
+// and allocated one after another for all workers, so without it the end
+// of one worker's buffer and the start of the next worker's would share a
+// line that both write for every pair (false sharing: the two cores then
+// pass the line back and forth).
+func isolated[T int32 | float32](n int) []T {
+	const pad = int(unsafe.Sizeof(cacheLinePad{})) / 4
+	b := make([]T, pad+n+pad)
+	return b[pad : pad+n : pad+n]
+}
+
 func newWorker(sh *shared, id int) *worker {
 	nt := sh.cfg.Negative + 1
 	w := &worker{
 		sh:     sh,
 		rng:    newRNG(sh.cfg.Seed, uint64(id)+1),
-		kept:   make([]int32, 0, sh.maxSeq),
-		neu1:   make([]float32, sh.dim),
-		neu1e:  make([]float32, sh.dim),
-		ctx:    make([]int32, 0, min(sh.maxSeq, 2*min(sh.cfg.Window, sh.maxSeq)+1)),
+		kept:   isolated[int32](sh.maxSeq)[:0],
+		neu1:   isolated[float32](sh.dim),
+		neu1e:  isolated[float32](sh.dim),
+		ctx:    isolated[int32](min(sh.maxSeq, 2*min(sh.cfg.Window, sh.maxSeq)+1))[:0],
 		alpha:  float32(sh.alpha),
 		window: uint32(sh.cfg.Window),
 	}
 	if sh.shareNegatives {
-		w.targets = make([]int32, nt)
-		w.oc = make([]float32, blockRows(nt)*sh.dim)
-		w.oc0 = make([]float32, nt*sh.dim)
-		w.grads = make([]float32, cap(w.ctx)*nt)
-		w.rowIDs = make([]int32, nt)
+		w.targets = isolated[int32](nt)
+		w.oc = isolated[float32](blockRows(nt) * sh.dim)
+		w.oc0 = isolated[float32](nt * sh.dim)
+		w.grads = isolated[float32](cap(w.ctx) * nt)
+		w.rowIDs = isolated[int32](nt)
 		for k := range w.rowIDs {
 			w.rowIDs[k] = int32(k)
 		}
 	}
+	w.stage()
 	return w
 }
 
@@ -125,6 +163,8 @@ func (w *worker) publish() {
 // is stopped, or the loss stops being finite.
 func (w *worker) runEpoch(ctx context.Context, corpusTokens []int32, seqs []int64) error {
 	sh := w.sh
+	w.refresh()
+	defer w.sync()
 	for !sh.stop.Load() {
 		k := int(sh.next.Add(1) - 1)
 		if k >= sh.c.len() {
@@ -135,6 +175,9 @@ func (w *worker) runEpoch(ctx context.Context, corpusTokens []int32, seqs []int6
 			w.trainSeq(corpusTokens[seqs[s]:seqs[s+1]])
 			if w.pending >= publishTokens {
 				w.publish()
+			}
+			if w.sinceSync >= sh.syncTokens {
+				w.sync()
 			}
 			if sh.stop.Load() {
 				break
@@ -157,6 +200,7 @@ func (w *worker) runEpoch(ctx context.Context, corpusTokens []int32, seqs []int6
 // a (possibly reduced) window over the kept tokens of this sequence only.
 func (w *worker) trainSeq(seq []int32) {
 	w.pending += int64(len(seq))
+	w.sinceSync += int64(len(seq))
 	kept := seq
 	if w.sh.cfg.Subsample > 0 {
 		kept = w.kept[:0]
@@ -224,7 +268,7 @@ func (w *worker) sgSeq(kept []int32) {
 func (w *worker) sgPair(centre, context int32) {
 	sh := w.sh
 	dim := sh.dim
-	l1 := sh.in[int(context)*dim : int(context)*dim+dim]
+	l1 := w.inRow(context)
 	neu1e := w.neu1e[:dim]
 	clear(neu1e)
 	target, label := centre, float32(1)
@@ -236,7 +280,7 @@ func (w *worker) sgPair(centre, context int32) {
 			}
 			label = 0
 		}
-		l2 := sh.out[int(target)*dim : int(target)*dim+dim]
+		l2 := w.outRow(target)
 		g := logistic(dot(l1, l2), label, w.alpha, &w.loss)
 		axpy2(g, l1, l2, neu1e) // neu1e += g·l2; l2 += g·l1
 	}
@@ -266,7 +310,22 @@ func (w *worker) cbowSeq(kept []int32) {
 				w.hook(centre, c)
 			}
 		}
-		sumRows(neu1, sh.in, ctx)
+		var hot, cold []int32
+		if w.partial {
+			hot, cold = w.splitCtx(ctx)
+			switch {
+			case len(cold) == 0:
+				sumRows(neu1, w.hIn, hot)
+			case len(hot) == 0:
+				sumRows(neu1, sh.in, cold)
+			default:
+				sumRows(neu1, sh.in, cold)
+				sumRows(neu1e, w.hIn, hot) // neu1e is cleared below
+				axpy(1, neu1e, neu1)
+			}
+		} else {
+			sumRows(neu1, w.in, ctx)
+		}
 		inv := 1 / float32(count)
 		for k := range neu1 {
 			neu1[k] *= inv
@@ -281,14 +340,19 @@ func (w *worker) cbowSeq(kept []int32) {
 				}
 				label = 0
 			}
-			l2 := sh.out[int(target)*dim : int(target)*dim+dim]
+			l2 := w.outRow(target)
 			g := logistic(dot(neu1, l2), label, w.alpha, &w.loss)
 			axpy2(g, neu1, l2, neu1e) // neu1e += g·l2; l2 += g·neu1
 		}
 		// As gensim with cbow_mean=1 and word2vec.c: the full error goes to
 		// every context word (gensim divides it by the count only for
 		// cbow_mean=0, the summed context).
-		addRows(sh.in, ctx, neu1e)
+		if w.partial {
+			addRows(sh.in, cold, neu1e)
+			addRows(w.hIn, hot, neu1e)
+		} else {
+			addRows(w.in, ctx, neu1e)
+		}
 		w.pairs += int64(count)
 		w.preds++
 		if i&stopCheckMask == stopCheckMask && sh.stop.Load() {

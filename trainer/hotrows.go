@@ -1,0 +1,214 @@
+package trainer
+
+import (
+	"cmp"
+	"slices"
+)
+
+// Hot-row staging: each worker of a multi-worker run keeps its own copy of
+// the rows of In and Out of the most frequent words, trains on the copy,
+// and every syncTokens raw tokens adds what it changed to the shared
+// matrices and takes a fresh copy.
+//
+// Why: Hogwild's lock-free writes are cheap only while two cores rarely
+// write the same cache line. On patient-year corpora they do all the time:
+// a few hundred codes carry most tokens, so the same Out rows are the
+// centre or a negative of nearly every pair of both workers, and the same
+// In rows are contexts of both. Each such write moves the line from one
+// core's cache to the other's. Measured on the trainer benchmarks (2
+// cores, dim 100), two workers needed 2.3x the CPU time per pair of one
+// worker for Skip-Gram and 2.1x for CBOW; with private matrices for the
+// second worker the overhead vanished, so the lines, not the cores, were
+// the bottleneck.
+//
+// What changes: a worker sees the other workers' updates of a hot row
+// after at most syncTokens of its own tokens (and they see its updates as
+// late), instead of whenever the cache line arrives. Updates are still
+// all applied: the write-back adds the difference between the copy and
+// the snapshot taken with it, so concurrent updates of the same row by
+// other workers add up rather than overwrite each other. Within a worker
+// nothing changes: it reads its own updates at once. This is the bounded
+// staleness of asynchronous SGD, the same kind of delay Hogwild already
+// has, made explicit and bounded; the package's quality tests run with it.
+// With one worker there is no staging at all (nothing to contend with),
+// so a seeded single-worker run keeps its bit-identical vectors.
+
+// hotRowBytes bounds the staging memory of one worker: four copies (In,
+// Out and their snapshots) of the staged rows. 16 MiB holds whole
+// replicas for a 6,000-word vocabulary at dimension 100 (the paper's
+// codes and categories co-trained), 2,600 words at dimension 400.
+var hotRowBytes = 16 << 20
+
+// The write-back interval: one write-back (about six float operations
+// per staged weight) every syncRowsFactor raw tokens per staged row, at
+// least minSyncTokens, so that write-backs cost about 1% of training
+// whatever the number of staged rows (every 43,200 tokens at 5,400 staged
+// words, 0.4% of an epoch of the paper's corpus); but on a small corpus
+// at most 1/syncsPerEpoch of a worker's share of an epoch, so that the
+// workers still see each other's updates many times an epoch (never
+// below floorSyncTokens).
+const (
+	syncRowsFactor  = 8
+	syncsPerEpoch   = 32
+	floorSyncTokens = 256
+)
+
+// minSyncTokens is the usual shortest write-back interval (a variable for
+// tests).
+var minSyncTokens int64 = 4096
+
+// stageHotRows turns staging off for benchmarks that measure plain
+// Hogwild; stageMinWorkers is the fewest workers that stage (1 in tests
+// that compare staged and unstaged single-worker runs bit for bit).
+var (
+	stageHotRows    = true
+	stageMinWorkers = 2
+)
+
+// hotRows chooses the staged words, the most frequent (ties to the lower
+// id), as many as hotRowBytes allows at dimension dim, and returns the
+// slot of every word (-1 for words not staged; nil when every word is
+// staged, each in the row of its id) and the word of every slot. It
+// returns nil, nil when there is nothing to stage.
+func hotRows(counts []int64, dim, workers int) (slot, ids []int32) {
+	v := len(counts)
+	h := min(v, hotRowBytes/(4*4*dim))
+	if workers < stageMinWorkers || !stageHotRows || h == 0 {
+		return nil, nil
+	}
+	ids = make([]int32, v)
+	for i := range ids {
+		ids[i] = int32(i)
+	}
+	if h == v {
+		return nil, ids
+	}
+	slices.SortStableFunc(ids, func(a, b int32) int { return cmp.Compare(counts[b], counts[a]) })
+	ids = ids[:h:h]
+	slot = make([]int32, v)
+	for i := range slot {
+		slot[i] = -1
+	}
+	for s, t := range ids {
+		slot[t] = int32(s)
+	}
+	return slot, ids
+}
+
+// syncInterval is the write-back interval, in raw tokens, for h staged
+// rows, a corpus of epochTokens tokens and the given workers.
+func syncInterval(h int, epochTokens int64, workers int) int64 {
+	iv := max(minSyncTokens, syncRowsFactor*int64(h))
+	return max(min(iv, epochTokens/int64(syncsPerEpoch*max(workers, 1))), min(floorSyncTokens, minSyncTokens))
+}
+
+// stage sets the matrices the worker trains and allocates its copies of
+// the staged rows (when the run stages any): whole replicas of In and Out
+// that it trains instead of the shared ones, or, when only some words are
+// staged, copies of their rows beside the shared matrices.
+func (w *worker) stage() {
+	w.in, w.out = w.sh.in, w.sh.out
+	h := len(w.sh.hotIDs)
+	if h == 0 {
+		return
+	}
+	n := h * w.sh.dim
+	w.staged = true
+	w.hIn, w.hIn0 = isolated[float32](n), isolated[float32](n)
+	w.hOut, w.hOut0 = isolated[float32](n), isolated[float32](n)
+	if w.sh.hotSlot == nil {
+		w.in, w.out = w.hIn, w.hOut
+		return
+	}
+	w.partial = true
+	w.hotCtx = isolated[int32](cap(w.ctx))[:0]
+	w.coldCtx = isolated[int32](cap(w.ctx))[:0]
+}
+
+// refresh copies the staged rows of the shared matrices into the worker's
+// copies and snapshots.
+func (w *worker) refresh() {
+	if !w.staged {
+		return
+	}
+	dim := w.sh.dim
+	for s, t := range w.sh.hotIDs {
+		o, r := s*dim, int(t)*dim
+		copy(w.hIn[o:o+dim], w.sh.in[r:r+dim])
+		copy(w.hOut[o:o+dim], w.sh.out[r:r+dim])
+	}
+	copy(w.hIn0, w.hIn)
+	copy(w.hOut0, w.hOut)
+	w.sinceSync = 0
+}
+
+// sync adds what the worker changed in its staged rows since the last
+// refresh to the shared matrices, and refreshes them.
+func (w *worker) sync() {
+	if !w.staged {
+		return
+	}
+	dim := w.sh.dim
+	for s, t := range w.sh.hotIDs {
+		o, r := s*dim, int(t)*dim
+		writeBack(w.sh.in[r:r+dim], w.hIn[o:o+dim], w.hIn0[o:o+dim])
+		writeBack(w.sh.out[r:r+dim], w.hOut[o:o+dim], w.hOut0[o:o+dim])
+	}
+	w.sinceSync = 0
+}
+
+// writeBack adds cur - snap to shared, then sets cur and snap to the
+// result. A weight no other worker changed (shared still equals snap)
+// takes cur exactly, so nothing is lost to rounding and a staged
+// single-worker run has the bits of an unstaged one.
+func writeBack(shared, cur, snap []float32) {
+	cur = cur[:len(shared)]
+	snap = snap[:len(shared)]
+	for d, v := range cur {
+		x := v
+		if s := shared[d]; s != snap[d] {
+			x = s + (v - snap[d])
+		}
+		shared[d] = x
+		cur[d] = x
+		snap[d] = x
+	}
+}
+
+// inRow and outRow return word t's row of In and Out as the worker trains
+// it: its copy when t is staged, the shared row otherwise.
+func (w *worker) inRow(t int32) []float32 {
+	dim := w.sh.dim
+	if w.partial {
+		if s := w.sh.hotSlot[t]; s >= 0 {
+			return w.hIn[int(s)*dim : int(s)*dim+dim]
+		}
+	}
+	return w.in[int(t)*dim : int(t)*dim+dim]
+}
+
+func (w *worker) outRow(t int32) []float32 {
+	dim := w.sh.dim
+	if w.partial {
+		if s := w.sh.hotSlot[t]; s >= 0 {
+			return w.hOut[int(s)*dim : int(s)*dim+dim]
+		}
+	}
+	return w.out[int(t)*dim : int(t)*dim+dim]
+}
+
+// splitCtx splits a context list into the staged words (as slots of the
+// worker's In copy) and the others (as rows of the shared In), keeping
+// their order.
+func (w *worker) splitCtx(ctx []int32) (hot, cold []int32) {
+	hot, cold = w.hotCtx[:0], w.coldCtx[:0]
+	for _, t := range ctx {
+		if s := w.sh.hotSlot[t]; s >= 0 {
+			hot = append(hot, s)
+		} else {
+			cold = append(cold, t)
+		}
+	}
+	w.hotCtx, w.coldCtx = hot, cold
+	return hot, cold
+}

@@ -1,0 +1,167 @@
+package trainer
+
+import (
+	"context"
+	"slices"
+	"testing"
+)
+
+func TestHotRowsChoice(t *testing.T) {
+	counts := []int64{5, 9, 1, 9, 0, 7}
+	defer func(b int) { hotRowBytes = b }(hotRowBytes)
+
+	hotRowBytes = 3 * 4 * 4 * 10 // three rows at dim 10
+	slot, ids := hotRows(counts, 10, 2)
+	if want := []int32{1, 3, 5}; !slices.Equal(ids, want) {
+		t.Errorf("staged words %v, want %v (most frequent, ties to the lower id)", ids, want)
+	}
+	if want := []int32{-1, 0, -1, 1, -1, 2}; !slices.Equal(slot, want) {
+		t.Errorf("slots %v, want %v", slot, want)
+	}
+
+	hotRowBytes = 1 << 20 // every word fits: whole replicas
+	slot, ids = hotRows(counts, 10, 2)
+	if slot != nil || !slices.Equal(ids, []int32{0, 1, 2, 3, 4, 5}) {
+		t.Errorf("all staged: slot %v ids %v, want nil and every id in order", slot, ids)
+	}
+	if slot, ids = hotRows(counts, 10, 1); slot != nil || ids != nil {
+		t.Errorf("one worker stages nothing, got slot %v ids %v", slot, ids)
+	}
+	hotRowBytes = 4*4*10 - 1 // not one row
+	if slot, ids = hotRows(counts, 10, 2); slot != nil || ids != nil {
+		t.Errorf("budget below one row stages nothing, got slot %v ids %v", slot, ids)
+	}
+}
+
+// TestWriteBackKeepsEveryUpdate: two workers' changes to the same row both
+// reach the shared row; a weight only one worker changed takes its value
+// exactly.
+func TestWriteBackKeepsEveryUpdate(t *testing.T) {
+	shared := []float32{1, 2, 3}
+	a, a0 := slices.Clone(shared), slices.Clone(shared)
+	b, b0 := slices.Clone(shared), slices.Clone(shared)
+	a[0] += 0.5  // only a
+	b[1] += 0.25 // only b
+	a[2] += 0.1  // both
+	b[2] -= 0.3
+	writeBack(shared, a, a0)
+	if want := []float32{1.5, 2, 3 + float32(0.1)}; !slices.Equal(shared, want) {
+		t.Fatalf("after a: %v, want %v", shared, want)
+	}
+	if !slices.Equal(a, shared) || !slices.Equal(a0, shared) {
+		t.Errorf("a's copy %v and snapshot %v not refreshed to %v", a, a0, shared)
+	}
+	writeBack(shared, b, b0)
+	want := []float32{1.5, 2.25, (3 + float32(0.1)) + ((3 - float32(0.3)) - 3)}
+	if !slices.Equal(shared, want) {
+		t.Errorf("after b: %v, want %v (both updates of the last weight)", shared, want)
+	}
+	if !slices.Equal(b, shared) || !slices.Equal(b0, shared) {
+		t.Errorf("b's copy %v and snapshot %v not refreshed to %v", b, b0, shared)
+	}
+}
+
+// TestStagingSingleWorkerBitIdentical runs one worker with staging forced
+// on, as whole replicas and as a partial set (a third of the words), with
+// write-backs every 64 tokens, and requires the vectors of the unstaged
+// run bit for bit: the copies, row lookups, write-backs and refreshes lose
+// nothing and change no arithmetic. (CBOW with a partial set sums the
+// context in two parts, a different rounding, so it is checked by the
+// planted test instead.)
+func TestStagingSingleWorkerBitIdentical(t *testing.T) {
+	c := zipfCorpus(4, 300, 400)
+	defer func(b, w int, s int64) { hotRowBytes, stageMinWorkers, minSyncTokens = b, w, s }(hotRowBytes, stageMinWorkers, minSyncTokens)
+	type variant struct {
+		name   string
+		m      Model
+		shared bool
+	}
+	for _, v := range []variant{{"sg", SkipGram, false}, {"sg-shared", SkipGram, true}, {"cbow", CBOW, false}} {
+		cfg := testConfig(v.m)
+		cfg.Dim, cfg.Window, cfg.Epochs, cfg.Seed = 16, 20, 2, 7
+		cfg.SharedNegatives = v.shared
+		stageMinWorkers = 2
+		ref, err := Train(context.Background(), c, cfg, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stageMinWorkers, minSyncTokens = 1, 64
+		for _, rows := range []int{300, 100} {
+			if rows < 300 && v.m == CBOW {
+				continue
+			}
+			hotRowBytes = rows * 4 * 4 * cfg.Dim
+			got, err := Train(context.Background(), c, cfg, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got.Vectors, ref.Vectors) {
+				t.Errorf("%s, %d of 300 words staged: vectors differ from the unstaged run", v.name, rows)
+			}
+		}
+	}
+}
+
+// TestRefreshAndSyncWithAnotherWriter: a partially staged worker takes
+// fresh copies and snapshots of its staged rows; what another writer adds
+// to the shared rows meanwhile survives the worker's write-back, and the
+// unstaged rows are the shared ones.
+func TestRefreshAndSyncWithAnotherWriter(t *testing.T) {
+	defer func(b int) { hotRowBytes = b }(hotRowBytes)
+	c := newTestCorpus(4, [][]int32{{0, 0, 0, 1, 1, 2}})
+	cfg := testConfig(SkipGram)
+	cfg.Dim, cfg.Workers = 2, 2
+	hotRowBytes = 2 * 4 * 4 * cfg.Dim // words 0 and 1
+	sh := newShared(c, cfg, 6)
+	w := newWorker(sh, 0)
+	if !w.staged || !w.partial {
+		t.Fatalf("staged %v partial %v, want a partial set", w.staged, w.partial)
+	}
+	for i := range sh.in {
+		sh.in[i], sh.out[i] = float32(i), float32(10*i)
+	}
+	w.refresh()
+	if got := w.inRow(1); !slices.Equal(got, sh.in[2:4]) || !slices.Equal(w.hIn0[2:4], sh.in[2:4]) {
+		t.Fatalf("staged row after refresh %v, snapshot %v, want %v", got, w.hIn0[2:4], sh.in[2:4])
+	}
+	if got := w.outRow(3); &got[0] != &sh.out[6] {
+		t.Errorf("unstaged word 3 is not read from the shared Out")
+	}
+	w.inRow(0)[0] += 1  // the worker
+	w.outRow(1)[1] += 2 // the worker
+	sh.in[0] += 100     // another writer, same weight
+	sh.out[5] += 200    // another writer, a weight the worker left
+	w.sync()
+	if sh.in[0] != 101 || sh.out[3] != 32 || sh.out[5] != 250 {
+		t.Errorf("after write-back in[0]=%v out[3]=%v out[5]=%v, want 101, 32, 250", sh.in[0], sh.out[3], sh.out[5])
+	}
+	if w.inRow(0)[0] != 101 || w.hIn0[0] != 101 {
+		t.Errorf("copy %v and snapshot %v not refreshed to 101", w.inRow(0)[0], w.hIn0[0])
+	}
+	// Another writer between this worker's last write-back and the next
+	// epoch's refresh must not be counted twice.
+	sh.out[2] += 5
+	w.refresh()
+	w.sync()
+	if sh.out[2] != 25 {
+		t.Errorf("out[2] = %v after refresh and an empty write-back, want 25", sh.out[2])
+	}
+}
+
+func TestSyncInterval(t *testing.T) {
+	for _, c := range []struct {
+		h       int
+		tokens  int64
+		workers int
+		want    int64
+	}{
+		{5400, 10_282_241, 2, 43_200}, // the paper's corpus: 8 tokens per staged row
+		{100, 10_282_241, 2, 4096},    // few rows: the usual minimum
+		{5400, 1_000_000, 2, 15_625},  // 32 write-backs per worker per epoch
+		{5400, 2_313, 2, 256},         // a tiny corpus: the floor
+	} {
+		if got := syncInterval(c.h, c.tokens, c.workers); got != c.want {
+			t.Errorf("syncInterval(%d, %d, %d) = %d, want %d", c.h, c.tokens, c.workers, got, c.want)
+		}
+	}
+}
