@@ -12,9 +12,12 @@ import (
 
 // Tool names, as they appear in Row.Tool and the table.
 const (
-	ToolHiervec  = "hiervec"
-	ToolGensim   = "gensim"
-	ToolFastText = "fasttext"
+	ToolHiervec = "hiervec"
+	// ToolHiervecShared is hiervec with -shared-negatives (Skip-Gram only):
+	// one negative set per centre word instead of per pair.
+	ToolHiervecShared = "hiervec-shared"
+	ToolGensim        = "gensim"
+	ToolFastText      = "fasttext"
 )
 
 // QualityK is the number of k-means clusters the quality column is computed
@@ -54,6 +57,9 @@ type Config struct {
 	Seeds int
 	// Peers runs gensim and fastText next to hiervec.
 	Peers bool
+	// SharedNegatives runs hiervec's Skip-Gram cells with
+	// -shared-negatives (tool hiervec-shared); CBOW cells are unchanged.
+	SharedNegatives bool
 	// Quality scores every run's code vectors: NMI of k-means (k = 200)
 	// clusters against the codes' CCSR categories.
 	Quality bool
@@ -181,10 +187,15 @@ func (c Config) alpha(m string) float64 {
 	return trainer.DefaultConfig(tm).Alpha
 }
 
-// tools returns the tools of one repetition, in the order they run.
-func (c Config) tools() []string {
-	if c.Peers {
-		return []string{ToolHiervec, ToolGensim, ToolFastText}
+// tools returns the tools of one repetition of a model's cell, in the
+// order they run; hiervec comes first (the ratios are taken against it).
+func (c Config) tools(model string) []string {
+	first := ToolHiervec
+	if c.SharedNegatives && model == "sg" {
+		first = ToolHiervecShared
 	}
-	return []string{ToolHiervec}
+	if c.Peers {
+		return []string{first, ToolGensim, ToolFastText}
+	}
+	return []string{first}
 }

@@ -79,7 +79,7 @@ func Run(ctx context.Context, cfg Config, log func(string)) (*Results, error) {
 		for _, dim := range cfg.Dims {
 			for _, threads := range cfg.Threads {
 				cell++
-				tools := cfg.tools()
+				tools := cfg.tools(model)
 				rows := make([]Row, len(tools))
 				rss := make([]int64, len(tools))
 				cpu := make([][]float64, len(tools))

@@ -34,7 +34,7 @@ func (j job) command(cfg Config, seqs, outDir string) (argv []string, vectors st
 	i := strconv.Itoa
 	base := filepath.Join(outDir, fmt.Sprintf("%s-%s-d%d-t%d-s%d", j.Tool, j.Model, j.Dim, j.Threads, j.Seed))
 	switch j.Tool {
-	case ToolHiervec:
+	case ToolHiervec, ToolHiervecShared:
 		vectors = base + ".txt"
 		argv = []string{cfg.Hiervec, "train",
 			"-input", seqs, "-input-format", "sequences",
@@ -43,6 +43,9 @@ func (j job) command(cfg Config, seqs, outDir string) (argv []string, vectors st
 			"-epochs", i(cfg.Epochs), "-threads", i(j.Threads), "-seed", i(j.Seed),
 			"-alpha", f(j.Alpha), "-min-alpha", "0.0001",
 			"-out", vectors, "-format", "word2vec", "-quiet"}
+		if j.Tool == ToolHiervecShared {
+			argv = append(argv, "-shared-negatives")
+		}
 	case ToolGensim:
 		vectors = base + ".txt"
 		argv = []string{cfg.Python, filepath.Join(cfg.WorkDir, gensimScriptFile),

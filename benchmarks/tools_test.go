@@ -29,6 +29,7 @@ func TestCommandsShareSettings(t *testing.T) {
 		suffix      string
 	}{
 		{ToolHiervec, "cbow", "/bin/hiervec", "train", names{"-dim", "-window", "-negative", "-sample", "-epochs", "-threads", "-seed", "-alpha", "-input"}, ".txt"},
+		{ToolHiervecShared, "sg", "/bin/hiervec", "train", names{"-dim", "-window", "-negative", "-sample", "-epochs", "-threads", "-seed", "-alpha", "-input"}, ".txt"},
 		{ToolGensim, "sg", cfg.Python, "", names{"--dim", "--window", "--negative", "--sample", "--epochs", "--threads", "--seed", "--alpha", "--input"}, ".txt"},
 		{ToolFastText, "sg", cfg.FastText, "skipgram", names{"-dim", "-ws", "-neg", "-t", "-epoch", "-thread", "-seed", "-lr", "-input"}, ".vec"},
 		{ToolFastText, "cbow", cfg.FastText, "cbow", names{"-dim", "-ws", "-neg", "-t", "-epoch", "-thread", "-seed", "-lr", "-input"}, ".vec"},
@@ -54,6 +55,32 @@ func TestCommandsShareSettings(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSharedNegativesTool: -shared-negatives reaches hiervec's Skip-Gram
+// runs only; the plain hiervec run never has it.
+func TestSharedNegativesTool(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Peers, cfg.SharedNegatives = true, true
+	if got := cfg.tools("sg"); got[0] != ToolHiervecShared || len(got) != 3 {
+		t.Errorf("sg tools %v, want hiervec-shared first and both peers", got)
+	}
+	if got := cfg.tools("cbow"); got[0] != ToolHiervec {
+		t.Errorf("cbow tools %v, want plain hiervec first", got)
+	}
+	has := func(argv []string) bool {
+		for _, a := range argv {
+			if a == "-shared-negatives" {
+				return true
+			}
+		}
+		return false
+	}
+	shared, _ := job{Tool: ToolHiervecShared, Model: "sg", Dim: 10, Threads: 1, Seed: 1}.command(cfg, "s.txt", "o")
+	plain, _ := job{Tool: ToolHiervec, Model: "sg", Dim: 10, Threads: 1, Seed: 1}.command(cfg, "s.txt", "o")
+	if !has(shared) || has(plain) {
+		t.Errorf("-shared-negatives in hiervec-shared %v, in hiervec %v; want only the first", has(shared), has(plain))
 	}
 }
 

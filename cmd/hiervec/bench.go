@@ -32,6 +32,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	seeds := fs.Int("seeds", def.Seeds, "repetitions per cell (training seeds 1..N); quality is their mean")
 	peers := fs.Bool("peers", def.Peers, "also run gensim and fastText (benchmarks/install-peers.sh)")
 	quality := fs.Bool("quality", def.Quality, "score every run: NMI of k-means (k=200) against the CCSR categories")
+	sharedNeg := fs.Bool("shared-negatives", false, "run hiervec's Skip-Gram with -shared-negatives (one negative set per centre word)")
 	workdir := fs.String("workdir", def.WorkDir, "directory for the corpus (reused when it matches) and the runs")
 	python := fs.String("python", def.Python, "python with gensim")
 	fasttext := fs.String("fasttext", def.FastText, "fastText binary")
@@ -40,7 +41,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	out := fs.String("out", "", "also write the Markdown results to this file")
 	quiet := fs.Bool("quiet", false, "print no progress")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: hiervec bench [-patients N] [-models sg,cbow] [-dims 10,50,100] [-threads 1,2] [-epochs 5] [-window 100] [-seeds 1] [-peers] [-quality] [-workdir DIR] [-json] [-out RESULTS.md]")
+		fmt.Fprintln(stderr, "usage: hiervec bench [-patients N] [-models sg,cbow] [-dims 10,50,100] [-threads 1,2] [-epochs 5] [-window 100] [-seeds 1] [-peers] [-quality] [-shared-negatives] [-workdir DIR] [-json] [-out RESULTS.md]")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -49,6 +50,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cfg := def
 	cfg.Patients, cfg.Seed, cfg.Epochs, cfg.Window, cfg.Negative = *patients, *seed, *epochs, *window, *negative
 	cfg.Sample, cfg.Alpha, cfg.Seeds, cfg.Peers, cfg.Quality = *sample, *alpha, *seeds, *peers, *quality
+	cfg.SharedNegatives = *sharedNeg
 	cfg.WorkDir, cfg.Python, cfg.FastText = *workdir, *python, *fasttext
 	cfg.Models = splitList(*models)
 	var err error
