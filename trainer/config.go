@@ -9,7 +9,8 @@ import (
 
 // Config holds every training setting. CLI flags map one to one onto its
 // fields (-model, -dim, -window, -negative, -sample, -alpha, -min-alpha,
-// -epochs, -workers, -seed, -shrink-window, -shared-negatives).
+// -epochs, -workers, -seed, -shrink-window, -shared-negatives,
+// -plain-hogwild).
 type Config struct {
 	// Model is SkipGram or CBOW.
 	Model Model
@@ -49,6 +50,14 @@ type Config struct {
 	// documentation). false draws them per (centre, context) pair, as
 	// word2vec.c and gensim do: the reference.
 	SharedNegatives bool
+	// PlainHogwild turns hot-row staging off: every worker writes the
+	// shared matrices directly, as word2vec.c and gensim do, and sees the
+	// other workers' updates as soon as the cache line arrives. Staging
+	// (the default with two or more workers; package documentation) keeps
+	// a copy of the frequent rows per worker and writes back differences:
+	// 2-3x faster on two cores, but each worker sees the others' updates
+	// of those rows only at write-backs. It has no effect with one worker.
+	PlainHogwild bool
 	// ProgressInterval is how often the progress callback is called; 0
 	// means one second.
 	ProgressInterval time.Duration
@@ -76,6 +85,7 @@ type Config struct {
 //     negatives, the estimator the paper used. Sharing them is about
 //     twice as fast at window 100 and measured close in quality (package
 //     documentation), but changes what is computed, so it is asked for.
+//   - PlainHogwild false: hot-row staging with two or more workers.
 //   - ProgressInterval one second.
 func DefaultConfig(m Model) Config {
 	alpha := 0.025

@@ -48,9 +48,9 @@
 // workers needed 2.1-2.3 times the CPU per pair of one). With two or more
 // workers, each therefore trains its own copy of the rows of the most
 // frequent words (whole replicas of In and Out when they fit in 16 MiB
-// per worker, otherwise the most frequent rows that do) and, every
-// 8 tokens per staged row (at least 4,096; on a small corpus at least 32
-// times per epoch), adds what it changed to the
+// per worker, otherwise the most frequent rows that do) and, every one
+// (Skip-Gram) or eight (CBOW) tokens per staged row (at least 4,096; on a
+// small corpus at least 32 times per epoch), adds what it changed to the
 // shared matrices and takes a fresh copy (hotrows.go). Every update is
 // kept (write-backs add differences, so concurrent updates of a row add
 // up); what changes is when the other workers see it: after at most one

@@ -150,18 +150,33 @@ func TestRefreshAndSyncWithAnotherWriter(t *testing.T) {
 
 func TestSyncInterval(t *testing.T) {
 	for _, c := range []struct {
+		m       Model
 		h       int
 		tokens  int64
 		workers int
 		want    int64
 	}{
-		{5400, 10_282_241, 2, 43_200}, // the paper's corpus: 8 tokens per staged row
-		{100, 10_282_241, 2, 4096},    // few rows: the usual minimum
-		{5400, 1_000_000, 2, 15_625},  // 32 write-backs per worker per epoch
-		{5400, 2_313, 2, 256},         // a tiny corpus: the floor
+		{CBOW, 5400, 10_282_241, 2, 43_200},    // the paper's corpus: 8 tokens per staged row
+		{SkipGram, 5400, 10_282_241, 2, 5_400}, // one token per staged row
+		{SkipGram, 100, 10_282_241, 2, 4096},   // few rows: the usual minimum
+		{CBOW, 5400, 1_000_000, 2, 15_625},     // 32 write-backs per worker per epoch
+		{CBOW, 5400, 2_313, 2, 256},            // a tiny corpus: the floor
 	} {
-		if got := syncInterval(c.h, c.tokens, c.workers); got != c.want {
-			t.Errorf("syncInterval(%d, %d, %d) = %d, want %d", c.h, c.tokens, c.workers, got, c.want)
+		if got := syncInterval(c.m, c.h, c.tokens, c.workers); got != c.want {
+			t.Errorf("syncInterval(%v, %d, %d, %d) = %d, want %d", c.m, c.h, c.tokens, c.workers, got, c.want)
 		}
+	}
+}
+
+func TestPlainHogwildStagesNothing(t *testing.T) {
+	c := zipfCorpus(4, 300, 400)
+	cfg := testConfig(SkipGram)
+	cfg.Workers = 2
+	if sh := newShared(c, cfg, 300); len(sh.hotIDs) != 300 || sh.hotSlot != nil {
+		t.Errorf("2 workers: %d staged words (slot map %v), want all 300 as replicas", len(sh.hotIDs), sh.hotSlot != nil)
+	}
+	cfg.PlainHogwild = true
+	if sh := newShared(c, cfg, 300); sh.hotIDs != nil {
+		t.Errorf("PlainHogwild: %d staged words, want none", len(sh.hotIDs))
 	}
 }

@@ -34,7 +34,9 @@ func envInt(t *testing.T, name string, def int) int {
 // (corpus/synth), by the paper's measure: NMI of k-means clusters
 // (k = 200) of the code vectors against each code's CCSR category, for
 // seeds 1..3. It takes minutes, so it runs only with HIERVEC_QUALITY=1;
-// HIERVEC_QUALITY_PATIENTS, _EPOCHS and _DIMS ("10,100") size it. The
+// HIERVEC_QUALITY_PATIENTS, _EPOCHS and _DIMS ("10,100") size it, and
+// HIERVEC_QUALITY_SYNC sets the staged write-back interval in tokens,
+// HIERVEC_QUALITY_WORKERS the workers (default: all cores). The
 // figures it logs are the evidence recorded in doc.go.
 func TestSharedNegativesQuality(t *testing.T) {
 	if os.Getenv("HIERVEC_QUALITY") == "" {
@@ -42,6 +44,7 @@ func TestSharedNegativesQuality(t *testing.T) {
 	}
 	patients := envInt(t, "HIERVEC_QUALITY_PATIENTS", 40000)
 	epochs := envInt(t, "HIERVEC_QUALITY_EPOCHS", 5)
+	workers := envInt(t, "HIERVEC_QUALITY_WORKERS", DefaultConfig(SkipGram).Workers)
 	dims := []int{10, 100}
 	if s := os.Getenv("HIERVEC_QUALITY_DIMS"); s != "" {
 		dims = nil
@@ -86,18 +89,21 @@ func TestSharedNegativesQuality(t *testing.T) {
 	t.Logf("synthetic corpus: %d patients, %d sequences, %d tokens, %d codes in %d categories",
 		patients, c.NumSeqs(), len(c.Tokens), len(rows), len(catID))
 
-	defer func() { blockShared, stageHotRows = false, true }()
+	defer func() { blockShared, syncOverride = false, 0 }()
+	if os.Getenv("HIERVEC_QUALITY_SYNC") != "" {
+		syncOverride = int64(envInt(t, "HIERVEC_QUALITY_SYNC", 0))
+		t.Logf("write-back every %d tokens", syncOverride)
+	}
 	for _, dim := range dims {
 		for _, v := range qualityVariants(t) {
 			shared := v.shared
 			blockShared = v.block
-			stageHotRows = !v.unstaged
 			var sum float64
 			var line string
 			for seed := uint64(1); seed <= 3; seed++ {
 				cfg := DefaultConfig(SkipGram)
 				cfg.Dim, cfg.Window, cfg.Epochs, cfg.Seed = dim, 100, epochs, seed
-				cfg.SharedNegatives = shared
+				cfg.SharedNegatives, cfg.Workers, cfg.PlainHogwild = shared, workers, v.unstaged
 				start := time.Now()
 				set, err := Train(context.Background(), c, cfg, nil)
 				if err != nil {
@@ -119,7 +125,7 @@ func TestSharedNegativesQuality(t *testing.T) {
 				line += fmt.Sprintf(" %.4f (%.1fs)", nmi, took.Seconds())
 			}
 			t.Logf("SG dim %d window 100 epochs %d workers %d shared %v block %v staged %v: NMI@200 mean %.4f; seeds 1-3:%s",
-				dim, epochs, DefaultConfig(SkipGram).Workers, shared, v.block, !v.unstaged, sum/3, line)
+				dim, epochs, workers, shared, v.block, !v.unstaged, sum/3, line)
 		}
 	}
 }

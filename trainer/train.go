@@ -83,8 +83,8 @@ func newShared(c *corpus.Corpus, cfg Config, maxSeq int) *shared {
 	}
 	total := int64(len(c.Tokens))
 	stageWorkers := cfg.Workers
-	if cfg.SharedNegatives && cfg.Model == SkipGram && blockShared {
-		stageWorkers = 1 // the block form writes the shared rows directly
+	if cfg.PlainHogwild || (cfg.SharedNegatives && cfg.Model == SkipGram && blockShared) {
+		stageWorkers = 0 // asked for; or the block form, which writes the shared rows directly
 	}
 	hotSlot, hotIDs := hotRows(counts, cfg.Dim, stageWorkers)
 	return &shared{
@@ -103,7 +103,8 @@ func newShared(c *corpus.Corpus, cfg Config, maxSeq int) *shared {
 		shareNegatives: cfg.SharedNegatives && cfg.Model == SkipGram,
 		hotSlot:        hotSlot,
 		hotIDs:         hotIDs,
-		syncTokens:     syncInterval(len(hotIDs), total, cfg.Workers),
+		syncTokens:     syncInterval(cfg.Model, len(hotIDs), total, cfg.Workers),
+		syncLocks:      make([]stripeLock, min(syncStripes, len(hotIDs))),
 	}
 }
 

@@ -33,7 +33,8 @@ type shared struct {
 	// -1, nil when every word is staged (the copies are whole replicas
 	// and a word's row is its id).
 	hotSlot, hotIDs []int32
-	syncTokens      int64 // raw tokens between write-backs
+	syncTokens      int64        // raw tokens between write-backs
+	syncLocks       []stripeLock // write-back locks, one per stripe of hotIDs
 
 	// The counters workers write live on cache lines of their own, away
 	// from the fields above that every worker reads for every centre.
@@ -55,6 +56,7 @@ type cacheLinePad [128]byte
 type worker struct {
 	_     cacheLinePad // off the lines of whatever precedes it
 	sh    *shared
+	id    int
 	rng   rng
 	kept  []int32
 	neu1  []float32 // CBOW context mean
@@ -126,6 +128,7 @@ func newWorker(sh *shared, id int) *worker {
 	nt := sh.cfg.Negative + 1
 	w := &worker{
 		sh:     sh,
+		id:     id,
 		rng:    newRNG(sh.cfg.Seed, uint64(id)+1),
 		kept:   isolated[int32](sh.maxSeq)[:0],
 		neu1:   isolated[float32](sh.dim),

@@ -88,6 +88,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		minAlpha      = fs.Float64("min-alpha", 0.0001, "final learning rate")
 		noShrink      = fs.Bool("no-shrink-window", false, "use the full window for every centre instead of b ~ U[1, window]")
 		sharedNeg     = fs.Bool("shared-negatives", false, "sg: draw one set of negatives per centre, shared by its window (faster; see the trainer package doc for the quality evidence)")
+		plainHogwild  = fs.Bool("plain-hogwild", false, "with 2+ threads, write the shared vectors directly instead of staging the frequent rows per thread (slower; see the trainer package doc)")
 		threads       = fs.Int("threads", runtime.NumCPU(), "worker goroutines")
 		seed          = fs.Uint64("seed", 1, "random seed (with -threads 1 runs are bit-identical)")
 		out           = fs.String("out", "", "output file (directory for -format tsv)")
@@ -171,6 +172,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		cfg := trainer.DefaultConfig(model)
 		cfg.Window, cfg.Negative, cfg.Subsample, cfg.MinAlpha = *window, *negative, *sample, *minAlpha
 		cfg.Workers, cfg.Seed, cfg.ShrinkWindow, cfg.SharedNegatives = *threads, *seed, !*noShrink, *sharedNeg
+		cfg.PlainHogwild = *plainHogwild
 		if *dim != 0 {
 			cfg.Dim = *dim
 		}
