@@ -58,6 +58,10 @@ type Config struct {
 	// (trainer.Config.SharedNegatives): faster, off by default because the
 	// paper's gensim draws them per pair.
 	SharedNegatives bool
+	// PlainHogwild turns the trainer's hot-row staging off
+	// (trainer.Config.PlainHogwild): slower with two or more threads; on
+	// the default synthetic run staging cost Skip-Gram 0.005-0.01 NMI@200.
+	PlainHogwild bool
 	// Threads is the number of training (and evaluation) goroutines.
 	Threads int
 	// Seed seeds training and k-means.
@@ -167,6 +171,9 @@ func (c Config) settings() map[string]any {
 	}
 	if c.Med2Vec {
 		s["med2vec_epochs"] = c.Med2VecEpochs
+	}
+	if c.PlainHogwild { // only when set, so earlier run folders still resume
+		s["plain_hogwild"] = true
 	}
 	if c.Input == "" {
 		s["synthetic_patients"] = c.Patients

@@ -21,3 +21,17 @@ func TestManifestResumeAndRefuse(t *testing.T) {
 		t.Fatalf("other settings: got %v, want ErrOtherRun", err)
 	}
 }
+
+// TestPlainHogwildSetting: the setting is recorded when set (a folder
+// trained with staging is not resumed without it, and the reverse), and
+// absent otherwise, so folders of earlier versions still resume.
+func TestPlainHogwildSetting(t *testing.T) {
+	cfg := DefaultConfig()
+	if _, ok := cfg.settings()["plain_hogwild"]; ok {
+		t.Errorf("plain_hogwild recorded although off")
+	}
+	cfg.PlainHogwild = true
+	if v, ok := cfg.settings()["plain_hogwild"]; !ok || v != true {
+		t.Errorf("plain_hogwild = %v (present %v), want true", v, ok)
+	}
+}

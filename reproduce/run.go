@@ -278,6 +278,7 @@ func trainRun(ctx context.Context, cfg Config, r Job, v *views, event func(done,
 	tc.Dim, tc.Window, tc.Negative, tc.Subsample = r.Dim, cfg.Window, cfg.Negative, cfg.Sample
 	tc.Alpha, tc.MinAlpha, tc.Epochs = cfg.Alpha, cfg.MinAlpha, cfg.Epochs
 	tc.Workers, tc.Seed, tc.SharedNegatives = cfg.Threads, cfg.Seed, cfg.SharedNegatives
+	tc.PlainHogwild = cfg.PlainHogwild
 	return trainer.Train(ctx, v.get(r.View), tc, func(p trainer.Progress) {
 		event(p.TokensDone, p.TokensTotal, fmt.Sprintf("epoch %d/%d  %.0f tok/s  %.3gM pairs/s  loss %.4f",
 			p.Epoch, p.Epochs, p.TokensPerSec, p.PairsPerSec/1e6, p.Loss), p.Done)

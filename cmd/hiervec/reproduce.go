@@ -37,6 +37,7 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		threads   = fs.Int("threads", runtime.NumCPU(), "worker goroutines")
 		seed      = fs.Uint64("seed", def.Seed, "random seed of training and k-means")
 		sharedNeg = fs.Bool("shared-negatives", false, "sg: one set of negatives per centre, shared by its window (faster; not what the paper's gensim did)")
+		plainHW   = fs.Bool("plain-hogwild", false, "write the shared vectors directly instead of staging the frequent rows per thread (slower with 2+ threads; see the trainer package doc)")
 		withM2V   = fs.Bool("med2vec", false, "also train the Med2Vec baseline (200 dimensions)")
 		m2vEpochs = fs.Int("med2vec-epochs", def.Med2VecEpochs, "Med2Vec epochs")
 		ks        = fs.String("k", "200,400", "k-means cluster counts")
@@ -76,7 +77,7 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	cfg.Variants = splitList(*variants)
 	cfg.Epochs, cfg.Window, cfg.Negative, cfg.Sample, cfg.Alpha = *epochs, *window, *negative, *sample, *alpha
 	cfg.Threads, cfg.Seed, cfg.Med2Vec, cfg.Med2VecEpochs = *threads, *seed, *withM2V, *m2vEpochs
-	cfg.SharedNegatives = *sharedNeg
+	cfg.SharedNegatives, cfg.PlainHogwild = *sharedNeg, *plainHW
 	if err := cfg.Validate(); err != nil {
 		return usagef("%v", err)
 	}
