@@ -62,8 +62,16 @@
 // (8.6 MB per worker at 5,400 words and dimension 100). Quality: NMI@200
 // and AMI@200 equal to plain Hogwild's and gensim's at dimensions 50 and
 // 100 (3 seeds); at dimension 10, Skip-Gram's AMI@200 was 0.050 against
-// 0.059 for plain Hogwild and 0.055 for gensim (NMI 0.474, 0.475, 0.476).
-// Config.PlainHogwild (hiervec train -plain-hogwild) turns staging off.
+// 0.059 for plain Hogwild and 0.055 for gensim (NMI 0.474, 0.475, 0.476),
+// and on hiervec reproduce's 12,000-patient default, Skip-Gram's NMI@200
+// is 0.005-0.01 below a one-worker run. Write-backs every 64 to 4,096
+// tokens instead of the default left dimension 10 at NMI@200 0.506-0.509
+// against 0.511-0.513 unstaged (40,000 patients, 5 epochs, 3 seeds), so
+// the interval is not the lever: the most frequent rows are updated
+// hundreds of times by each worker even within 64 tokens, each from a
+// copy that lacks the other's updates. CBOW shows no such loss.
+// Config.PlainHogwild (hiervec train and reproduce -plain-hogwild) turns
+// staging off.
 //
 // With Workers = 1 a Seed gives bit-identical vectors on every run (and
 // staging, forced on in a test, changes none of their bits). With more,

@@ -206,21 +206,33 @@ func TestSubsamplingDropsFrequentTokens(t *testing.T) {
 
 func TestTrainSeqAllocatesNothing(t *testing.T) {
 	c := zipfCorpus(1, 500, 200)
-	for _, m := range []Model{SkipGram, CBOW} {
-		cfg := testConfig(m)
-		cfg.Window = 100
-		maxSeq, err := check(c, cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := newWorker(newShared(c, cfg, maxSeq), 0)
-		s := 0
-		allocs := testing.AllocsPerRun(200, func() {
-			w.trainSeq(c.Seq(s % c.NumSeqs()))
-			s++
-		})
-		if allocs != 0 {
-			t.Errorf("%v: %v allocations per sequence, want 0", m, allocs)
+	defer func(b int) { hotRowBytes = b }(hotRowBytes)
+	// One worker (no staging); two with whole replicas; two with a
+	// partial staged set. Write-backs are included.
+	for _, st := range []struct {
+		workers, rows int
+	}{{1, 500}, {2, 500}, {2, 100}} {
+		for _, m := range []Model{SkipGram, CBOW} {
+			cfg := testConfig(m)
+			cfg.Window, cfg.Workers = 100, st.workers
+			hotRowBytes = st.rows * 4 * 4 * cfg.Dim
+			maxSeq, err := check(c, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := newWorker(newShared(c, cfg, maxSeq), 0)
+			w.refresh()
+			s := 0
+			allocs := testing.AllocsPerRun(200, func() {
+				w.trainSeq(c.Seq(s % c.NumSeqs()))
+				s++
+				if s%16 == 0 {
+					w.sync()
+				}
+			})
+			if allocs != 0 {
+				t.Errorf("%v, %d workers, %d staged rows: %v allocations per sequence, want 0", m, st.workers, st.rows, allocs)
+			}
 		}
 	}
 }
