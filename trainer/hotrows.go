@@ -218,24 +218,19 @@ func writeBack(shared, cur, snap []float32) {
 
 // inRow and outRow return word t's row of In and Out as the worker trains
 // it: its copy when t is staged, the shared row otherwise.
-func (w *worker) inRow(t int32) []float32 {
-	dim := w.sh.dim
-	if w.partial {
-		if s := w.sh.hotSlot[t]; s >= 0 {
-			return w.hIn[int(s)*dim : int(s)*dim+dim]
-		}
-	}
-	return w.in[int(t)*dim : int(t)*dim+dim]
-}
+func (w *worker) inRow(t int32) []float32  { return w.row(t, w.hIn, w.in) }
+func (w *worker) outRow(t int32) []float32 { return w.row(t, w.hOut, w.out) }
 
-func (w *worker) outRow(t int32) []float32 {
+// row is word t's row of the staged copy when t has a slot in it, of m
+// otherwise.
+func (w *worker) row(t int32, staged, m []float32) []float32 {
 	dim := w.sh.dim
 	if w.partial {
 		if s := w.sh.hotSlot[t]; s >= 0 {
-			return w.hOut[int(s)*dim : int(s)*dim+dim]
+			return staged[int(s)*dim : int(s)*dim+dim]
 		}
 	}
-	return w.out[int(t)*dim : int(t)*dim+dim]
+	return m[int(t)*dim : int(t)*dim+dim]
 }
 
 // splitCtx splits a context list into the staged words (as slots of the
