@@ -134,20 +134,36 @@ func has(list []string, s string) bool {
 	return false
 }
 
-// cost estimates the work of a run, in multiply-adds, for the overall
-// progress and ETA of a reproduction: Skip-Gram trains (1+negative) output
-// rows per (centre, context) pair; CBOW one averaged context per centre;
-// Med2Vec a softmax over the vocabulary per visit and per code pair.
+// cost estimates the time of a run, in multiply-add units, for the
+// overall progress and ETA of a reproduction: Skip-Gram trains
+// (1+negative) output rows per (centre, context) pair; CBOW one averaged
+// context per centre; Med2Vec a softmax over the vocabulary per visit and
+// per code pair. A pair also costs a fixed amount whatever the dimension
+// (sampling, the logistic, loop and call overhead), counted as
+// sgFixedDims and cbowFixedDims extra dimensions: without it a
+// dimension-10 run looked ten times cheaper than a dimension-100 one
+// where it is about three times, and the ETA during the dimension-10 runs
+// was five times too long. The constants fit the trainer benchmarks
+// (Skip-Gram 145, 210 and 280 CPU-ns per pair at dimensions 10, 50 and
+// 100; CBOW 12, 24 and 36).
 func cost(r Job, c *corpus.Corpus, window, negative int) float64 {
 	d := float64(r.Dim)
 	switch r.Algo {
 	case AlgoSG:
-		return trainer.ExpectedPairs(c, window) * float64(1+negative) * d * 2
+		return trainer.ExpectedPairs(c, window) * float64(1+negative) * (d + sgFixedDims) * 2
 	case AlgoCBOW:
+		d += cbowFixedDims
 		return float64(len(c.Tokens))*float64(1+negative)*d*2 + trainer.ExpectedPairs(c, window)*d
 	}
 	return float64(c.NumVisits())*float64(c.Vocab.Len())*d*2 + float64(len(c.Tokens))*float64(c.Vocab.Len())*d
 }
+
+// sgFixedDims and cbowFixedDims: a pair's dimension-independent cost, in
+// dimensions (cost).
+const (
+	sgFixedDims   = 72
+	cbowFixedDims = 35
+)
 
 // Sets names a run's trained set in the released layout: a CO run splits
 // into its code vectors and its category vectors; the other runs give one

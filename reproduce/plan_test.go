@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/hiervec/hiervec/corpus"
 	"github.com/hiervec/hiervec/trainer"
 )
 
@@ -39,5 +40,26 @@ func TestPlanSubset(t *testing.T) {
 	want := []Job{{AlgoSG, 50, ViewCO}}
 	if !reflect.DeepEqual(runs, want) {
 		t.Fatalf("got %+v, want %+v", runs, want)
+	}
+}
+
+// TestCostTracksMeasuredTime: the cost model's ratios between dimensions
+// follow the trainer benchmarks' CPU time per pair (Skip-Gram 145 and 280
+// ns at dimensions 10 and 100, CBOW 12 and 36) within 25%.
+func TestCostTracksMeasuredTime(t *testing.T) {
+	c := corpus.NewVocab()
+	c.Add("a", corpus.KindCode)
+	c.Add("b", corpus.KindCode)
+	cp := &corpus.Corpus{Vocab: c, Tokens: []int32{0, 1, 0, 1, 0, 1}, Seqs: []int64{0, 6}, Visits: []int64{0, 6}, SeqVisits: []int64{0, 1}}
+	for _, tc := range []struct {
+		algo   Algorithm
+		lo, hi float64 // measured ns per pair at dims 10 and 100
+	}{{AlgoSG, 145, 280}, {AlgoCBOW, 12, 36}} {
+		r10 := cost(Job{Algo: tc.algo, Dim: 10}, cp, 100, 5)
+		r100 := cost(Job{Algo: tc.algo, Dim: 100}, cp, 100, 5)
+		got, want := r100/r10, tc.hi/tc.lo
+		if got < want/1.25 || got > want*1.25 {
+			t.Errorf("%v: cost ratio dim 100 / dim 10 = %.2f, measured %.2f", tc.algo, got, want)
+		}
 	}
 }
