@@ -16,11 +16,8 @@ import (
 // a few hundred codes carry most tokens, so the same Out rows are the
 // centre or a negative of nearly every pair of both workers, and the same
 // In rows are contexts of both. Each such write moves the line from one
-// core's cache to the other's. Measured on the trainer benchmarks (2
-// cores, dim 100), two workers needed 2.3x the CPU time per pair of one
-// worker for Skip-Gram and 2.1x for CBOW; with private matrices for the
-// second worker the overhead vanished, so the lines, not the cores, were
-// the bottleneck.
+// core's cache to the other's (measured: package documentation and
+// benchmarks/RESULTS.md).
 //
 // What changes: a worker sees the other workers' updates of a hot row
 // after at most syncTokens of its own tokens (and they see its updates as
@@ -41,18 +38,15 @@ import (
 // codes and categories co-trained), 2,600 words at dimension 400.
 var hotRowBytes = 16 << 20
 
-// The write-back interval. Shorter is better for quality: a worker's
-// updates of a hot row are computed from a copy that misses the other
-// workers' updates since the last write-back, and on the synthetic corpus
-// at dimension 10 (where a step moves a vector most) Skip-Gram's NMI@200
-// was 0.504 with a write-back every 10,700 tokens and 0.506-0.509 every
-// 64-4,096 tokens, against 0.511-0.513 unstaged (3 seeds each; no
-// difference at dimension 100). A write-back costs about six float
-// operations per staged weight, so the interval is syncRowsFactor tokens
-// per staged row, which keeps write-backs near 1% of training: Skip-Gram
-// does about 18 dimension-long operations per pair and 29 pairs per token
-// at window 100, so one token per row; CBOW's pairs are ten times
-// cheaper, so eight. It is at least minSyncTokens, and on a small corpus
+// The write-back interval. A worker's updates of a hot row are computed
+// from a copy that misses the other workers' updates since the last
+// write-back; shorter intervals helped Skip-Gram at dimension 10 only a
+// little (package documentation has the figures). A write-back costs
+// about six float operations per staged weight, so the interval is
+// syncRowsFactor tokens per staged row, which keeps write-backs near 1% of
+// training: Skip-Gram does about 18 dimension-long operations per pair
+// and 29 pairs per token at window 100, so one token per row; CBOW's
+// pairs are ten times cheaper, so eight. It is at least minSyncTokens, and on a small corpus
 // at most 1/syncsPerEpoch of a worker's share of an epoch, so that the
 // workers see each other's updates many times an epoch (never below
 // floorSyncTokens).
@@ -130,7 +124,6 @@ func (w *worker) stage() {
 		return
 	}
 	n := h * w.sh.dim
-	w.staged = true
 	w.hIn, w.hIn0 = isolated[float32](n), isolated[float32](n)
 	w.hOut, w.hOut0 = isolated[float32](n), isolated[float32](n)
 	if w.sh.hotSlot == nil {
@@ -145,7 +138,7 @@ func (w *worker) stage() {
 // refresh copies the staged rows of the shared matrices into the worker's
 // copies and snapshots.
 func (w *worker) refresh() {
-	if !w.staged {
+	if w.hIn == nil {
 		return
 	}
 	dim := w.sh.dim
@@ -165,7 +158,7 @@ const syncStripes = 64
 // stripeLock is one write-back lock on a cache line of its own.
 type stripeLock struct {
 	sync.Mutex
-	_ [64]byte
+	_ cacheLinePad
 }
 
 // sync adds what the worker changed in its staged rows since the last
@@ -178,7 +171,7 @@ type stripeLock struct {
 // walk the same rows in step. Each worker starts at a different stripe,
 // so they rarely wait for each other.
 func (w *worker) sync() {
-	if !w.staged {
+	if w.hIn == nil {
 		return
 	}
 	sh := w.sh

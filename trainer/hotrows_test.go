@@ -114,8 +114,8 @@ func TestRefreshAndSyncWithAnotherWriter(t *testing.T) {
 	hotRowBytes = 2 * 4 * 4 * cfg.Dim // words 0 and 1
 	sh := newShared(c, cfg, 6)
 	w := newWorker(sh, 0)
-	if !w.staged || !w.partial {
-		t.Fatalf("staged %v partial %v, want a partial set", w.staged, w.partial)
+	if w.hIn == nil || !w.partial {
+		t.Fatalf("staged %v partial %v, want a partial set", w.hIn != nil, w.partial)
 	}
 	for i := range sh.in {
 		sh.in[i], sh.out[i] = float32(i), float32(10*i)

@@ -55,7 +55,7 @@ func (w *worker) sgSeqShared(kept []int32) {
 		g := w.grads[:nt]
 		for _, c := range ctx {
 			in := w.inRow(c)
-			dotBlock(g, in, w.zero[:], oc, dim, nt)
+			dotBlock(g, in, w.rowIDs[:1], oc, dim, nt) // in is row 0 of itself
 			w.loss += logisticBlock(g, nt, w.alpha)
 			updateRows(in, g, oc, e)
 		}

@@ -71,7 +71,6 @@ type worker struct {
 	oc0     []float32 // sgSeqShared: oc as the centre began
 	grads   []float32
 	rowIDs  []int32
-	zero    [1]int32 // the one row index of a single-row dotBlock
 	alpha   float32
 	window  uint32
 
@@ -82,11 +81,11 @@ type worker struct {
 	in, out []float32
 
 	// Hot-row staging (hotrows.go): the worker's copies of the staged rows
-	// of In and Out (in and out themselves when it has whole replicas) and
-	// their snapshots; partial when only some words are staged, with a
-	// CBOW context split into staged slots and shared rows; the raw tokens
-	// since the last write-back.
-	staged, partial bool
+	// of In and Out (in and out themselves when it has whole replicas; nil
+	// when it stages nothing) and their snapshots; partial when only some
+	// words are staged, with a CBOW context split into staged slots and
+	// shared rows; the raw tokens since the last write-back.
+	partial         bool
 	hIn, hIn0       []float32
 	hOut, hOut0     []float32
 	hotCtx, coldCtx []int32

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/hiervec/hiervec/benchmarks"
@@ -22,8 +21,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	patients := fs.Int("patients", def.Patients, "synthetic patients (the paper's scale is 600000)")
 	seed := fs.Uint64("seed", def.Seed, "seed of the synthetic corpus")
 	models := fs.String("models", strings.Join(def.Models, ","), "models to run: sg, cbow, comma-separated")
-	dims := fs.String("dims", benchJoinInts(def.Dims), "vector dimensions, comma-separated")
-	threads := fs.String("threads", benchJoinInts(def.Threads), "thread counts, comma-separated")
+	dims := fs.String("dims", joinInts(def.Dims), "vector dimensions, comma-separated")
+	threads := fs.String("threads", joinInts(def.Threads), "thread counts, comma-separated")
 	epochs := fs.Int("epochs", def.Epochs, "epochs of every run")
 	window := fs.Int("window", def.Window, "maximum context window")
 	negative := fs.Int("negative", def.Negative, "negative samples per positive")
@@ -94,12 +93,4 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return res.WriteJSON(stdout)
 	}
 	return res.WriteTable(stdout)
-}
-
-func benchJoinInts(xs []int) string {
-	s := make([]string, len(xs))
-	for i, x := range xs {
-		s[i] = strconv.Itoa(x)
-	}
-	return strings.Join(s, ",")
 }

@@ -29,3 +29,12 @@ func parseInts(flagName, s string) ([]int, error) {
 	}
 	return out, nil
 }
+
+// joinInts writes xs as a comma-separated flag value (parseInts' inverse).
+func joinInts(xs []int) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = strconv.Itoa(x)
+	}
+	return strings.Join(s, ",")
+}
