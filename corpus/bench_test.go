@@ -72,3 +72,45 @@ func BenchmarkCache(b *testing.B) {
 		b.ReportMetric(float64(len(c.Tokens))*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
 	})
 }
+
+// BenchmarkReadSequences reads a sequence file of 1M extract rows' worth of
+// patient-years with the streaming reader and with ReadSequencesFile's
+// parallel one.
+func BenchmarkReadSequences(b *testing.B) {
+	c, _, err := ReadExtract(bytes.NewReader(syntheticExtract(1_000_000)), "bench.csv", DefaultReadOptions())
+	if err != nil {
+		b.Fatal(err)
+	}
+	var buf bytes.Buffer
+	for s := range c.NumSeqs() {
+		for i, t := range c.Seq(s) {
+			if i > 0 {
+				buf.WriteByte(' ')
+			}
+			buf.WriteString(c.Vocab.Words[t])
+		}
+		buf.WriteByte('\n')
+	}
+	p := filepath.Join(b.TempDir(), "seqs.txt")
+	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("streaming", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(buf.Len()))
+		for b.Loop() {
+			if _, _, err := ReadSequences(bytes.NewReader(buf.Bytes()), "seqs.txt"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("file", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(buf.Len()))
+		for b.Loop() {
+			if _, _, err := ReadSequencesFile(p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -10,7 +10,8 @@ package corpus
 // Tokens[Visits[j]:Visits[j+1]]. Every sequence boundary is also a visit
 // boundary; SeqVisits[i] is the index in Visits of sequence i's first visit,
 // so sequence i holds visits SeqVisits[i] .. SeqVisits[i+1]-1.
-// A corpus read from a sequence file has one visit per sequence.
+// A corpus read from a sequence file has one visit per sequence, and its
+// Visits may be the very array of Seqs: treat the offsets as read-only.
 type Corpus struct {
 	Vocab *Vocab
 

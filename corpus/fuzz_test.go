@@ -6,6 +6,7 @@ import (
 	"hash/crc64"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -54,6 +55,17 @@ func FuzzReadSequences(f *testing.F) {
 		}
 		if rep.Rows != int64(c.NumSeqs()) {
 			t.Fatalf("rows %d, sequences %d", rep.Rows, c.NumSeqs())
+		}
+		if bytes.HasPrefix(data, gzipMagic) {
+			return // the parallel reader leaves gzip to the streaming one
+		}
+		p, prep, err := readSequencesParallel(bytes.NewReader(data), int64(len(data)), "fuzz.txt", 3, 1)
+		if err != nil {
+			t.Fatalf("parallel reader: %v", err)
+		}
+		if !slices.Equal(p.Tokens, c.Tokens) || !slices.Equal(p.Seqs, c.Seqs) || !slices.Equal(p.Vocab.Words, c.Vocab.Words) ||
+			!slices.Equal(p.Vocab.Counts, c.Vocab.Counts) || prep.BlankLines != rep.BlankLines || prep.Rows != rep.Rows {
+			t.Fatalf("parallel reader disagrees: %v %v, streaming %v %v", p.Vocab.Words, p.Tokens, c.Vocab.Words, c.Tokens)
 		}
 	})
 }

@@ -1,6 +1,8 @@
 package corpus
 
 import (
+	"fmt"
+	"io"
 	"reflect"
 	"strings"
 	"testing"
@@ -101,4 +103,95 @@ func seqLens(n int) []int {
 		out[i] = (i*37)%n + 1
 	}
 	return out
+}
+
+// TestReadSequencesParallelMatchesStreaming reads the same bytes with the
+// streaming reader and the parallel one cut into many small ranges, and
+// wants the same corpus and report.
+func TestReadSequencesParallelMatchesStreaming(t *testing.T) {
+	var long strings.Builder
+	for i := 0; i < 200000; i++ {
+		long.WriteString("ABC123 ")
+	}
+	var distinct strings.Builder // grows the packed-token table, mixes in tokens too long to pack
+	for i := 0; i < 5000; i++ {
+		fmt.Fprintf(&distinct, "T%d LONGTOKEN%d A\x00 A%s", i, i%7, strings.Repeat(" ", i%3))
+		if i%5 == 0 {
+			distinct.WriteString("\n")
+		}
+	}
+	inputs := map[string]string{
+		"distinct":       distinct.String(),
+		"basic":          "E119 I10\nI10 CIR007\n",
+		"bom crlf blank": "\ufeffa\tb  c\r\n\r\n   \n\nc\r\nd a\n\n",
+		"no final nl":    "x y\nz x",
+		"only blank":     "\n\n \n",
+		"empty":          "",
+		"unicode space":  "a\u00a0b\u2028c\nb\u0085a\n\xff\xfe a\n",
+		"long line":      "q r\n" + long.String() + "\nX q\n",
+		"many lines":     strings.Repeat("E119 I10 J45909\nCIR007 E119\n\nZ00 Z01 Z02 Z03\n", 300),
+	}
+	for name, data := range inputs {
+		want, wantRep, err := ReadSequences(strings.NewReader(data), "s.txt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, parts := range []int{1, 2, 3, 7, 64} {
+			for _, minPart := range []int64{1, 5, 1 << 20} {
+				got, rep, err := readSequencesParallel(strings.NewReader(data), int64(len(data)), "s.txt", parts, minPart)
+				if err != nil {
+					t.Fatalf("%s parts %d: %v", name, parts, err)
+				}
+				if err := got.check(); err != nil {
+					t.Fatalf("%s parts %d: %v", name, parts, err)
+				}
+				if !reflect.DeepEqual(got.Tokens, want.Tokens) && len(want.Tokens)+len(got.Tokens) > 0 ||
+					!reflect.DeepEqual(got.Seqs, want.Seqs) || !reflect.DeepEqual(got.Visits, want.Visits) ||
+					!reflect.DeepEqual(got.SeqVisits, want.SeqVisits) ||
+					!reflect.DeepEqual(got.Vocab.Words, want.Vocab.Words) || !reflect.DeepEqual(got.Vocab.Kinds, want.Vocab.Kinds) ||
+					!reflect.DeepEqual(got.Vocab.Counts, want.Vocab.Counts) {
+					t.Errorf("%s parts %d min %d: corpus differs from the streaming reader's:\n got %v %v %v\nwant %v %v %v",
+						name, parts, minPart, got.Vocab.Words, got.Tokens, got.Seqs, want.Vocab.Words, want.Tokens, want.Seqs)
+				}
+				if !reflect.DeepEqual(rep, wantRep) {
+					t.Errorf("%s parts %d min %d: report %+v, want %+v", name, parts, minPart, rep, wantRep)
+				}
+			}
+		}
+	}
+}
+
+// TestReadSequencesParallelFileChanged: a file rewritten between the two
+// passes is refused, not read half.
+func TestReadSequencesParallelFileChanged(t *testing.T) {
+	ra := &changingReader{data: []byte("a b\nc d\n"), later: []byte("abc def\n")}
+	_, _, err := readSequencesParallel(ra, int64(len(ra.data)), "s.txt", 1, 1)
+	if err == nil || !strings.Contains(err.Error(), "s.txt") || !strings.Contains(err.Error(), "changed") {
+		t.Fatalf("err = %v, want the file named and 'changed'", err)
+	}
+}
+
+// changingReader serves data until two reads from offset 0 (the BOM probe
+// and the first pass) have been made, and later from then on.
+type changingReader struct {
+	data, later []byte
+	reads       int
+}
+
+func (g *changingReader) ReadAt(p []byte, off int64) (int, error) {
+	if off == 0 {
+		g.reads++
+	}
+	d := g.data
+	if g.reads > 2 {
+		d = g.later
+	}
+	if off >= int64(len(d)) {
+		return 0, io.EOF
+	}
+	n := copy(p, d[off:])
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
 }

@@ -1,0 +1,342 @@
+package corpus
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// minPartBytes is the smallest byte range one goroutine reads in
+// readSequencesParallel: below it, starting a goroutine costs more than it
+// saves.
+const minPartBytes = 1 << 20
+
+// readSequencesParallel reads the sequence file held in ra[0:size) the way
+// ReadSequences does, with the same result to the last token id, but in
+// two passes over byte ranges cut at line ends, one goroutine per range:
+// the first pass counts tokens and lines, so that Tokens and the offsets
+// are allocated once at their final size (4 bytes per token, 16 per
+// sequence: Visits shares Seqs' array, one visit per sequence), and the
+// second parses each range into its place with a vocabulary of its own,
+// merged in file order afterwards. A file that changes between the passes
+// is an error. There are at most parts ranges of at least minPart bytes.
+func readSequencesParallel(ra io.ReaderAt, size int64, name string, parts int, minPart int64) (*Corpus, *ReadReport, error) {
+	var start int64
+	head := make([]byte, 3)
+	if n, _ := ra.ReadAt(head, 0); n == 3 && bytes.Equal(head, utf8BOM) {
+		start = 3
+	}
+	cuts, err := lineCuts(ra, start, size, parts, minPart)
+	if err != nil {
+		return nil, nil, fmt.Errorf("corpus: %s: %w", name, err)
+	}
+	ps := make([]seqPart, len(cuts)-1)
+	for k := range ps {
+		ps[k].lo, ps[k].hi = cuts[k], cuts[k+1]
+	}
+
+	var g errgroup.Group
+	for k := range ps {
+		g.Go(func() error { return ps[k].count(ra) })
+	}
+	if err := g.Wait(); err != nil {
+		return nil, nil, fmt.Errorf("corpus: %s: %w", name, err)
+	}
+	var nTok, nSeq int64
+	for k := range ps {
+		ps[k].tokOff, ps[k].seqOff = nTok, nSeq
+		nTok += ps[k].tokens
+		nSeq += ps[k].lines
+	}
+	c := &Corpus{Tokens: make([]int32, nTok), Seqs: make([]int64, nSeq+1), SeqVisits: make([]int64, nSeq+1)}
+	c.Visits = c.Seqs
+	for k := range ps {
+		g.Go(func() error { return ps[k].parse(ra, c) })
+	}
+	if err := g.Wait(); err != nil {
+		return nil, nil, fmt.Errorf("corpus: %s: %w", name, err)
+	}
+
+	// Merge the per-range vocabularies in file order: ids come out in order
+	// of first appearance, as ReadSequences numbers them.
+	v := &Vocab{}
+	index := make(map[string]int32)
+	rep := &ReadReport{SkippedByReason: map[string]int64{}}
+	for k := range ps {
+		p := &ps[k]
+		p.remap = make([]int32, len(p.words))
+		for local, w := range p.words {
+			id, ok := index[w]
+			if !ok {
+				id = int32(len(v.Words))
+				kind := KindCode
+				if looksLikeCategory(w) {
+					kind = KindCategory
+				}
+				v.Words = append(v.Words, w)
+				v.Kinds = append(v.Kinds, kind)
+				v.Counts = append(v.Counts, 0)
+				index[w] = id
+			}
+			p.remap[local] = id
+		}
+		rep.Rows += p.lines
+		rep.BlankLines += p.blank
+	}
+	for k := range ps {
+		g.Go(func() error {
+			p := &ps[k]
+			toks := c.Tokens[p.tokOff : p.tokOff+p.tokens]
+			for i, t := range toks {
+				toks[i] = p.remap[t]
+			}
+			sv := c.SeqVisits[p.seqOff+1 : p.seqOff+p.lines+1]
+			for i := range sv {
+				sv[i] = p.seqOff + int64(i) + 1
+			}
+			return nil
+		})
+	}
+	g.Wait()
+	c.Vocab = v
+	rep.Accepted = rep.Rows
+	finish(c, ReadOptions{MinCount: 1}, rep)
+	return c, rep, nil
+}
+
+// seqPart is one byte range [lo, hi) of a sequence file, starting at a line
+// start and ending after a line end (or at the end of the file).
+type seqPart struct {
+	lo, hi int64
+
+	tokens, lines, blank int64 // counted by the first pass
+	tokOff, seqOff       int64 // where the range's tokens and sequences go
+
+	words []string // the range's own vocabulary, in order of first appearance
+	remap []int32  // local id -> corpus id
+}
+
+// eachLine calls fn for every line of p, its newline included, reading
+// through one buffer; a line longer than the buffer is assembled whole.
+func (p *seqPart) eachLine(ra io.ReaderAt, fn func(line []byte)) error {
+	br := bufio.NewReaderSize(io.NewSectionReader(ra, p.lo, p.hi-p.lo), 1<<20)
+	var long []byte
+	for {
+		line, err := br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			long = append(long[:0], line...)
+			for errors.Is(err, bufio.ErrBufferFull) {
+				line, err = br.ReadSlice('\n')
+				long = append(long, line...)
+			}
+			line = long
+		}
+		if err != nil && err != io.EOF {
+			return err
+		}
+		if len(line) > 0 {
+			fn(line)
+		}
+		if err == io.EOF {
+			return nil
+		}
+	}
+}
+
+// count is the first pass: tokens, non-blank lines and blank lines.
+func (p *seqPart) count(ra io.ReaderAt) error {
+	return p.eachLine(ra, func(line []byte) {
+		n := int64(countFields(line))
+		if n == 0 {
+			p.blank++
+			return
+		}
+		p.tokens += n
+		p.lines++
+	})
+}
+
+// parse is the second pass: each token's range-local id goes to its final
+// place in c.Tokens, each sequence's end to c.Seqs.
+func (p *seqPart) parse(ra io.ReaderAt, c *Corpus) error {
+	index := make(map[string]int32)
+	short := newPackedTable() // tokens of up to 7 bytes, packed
+	toks := c.Tokens[p.tokOff : p.tokOff+p.tokens]
+	ends := c.Seqs[p.seqOff+1 : p.seqOff+p.lines+1]
+	var nt, ns int
+	changed := false
+	err := p.eachLine(ra, func(line []byte) {
+		start := nt
+		for f := range bytes.FieldsSeq(line) {
+			if nt == len(toks) {
+				changed = true
+				return
+			}
+			var id int32
+			var ok bool
+			key, packed := packToken(f)
+			if packed {
+				id, ok = short.get(key)
+			} else {
+				id, ok = index[string(f)]
+			}
+			if !ok {
+				id = int32(len(p.words))
+				w := string(f)
+				p.words = append(p.words, w)
+				if packed {
+					short.put(key, id)
+				} else {
+					index[w] = id
+				}
+			}
+			toks[nt] = id
+			nt++
+		}
+		if nt > start {
+			if ns == len(ends) {
+				changed = true
+				return
+			}
+			ends[ns] = p.tokOff + int64(nt)
+			ns++
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if changed || nt != len(toks) || ns != len(ends) {
+		return errors.New("the file changed while it was being read")
+	}
+	return nil
+}
+
+// packToken packs a token of at most 7 bytes and its length into one
+// integer, which hashes and compares faster than a string; ICD-10-CM codes
+// without their dot and CCSR categories all fit.
+func packToken(f []byte) (uint64, bool) {
+	if len(f) > 7 {
+		return 0, false
+	}
+	k := uint64(len(f)) << 56
+	for i, b := range f {
+		k |= uint64(b) << (8 * i)
+	}
+	return k, true
+}
+
+// packedTable maps packed tokens (packToken, never 0) to ids: open
+// addressing with linear probing, kept at most half full. For a few
+// thousand distinct codes it fits in the L2 cache and answers several
+// times faster than a Go map.
+type packedTable struct {
+	keys []uint64 // 0 = empty slot
+	ids  []int32
+	n    int
+}
+
+func newPackedTable() *packedTable {
+	return &packedTable{keys: make([]uint64, 1024), ids: make([]int32, 1024)}
+}
+
+func (t *packedTable) slot(key uint64) int {
+	mask := uint64(len(t.keys) - 1)
+	i := (key * 0x9E3779B97F4A7C15 >> 29) & mask
+	for t.keys[i] != key && t.keys[i] != 0 {
+		i = (i + 1) & mask
+	}
+	return int(i)
+}
+
+func (t *packedTable) get(key uint64) (int32, bool) {
+	i := t.slot(key)
+	return t.ids[i], t.keys[i] != 0
+}
+
+func (t *packedTable) put(key uint64, id int32) {
+	if 2*(t.n+1) > len(t.keys) {
+		old, oldIDs := t.keys, t.ids
+		t.keys, t.ids = make([]uint64, 2*len(old)), make([]int32, 2*len(old))
+		for j, k := range old {
+			if k != 0 {
+				i := t.slot(k)
+				t.keys[i], t.ids[i] = k, oldIDs[j]
+			}
+		}
+	}
+	i := t.slot(key)
+	if t.keys[i] == 0 {
+		t.n++
+	}
+	t.keys[i], t.ids[i] = key, id
+}
+
+// countFields returns the number of white-space separated fields of line,
+// as bytes.FieldsSeq splits them (Unicode white space included).
+func countFields(line []byte) int {
+	n := 0
+	var seen byte
+	prev := byte(1) // 1 when the previous byte was white space
+	for _, b := range line {
+		seen |= b
+		sp := asciiSpace[b]
+		n += int(prev &^ sp) // a field starts here
+		prev = sp
+	}
+	if seen >= 0x80 {
+		// Non-ASCII: let the library decide what is white space.
+		return countFieldsSlow(line)
+	}
+	return n
+}
+
+// countFieldsSlow counts fields with bytes.FieldsSeq, for lines holding
+// non-ASCII bytes.
+func countFieldsSlow(line []byte) int {
+	n := 0
+	for range bytes.FieldsSeq(line) {
+		n++
+	}
+	return n
+}
+
+// asciiSpace is 1 for the ASCII bytes unicode.IsSpace counts as white
+// space, 0 for every other byte.
+var asciiSpace = [256]byte{'\t': 1, '\n': 1, '\v': 1, '\f': 1, '\r': 1, ' ': 1}
+
+// lineCuts splits [start, size) into at most parts ranges of about
+// minPart bytes or more, every cut placed just after a newline.
+func lineCuts(ra io.ReaderAt, start, size int64, parts int, minPart int64) ([]int64, error) {
+	parts = int(min(int64(parts), max(1, (size-start)/max(1, minPart))))
+	cuts := []int64{start}
+	buf := make([]byte, 64<<10)
+	for k := 1; k < parts; k++ {
+		pos := max(start+(size-start)*int64(k)/int64(parts), cuts[len(cuts)-1])
+		for pos < size {
+			n, err := ra.ReadAt(buf[:min(int64(len(buf)), size-pos)], pos)
+			if i := bytes.IndexByte(buf[:n], '\n'); i >= 0 {
+				pos += int64(i) + 1
+				break
+			}
+			pos += int64(n)
+			if err != nil && err != io.EOF {
+				return nil, err
+			}
+			if n == 0 {
+				return nil, io.ErrUnexpectedEOF
+			}
+		}
+		if pos < size && pos > cuts[len(cuts)-1] {
+			cuts = append(cuts, pos)
+		}
+	}
+	return append(cuts, size), nil
+}
+
+// defaultParts is how many ranges a sequence file is read in.
+func defaultParts() int { return runtime.GOMAXPROCS(0) }
