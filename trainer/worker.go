@@ -59,9 +59,10 @@ type worker struct {
 	id    int
 	rng   rng
 	kept  []int32
-	neu1  []float32 // CBOW context mean
-	neu1e []float32 // accumulated input-side gradient
-	ctx   []int32   // CBOW: the context rows of the current centre
+	neu1  []float32  // CBOW context mean
+	neu1e []float32  // accumulated input-side gradient
+	ctx   []int32    // CBOW: the context rows of the current centre
+	local *localRows // CBOW: long sequences on a copy of their rows (cbow_whole.go)
 
 	// Shared negatives (sgSeqShared): the centre's targets, their output
 	// rows copied at the start of the centre, the window's logits (then
@@ -135,6 +136,9 @@ func newWorker(sh *shared, id int) *worker {
 		ctx:    isolated[int32](min(sh.maxSeq, 2*min(sh.cfg.Window, sh.maxSeq)+1))[:0],
 		alpha:  float32(sh.alpha),
 		window: uint32(sh.cfg.Window),
+	}
+	if sh.cfg.Model == CBOW {
+		w.local = newLocalRows(len(sh.keep), sh.dim, sh.maxSeq)
 	}
 	if sh.shareNegatives {
 		w.targets = isolated[int32](nt)
@@ -292,45 +296,55 @@ func (w *worker) sgPair(centre, context int32) {
 // cbowSeq trains CBOW: the mean of the window's input rows predicts the
 // centre. The context rows are gathered into w.ctx, summed by sumRows and
 // updated by addRows, in window order, so the result has the bits of
-// adding the rows one at a time.
+// adding the rows one at a time. Sequences of localMinLen tokens or more
+// train on a copy of their rows instead (cbow_whole.go).
 func (w *worker) cbowSeq(kept []int32) {
 	sh := w.sh
 	dim := sh.dim
 	n := len(kept)
 	neu1 := w.neu1[:dim]
 	neu1e := w.neu1e[:dim]
+	local := w.local != nil && n >= localMinLen && !localDisabled && w.localBegin(kept)
 	for i, centre := range kept {
 		lo, hi := w.span(i, n)
 		count := hi - lo - 1
 		if count == 0 {
 			continue
 		}
-		ctx := append(append(w.ctx[:0], kept[lo:i]...), kept[i+1:hi]...)
-		w.ctx = ctx
 		if w.hook != nil {
-			for _, c := range ctx {
-				w.hook(centre, c)
+			for j := lo; j < hi; j++ {
+				if j != i {
+					w.hook(centre, kept[j])
+				}
 			}
 		}
-		var hot, cold []int32
-		if w.partial {
-			hot, cold = w.splitCtx(ctx)
-			switch {
-			case len(cold) == 0:
-				sumRows(neu1, w.hIn, hot)
-			case len(hot) == 0:
-				sumRows(neu1, sh.in, cold)
-			default:
-				sumRows(neu1, sh.in, cold)
-				sumRows(neu1e, w.hIn, hot) // neu1e is cleared below
-				axpy(1, neu1e, neu1)
+		whole := local && lo == 0 && hi == n
+		var ctx, hot, cold []int32
+		var km float32
+		switch {
+		case whole:
+			w.localWhole(neu1, i, count)
+		case local:
+			ctx, km = w.localWindow(neu1, i, lo, hi, count)
+		default:
+			ctx = append(append(w.ctx[:0], kept[lo:i]...), kept[i+1:hi]...)
+			w.ctx = ctx
+			if w.partial {
+				hot, cold = w.splitCtx(ctx)
+				switch {
+				case len(cold) == 0:
+					sumRows(neu1, w.hIn, hot)
+				case len(hot) == 0:
+					sumRows(neu1, sh.in, cold)
+				default:
+					sumRows(neu1, sh.in, cold)
+					sumRows(neu1e, w.hIn, hot) // neu1e is cleared below
+					axpy(1, neu1e, neu1)
+				}
+			} else {
+				sumRows(neu1, w.in, ctx)
 			}
-		} else {
-			sumRows(neu1, w.in, ctx)
-		}
-		inv := 1 / float32(count)
-		for k := range neu1 {
-			neu1[k] *= inv
+			scale(neu1, 1/float32(count))
 		}
 		clear(neu1e)
 		target, label := centre, float32(1)
@@ -349,17 +363,25 @@ func (w *worker) cbowSeq(kept []int32) {
 		// As gensim with cbow_mean=1 and word2vec.c: the full error goes to
 		// every context word (gensim divides it by the count only for
 		// cbow_mean=0, the summed context).
-		if w.partial {
+		switch {
+		case whole:
+			w.localWholeUpdate(i, neu1e)
+		case local:
+			w.localWindowUpdate(ctx, km, neu1e)
+		case w.partial:
 			addRows(sh.in, cold, neu1e)
 			addRows(w.hIn, hot, neu1e)
-		} else {
+		default:
 			addRows(w.in, ctx, neu1e)
 		}
 		w.pairs += int64(count)
 		w.preds++
 		if i&stopCheckMask == stopCheckMask && sh.stop.Load() {
-			return
+			break
 		}
+	}
+	if local {
+		w.localEnd()
 	}
 }
 
