@@ -37,6 +37,11 @@ func addBlockAVX512(dm []float32, didx []int32, m []float32, idx []int32, w []fl
 //go:noescape
 func sumRowsAVX512(dst, m []float32, idx []int32)
 
+// writeBackAVX512 is writeBackRef, 16 lanes; len(shared) > 0.
+//
+//go:noescape
+func writeBackAVX512(shared, cur, snap []float32)
+
 // addRowsAVX512 is addRowsRef, 16 lanes; len(v) > 0.
 //
 //go:noescape

@@ -519,3 +519,39 @@ ukdone:
 	JGE     uchunk
 	VZEROUPPER
 	RET
+
+// func writeBackAVX512(shared, cur, snap []float32)
+// writeBackRef over n = len(shared) > 0 elements (len(cur), len(snap) >= n
+// checked by the caller): per lane, x = cur, or shared + (cur - snap) where
+// shared != snap (unordered compare: a NaN on either side counts as
+// changed, as Go's != does); x is stored to all three. The last chunk
+// under the mask K2.
+TEXT ·writeBackAVX512(SB), NOSPLIT, $0-72
+	MOVQ shared_len+8(FP), CX
+	ROWMASKS
+	MOVQ shared_base+0(FP), DI
+	MOVQ cur_base+24(FP), SI
+	MOVQ snap_base+48(FP), R8
+	XORQ AX, AX
+
+wchunk:
+	KMOVW K1, K3
+	TESTQ DX, DX
+	JNZ   wbody
+	KMOVW K2, K3
+
+wbody:
+	VMOVUPS.Z (DI)(AX*1), K3, Z0
+	VMOVUPS.Z (SI)(AX*1), K3, Z1
+	VMOVUPS.Z (R8)(AX*1), K3, Z2
+	VCMPPS    $4, Z2, Z0, K3, K4
+	VSUBPS    Z2, Z1, Z3
+	VADDPS    Z3, Z0, K4, Z1
+	VMOVUPS   Z1, K3, (DI)(AX*1)
+	VMOVUPS   Z1, K3, (SI)(AX*1)
+	VMOVUPS   Z1, K3, (R8)(AX*1)
+	ADDQ      $64, AX
+	DECQ      DX
+	JGE       wchunk
+	VZEROUPPER
+	RET

@@ -16,6 +16,7 @@ func sumRowsAVX512(dst, m []float32, idx []int32)                             { 
 func addRowsAVX512(m []float32, idx []int32, v []float32)                     { panic(noAVX512) }
 func axpy2AVX512(a float32, x, y, e []float32)                                { panic(noAVX512) }
 func updateRowsAVX512(x, g, rows []float32)                                   { panic(noAVX512) }
+func writeBackAVX512(shared, cur, snap []float32)                             { panic(noAVX512) }
 
 func addBlockAVX512(dm []float32, didx []int32, m []float32, idx []int32, w []float32, n, ws, js int) {
 	panic(noAVX512)
