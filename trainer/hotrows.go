@@ -46,16 +46,17 @@ var hotRowBytes = 16 << 20
 // syncRowsFactor tokens per staged row, which keeps write-backs near 1% of
 // training: Skip-Gram does about 18 dimension-long operations per pair
 // and 29 pairs per token at window 100, so one token per row; CBOW's
-// centres cost a few row operations each (cbow_whole.go) and a write-back
-// streams all four copies through memory, so 32 (8 cost 4% of a 600k-patient
-// CBOW run at dimension 100; 32 is 3-5% faster with NMI@200 unchanged,
-// 0.445/0.450 against 0.445/0.442). It is at least minSyncTokens, and on a small corpus
+// pairs are ten times cheaper, so eight. (32 was measured too: 0-5% faster
+// at 600k patients, dimension 100, but the two-worker training loss of one
+// epoch rose from 1.87-1.91 to 2.11-2.49, one worker's being 1.85-1.88: the
+// workers' replicas drift apart between write-backs.) It is at least
+// minSyncTokens, and on a small corpus
 // at most 1/syncsPerEpoch of a worker's share of an epoch, so that the
 // workers see each other's updates many times an epoch (never below
 // floorSyncTokens).
 const (
 	syncRowsFactorSG   = 1
-	syncRowsFactorCBOW = 32
+	syncRowsFactorCBOW = 8
 	syncsPerEpoch      = 32
 	floorSyncTokens    = 256
 )
