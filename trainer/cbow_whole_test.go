@@ -60,3 +60,35 @@ func TestCBOWWholeMatchesDirect(t *testing.T) {
 		}
 	}
 }
+
+// TestCBOWLocalWithPartialStaging: with only some words staged, a long
+// sequence's local rows come from (and go back to) the worker's copy for
+// staged words and the shared In for the others. One worker with staging
+// forced on must match the unstaged run up to rounding (the short
+// sequences' hot/cold split sums in another order).
+func TestCBOWLocalWithPartialStaging(t *testing.T) {
+	defer func(b, w int, s int64) { hotRowBytes, stageMinWorkers, minSyncTokens = b, w, s }(hotRowBytes, stageMinWorkers, minSyncTokens)
+	seqs := append(repeatCorpus(2, 40, 10), []int32{1, 2}, []int32{3, 1, 4}) // short ones too
+	c := newTestCorpus(40, seqs)
+	cfg := testConfig(CBOW)
+	cfg.Window, cfg.Subsample, cfg.Epochs, cfg.Seed = 100, 0, 1, 5
+	ref, err := Train(context.Background(), c, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stageMinWorkers, minSyncTokens = 1, 64
+	hotRowBytes = 10 * 4 * 4 * cfg.Dim // 10 of the 40 words staged
+	got, err := Train(context.Background(), c, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var maxDiff, maxAbs float64
+	for i, x := range ref.Vectors {
+		maxDiff = max(maxDiff, math.Abs(float64(got.Vectors[i]-x)))
+		maxAbs = max(maxAbs, math.Abs(float64(x)))
+	}
+	t.Logf("largest difference %.3g, largest weight %.3g", maxDiff, maxAbs)
+	if maxDiff > 1e-5*maxAbs {
+		t.Errorf("partially staged run differs by up to %.3g (largest weight %.3g): more than rounding", maxDiff, maxAbs)
+	}
+}

@@ -125,6 +125,25 @@
 // reaches precision@5 of 1.000 at windows 5 and 100 over 20 seeds
 // (TestPlantedCalibration), a test too easy to separate them.
 //
+// # CBOW on local rows
+//
+// At window 100 most CBOW centres see their whole patient-year, and
+// word2vec.c's step sums all n-1 context rows and then adds the error to
+// each of them: 2(n-1) row operations per centre. A sequence of 8 kept
+// tokens or more is therefore trained on a small local copy of its
+// distinct words' input rows (cbow_whole.go): a centre whose window holds
+// the whole sequence costs a constant number of row operations (a running
+// sum of the sequence's rows and one accumulated error that every
+// position shares, corrected by each word's multiplicity), a partial
+// window sums and updates the local rows as before, and at the end of the
+// sequence each row's change is added to In. It is word2vec.c's
+// arithmetic step for step (a test holds it to the direct path within
+// float32 rounding, and catches each of five deliberate mistakes); what
+// other workers see is the sequence's input-row updates at its end rather
+// than centre by centre. On the paper-scale corpus it cut CBOW's CPU time
+// by about a fifth (600k patients, dimension 100, one epoch: 6.1 to 4.9
+// CPU-seconds, two workers).
+//
 // # Kernels
 //
 // The per-pair path's inner products and updates go through dot, axpy
