@@ -180,3 +180,41 @@ func TestPlainHogwildStagesNothing(t *testing.T) {
 		t.Errorf("PlainHogwild: %d staged words, want none", len(sh.hotIDs))
 	}
 }
+
+// TestSyncHotWritesBackOnlyTheHottestRows: the extra write-back covers the
+// first hotSyncRows slots (the most frequent words) and nothing after
+// them, and runs for Skip-Gram only.
+func TestSyncHotWritesBackOnlyTheHottestRows(t *testing.T) {
+	const v = hotSyncRows + 2
+	c := newTestCorpus(v, [][]int32{{0, 1, 2}})
+	cfg := testConfig(SkipGram)
+	cfg.Dim, cfg.Workers = 2, 2
+	sh := newShared(c, cfg, 3)
+	if sh.hotSyncTokens != hotSyncTokensSG {
+		t.Fatalf("Skip-Gram: hot write-back every %d tokens, want %d", sh.hotSyncTokens, hotSyncTokensSG)
+	}
+	w := newWorker(sh, 0)
+	w.refresh()
+	last, past := hotSyncRows-1, hotSyncRows // slots, as the staged set is whole replicas
+	w.inRow(int32(last))[0] += 1
+	w.outRow(int32(past))[1] += 2
+	w.sinceHot = 99
+	w.syncHot()
+	if got := sh.in[last*cfg.Dim]; got != w.hIn0[last*cfg.Dim] || got == 0 {
+		t.Errorf("hottest rows: shared in[%d] = %v, want the worker's change", last*cfg.Dim, got)
+	}
+	if got := sh.out[past*cfg.Dim+1]; got != 0 {
+		t.Errorf("row %d is past the hottest rows but was written back: %v", past, got)
+	}
+	if w.sinceHot != 0 {
+		t.Errorf("sinceHot = %d after the write-back, want 0", w.sinceHot)
+	}
+	w.sync()
+	if got := sh.out[past*cfg.Dim+1]; got != 2 {
+		t.Errorf("full write-back: out[%d] = %v, want 2", past*cfg.Dim+1, got)
+	}
+	cfg.Model = CBOW
+	if sh := newShared(c, cfg, 3); sh.hotSyncTokens != 0 {
+		t.Errorf("CBOW: hot write-back every %d tokens, want none", sh.hotSyncTokens)
+	}
+}

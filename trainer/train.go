@@ -104,6 +104,7 @@ func newShared(c *corpus.Corpus, cfg Config, maxSeq int) *shared {
 		hotSlot:        hotSlot,
 		hotIDs:         hotIDs,
 		syncTokens:     syncInterval(cfg.Model, len(hotIDs), total, cfg.Workers),
+		hotSyncTokens:  hotSyncInterval(cfg.Model),
 		syncLocks:      make([]stripeLock, min(syncStripes, len(hotIDs))),
 	}
 }

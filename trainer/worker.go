@@ -34,6 +34,7 @@ type shared struct {
 	// and a word's row is its id).
 	hotSlot, hotIDs []int32
 	syncTokens      int64        // raw tokens between write-backs
+	hotSyncTokens   int64        // raw tokens between write-backs of the hottest rows; 0: none
 	syncLocks       []stripeLock // write-back locks, one per stripe of hotIDs
 
 	// The counters workers write live on cache lines of their own, away
@@ -91,6 +92,7 @@ type worker struct {
 	hOut, hOut0     []float32
 	hotCtx, coldCtx []int32
 	sinceSync       int64
+	sinceHot        int64 // raw tokens since the last write-back of the hottest rows
 
 	// Running totals; the monitor reads the published copies.
 	loss  float64
@@ -184,6 +186,8 @@ func (w *worker) runEpoch(ctx context.Context, corpusTokens []int32, seqs []int6
 			}
 			if w.sinceSync >= sh.syncTokens {
 				w.sync()
+			} else if sh.hotSyncTokens > 0 && w.sinceHot >= sh.hotSyncTokens {
+				w.syncHot()
 			}
 			if sh.stop.Load() {
 				break
@@ -207,6 +211,7 @@ func (w *worker) runEpoch(ctx context.Context, corpusTokens []int32, seqs []int6
 func (w *worker) trainSeq(seq []int32) {
 	w.pending += int64(len(seq))
 	w.sinceSync += int64(len(seq))
+	w.sinceHot += int64(len(seq))
 	kept := seq
 	if w.sh.cfg.Subsample > 0 {
 		kept = w.kept[:0]
