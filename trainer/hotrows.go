@@ -70,16 +70,21 @@ const (
 //
 //	                         dim 10         dim 50         dim 100
 //	no extra write-back      0.050 ± 0.003  0.098 ± 0.001  0.100 ± 0.002
+//	256 rows every 256       0.053 ± 0.001
 //	256 rows every 64        0.054 ± 0.002  0.100 ± 0.002  0.103 ± 0.000
 //	256 rows every 16        0.054 ± 0.002
+//	64 rows every 64         0.051 ± 0.003
+//	64 rows every 16         0.052 ± 0.002
 //	all rows every 64        0.055 ± 0.003  (13% slower at dim 10)
 //
-// 256 rows every 64 tokens cost 0-3% of Skip-Gram's time. CBOW has no such
+// The extra write-backs move the hottest rows between the cores: at
+// 600,000 patients and dimension 100 every 64 tokens cost 5.6% of the run
+// and every 256 tokens 2.8% (two runs each), so 256. CBOW has no such
 // loss, and its centres are so cheap that the same write-backs made it
 // 50% slower at dimension 100, so it has none.
 const (
 	hotSyncRows     = 256
-	hotSyncTokensSG = 64
+	hotSyncTokensSG = 256
 )
 
 // minSyncTokens is the usual shortest write-back interval (a variable for
