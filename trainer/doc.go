@@ -51,25 +51,27 @@
 // per worker, otherwise the most frequent rows that do) and, every one
 // (Skip-Gram) or eight (CBOW) tokens per staged row (at least 4,096; on a
 // small corpus at least 32 times per epoch), adds what it changed to the
-// shared matrices and takes a fresh copy (hotrows.go). Every update is
+// shared matrices and takes a fresh copy (hotrows.go); Skip-Gram also
+// writes back its 256 most frequent rows every 256 tokens. Every update is
 // kept (write-backs add differences, so concurrent updates of a row add
 // up); what changes is when the other workers see it: after at most one
 // write-back interval, the bounded staleness of asynchronous SGD, instead
 // of whenever the cache line arrives. On the paper-scale synthetic corpus
 // (benchmarks/RESULTS.md) 1 -> 2 threads went from slower to 2.02x
-// (Skip-Gram, dim 100) and 1.82x (CBOW, whole process including the
-// serial read), at the cost of four copies of the staged rows per worker
-// (8.6 MB per worker at 5,400 words and dimension 100). Quality: NMI@200
-// and AMI@200 equal to plain Hogwild's and gensim's at dimensions 50 and
-// 100 (3 seeds); at dimension 10, Skip-Gram's AMI@200 was 0.050 against
-// 0.059 for plain Hogwild and 0.055 for gensim (NMI 0.474, 0.475, 0.476),
-// and on hiervec reproduce's 12,000-patient default, Skip-Gram's NMI@200
-// is 0.005-0.01 below a one-worker run. Write-backs every 64 to 4,096
-// tokens instead of the default left dimension 10 at NMI@200 0.506-0.509
-// against 0.511-0.513 unstaged (40,000 patients, 5 epochs, 3 seeds), so
-// the interval is not the lever: the most frequent rows are updated
-// hundreds of times by each worker even within 64 tokens, each from a
-// copy that lacks the other's updates. CBOW shows no such loss.
+// (Skip-Gram, dim 100, whole process) and, for CBOW, 1.96x in training
+// throughput (1.81x whole process, whose corpus read and output take the
+// same time with one thread or two), at the cost of four copies of the
+// staged rows per worker (8.6 MB per worker at 5,400 words and dimension
+// 100). Quality: NMI@200 and AMI@200 equal to plain Hogwild's and
+// gensim's at dimensions 50 and 100 (3 seeds). At dimension 10 the
+// staleness shows in Skip-Gram's AMI@200: 0.050 with the regular
+// write-backs alone, against 0.059 with one worker and 0.055 for gensim;
+// the most frequent rows take hundreds of updates from each worker within
+// any interval, each computed from a copy lacking the other's, and the
+// extra write-back of those rows brings it to 0.053-0.054 for 3% of the
+// run time (the table in hotrows.go). On hiervec reproduce's
+// 12,000-patient default, Skip-Gram's NMI@200 is then 0.002-0.008 below a
+// one-worker run. CBOW shows no such loss.
 // Config.PlainHogwild (hiervec train and reproduce -plain-hogwild) turns
 // staging off.
 //
