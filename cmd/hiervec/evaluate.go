@@ -23,7 +23,8 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	var in inputFlags
 	in.register(fs)
 	var (
-		embPath    = fs.String("embeddings", "", "embeddings in the released JSON layout (every set in it is evaluated)")
+		embPath    = fs.String("embeddings", "", "embeddings: released JSON layout (every set in it is evaluated), word2vec text (.txt, .vec) or binary (.bin), or a projector directory")
+		formatName = fs.String("format", "", "format of -embeddings: released, word2vec, word2vec-binary or tsv (default: from the name, as train's -out; released when the name does not tell)")
 		ccsrPath   = fs.String("ccsr", "", "CCSR map giving each code's category (DXCCSR CSV, reference sheet CSV, wide or plain code,category CSV)")
 		ks         = fs.String("k", "200,400", "comma-separated numbers of k-means clusters")
 		restarts   = fs.Int("restarts", evaluate.DefaultKMeansConfig().Restarts, "k-means++ restarts per k (the best inertia is kept)")
@@ -67,8 +68,16 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	rep := newReporter(stderr, *quiet)
 
+	format := export.Released // what evaluate read before it knew other formats
+	if *formatName != "" || hasKnownExt(*embPath) {
+		f, err := fileFormat(*formatName, *embPath)
+		if err != nil {
+			return err
+		}
+		format = f
+	}
 	start := time.Now()
-	sets, err := export.ReadReleased(*embPath)
+	sets, err := export.Read(*embPath, format)
 	if err != nil {
 		return err
 	}
@@ -123,4 +132,11 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return evaluate.WriteJSON(stdout, scores)
 	}
 	return evaluate.WriteTable(stdout, scores)
+}
+
+// hasKnownExt reports whether path's name tells its format (or it is a
+// projector directory).
+func hasKnownExt(path string) bool {
+	_, err := export.FormatFromPath(path)
+	return err == nil
 }

@@ -151,6 +151,43 @@ func TestEvaluateCommandTable(t *testing.T) {
 	}
 }
 
+// TestEvaluateCommandWord2Vec scores a word2vec text file (as gensim and
+// the word2vec C tool write them) and a binary one: the same code vectors
+// as the released file give the same scores.
+func TestEvaluateCommandWord2Vec(t *testing.T) {
+	emb, ccsr, _, _ := evaluateFixture(t)
+	sets, err := export.ReadReleased(emb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	txt, bin := filepath.Join(dir, "codes.txt"), filepath.Join(dir, "codes.w2v")
+	if err := export.WriteWord2Vec(txt, sets[0], false); err != nil {
+		t.Fatal(err)
+	}
+	if err := export.WriteWord2Vec(bin, sets[0], true); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"-embeddings", txt}, {"-embeddings", bin, "-format", "word2vec-binary"}} {
+		code, out, errs := runEvaluateCmd(append(args, "-ccsr", ccsr, "-k", "3", "-p-at-n", "5", "-quiet")...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errs)
+		}
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if len(lines) != 2 {
+			t.Fatalf("%v: table:\n%s", args, out)
+		}
+		if f := strings.Fields(lines[1]); f[0] != "codes" || f[1] != "18" || f[3] != "1.000" {
+			t.Errorf("%v: row %q: want set codes, 18 codes and NMI@3 = 1.000", args, lines[1])
+		}
+	}
+	// A name that tells no format is read as the released layout, as
+	// before evaluate knew other formats: a binary file then fails to parse.
+	if code, _, errs := runEvaluateCmd("-embeddings", bin, "-ccsr", ccsr); code != 1 || !strings.Contains(errs, "codes.w2v") {
+		t.Errorf("unknown extension: exit %d, stderr %q; want exit 1 naming the file", code, errs)
+	}
+}
+
 func TestEvaluateCommandUsage(t *testing.T) {
 	emb, ccsr, extract, outcomes := evaluateFixture(t)
 	for _, tc := range []struct {

@@ -108,7 +108,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *cotrain && *catsOnly {
 		return usagef("-cotrain and -categories-only exclude each other")
 	}
-	format, err := outputFormat(*formatName, *out)
+	format, err := fileFormat(*formatName, *out)
 	if err != nil {
 		return err
 	}
@@ -221,8 +221,9 @@ func nameSets(s *embedding.Set, algo, variant string, catsOnly bool) []*embeddin
 	return job.Sets(s)
 }
 
-// outputFormat resolves -format, falling back on -out's extension.
-func outputFormat(name, out string) (export.Format, error) {
+// fileFormat resolves a -format flag, falling back on the extension of
+// the file it is about (-out, -embeddings).
+func fileFormat(name, path string) (export.Format, error) {
 	if name != "" {
 		f, err := export.ParseFormat(name)
 		if err != nil {
@@ -230,9 +231,9 @@ func outputFormat(name, out string) (export.Format, error) {
 		}
 		return f, nil
 	}
-	f, err := export.FormatFromPath(out)
+	f, err := export.FormatFromPath(path)
 	if err != nil {
-		return 0, usagef("cannot tell the output format from %q (%v); give -format", out, err)
+		return 0, usagef("cannot tell the format of %q (%v); give -format", path, err)
 	}
 	return f, nil
 }
