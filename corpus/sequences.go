@@ -58,6 +58,36 @@ func ReadSequences(r io.Reader, name string) (*Corpus, *ReadReport, error) {
 	index := make(map[string]int32)
 	v := &Vocab{}
 	c := &Corpus{Vocab: v, Seqs: []int64{0}, Visits: []int64{0}, SeqVisits: []int64{0}}
+	err = eachLine(br, func(line []byte) {
+		start := int64(len(c.Tokens))
+		for f := range bytes.FieldsSeq(line) {
+			id, ok := index[string(f)]
+			if !ok {
+				id = addWord(v, index, string(f))
+			}
+			c.Tokens = append(c.Tokens, id)
+		}
+		if n := int64(len(c.Tokens)); n > start {
+			rep.Rows++
+			c.Seqs = append(c.Seqs, n)
+			c.Visits = append(c.Visits, n)
+			c.SeqVisits = append(c.SeqVisits, int64(len(c.Visits)-1))
+		} else {
+			rep.BlankLines++
+		}
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("corpus: %s: %w", name, err)
+	}
+	rep.Accepted = rep.Rows
+	finish(c, ReadOptions{MinCount: 1}, rep)
+	return c, rep, nil
+}
+
+// eachLine calls fn for every non-empty line of br, its newline included;
+// a line longer than br's buffer is assembled whole. It returns the first
+// read error other than io.EOF.
+func eachLine(br *bufio.Reader, fn func(line []byte)) error {
 	var long []byte
 	for {
 		line, err := br.ReadSlice('\n')
@@ -70,42 +100,30 @@ func ReadSequences(r io.Reader, name string) (*Corpus, *ReadReport, error) {
 			line = long
 		}
 		if err != nil && err != io.EOF {
-			return nil, nil, fmt.Errorf("corpus: %s: %w", name, err)
+			return err
 		}
 		if len(line) > 0 {
-			start := int64(len(c.Tokens))
-			for f := range bytes.FieldsSeq(line) {
-				id, ok := index[string(f)]
-				if !ok {
-					w := string(f)
-					id = int32(len(v.Words))
-					kind := KindCode
-					if looksLikeCategory(w) {
-						kind = KindCategory
-					}
-					v.Words = append(v.Words, w)
-					v.Kinds = append(v.Kinds, kind)
-					v.Counts = append(v.Counts, 0)
-					index[w] = id
-				}
-				c.Tokens = append(c.Tokens, id)
-			}
-			if n := int64(len(c.Tokens)); n > start {
-				rep.Rows++
-				c.Seqs = append(c.Seqs, n)
-				c.Visits = append(c.Visits, n)
-				c.SeqVisits = append(c.SeqVisits, int64(len(c.Visits)-1))
-			} else {
-				rep.BlankLines++
-			}
+			fn(line)
 		}
 		if err == io.EOF {
-			break
+			return nil
 		}
 	}
-	rep.Accepted = rep.Rows
-	finish(c, ReadOptions{MinCount: 1}, rep)
-	return c, rep, nil
+}
+
+// addWord adds token w to v and index with a zero count, as a category
+// when it has a category's shape (looksLikeCategory), and returns its id.
+func addWord(v *Vocab, index map[string]int32, w string) int32 {
+	id := int32(len(v.Words))
+	kind := KindCode
+	if looksLikeCategory(w) {
+		kind = KindCategory
+	}
+	v.Words = append(v.Words, w)
+	v.Kinds = append(v.Kinds, kind)
+	v.Counts = append(v.Counts, 0)
+	index[w] = id
+	return id
 }
 
 // looksLikeCategory reports whether tok has the shape of a CCSR category:

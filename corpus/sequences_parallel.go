@@ -73,15 +73,7 @@ func readSequencesParallel(ra io.ReaderAt, size int64, name string, parts int, m
 		for local, w := range p.words {
 			id, ok := index[w]
 			if !ok {
-				id = int32(len(v.Words))
-				kind := KindCode
-				if looksLikeCategory(w) {
-					kind = KindCategory
-				}
-				v.Words = append(v.Words, w)
-				v.Kinds = append(v.Kinds, kind)
-				v.Counts = append(v.Counts, 0)
-				index[w] = id
+				id = addWord(v, index, w)
 			}
 			p.remap[local] = id
 		}
@@ -121,31 +113,9 @@ type seqPart struct {
 	remap []int32  // local id -> corpus id
 }
 
-// eachLine calls fn for every line of p, its newline included, reading
-// through one buffer; a line longer than the buffer is assembled whole.
+// eachLine calls fn for every line of p (see eachLine).
 func (p *seqPart) eachLine(ra io.ReaderAt, fn func(line []byte)) error {
-	br := bufio.NewReaderSize(io.NewSectionReader(ra, p.lo, p.hi-p.lo), 1<<20)
-	var long []byte
-	for {
-		line, err := br.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
-			long = append(long[:0], line...)
-			for errors.Is(err, bufio.ErrBufferFull) {
-				line, err = br.ReadSlice('\n')
-				long = append(long, line...)
-			}
-			line = long
-		}
-		if err != nil && err != io.EOF {
-			return err
-		}
-		if len(line) > 0 {
-			fn(line)
-		}
-		if err == io.EOF {
-			return nil
-		}
-	}
+	return eachLine(bufio.NewReaderSize(io.NewSectionReader(ra, p.lo, p.hi-p.lo), 1<<20), fn)
 }
 
 // count is the first pass: tokens, non-blank lines and blank lines.
