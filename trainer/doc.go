@@ -57,10 +57,10 @@
 // up); what changes is when the other workers see it: after at most one
 // write-back interval, the bounded staleness of asynchronous SGD, instead
 // of whenever the cache line arrives. On the paper-scale synthetic corpus
-// (benchmarks/RESULTS.md) 1 -> 2 threads went from slower to 2.02x
-// (Skip-Gram, dim 100, whole process) and, for CBOW, 1.96x in training
-// throughput (1.81x whole process, whose corpus read and output take the
-// same time with one thread or two), at the cost of four copies of the
+// (benchmarks/RESULTS.md) 1 -> 2 threads went from slower to 2.05x
+// (Skip-Gram, dim 100, whole process) and, for CBOW, 1.99x (5 epochs,
+// whole process; 1.78x for one epoch, whose corpus read and output take
+// the same time with one thread or two), at the cost of four copies of the
 // staged rows per worker (8.6 MB per worker at 5,400 words and dimension
 // 100). Quality: NMI@200 and AMI@200 equal to plain Hogwild's and
 // gensim's at dimensions 50 and 100 (3 seeds). At dimension 10 the
