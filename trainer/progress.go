@@ -2,6 +2,7 @@ package trainer
 
 import (
 	"math"
+	"runtime"
 	"time"
 )
 
@@ -43,9 +44,10 @@ func (m *monitor) report(done bool) Progress {
 	var loss float64
 	var pairs, preds int64
 	for _, w := range m.workers {
-		loss += math.Float64frombits(w.pubLoss.Load())
-		pairs += w.pubPairs.Load()
-		preds += w.pubPreds.Load()
+		l, pa, pr := w.published()
+		loss += l
+		pairs += pa
+		preds += pr
 	}
 	tokens := sh.done.Load()
 	elapsed := time.Since(m.start)
@@ -72,4 +74,20 @@ func (m *monitor) report(done bool) Progress {
 		}
 	}
 	return p
+}
+
+// published returns the worker's last published loss, pairs and
+// predictions, all from one publish (retrying while one is under way).
+func (w *worker) published() (loss float64, pairs, preds int64) {
+	for {
+		seq := w.pubSeq.Load()
+		if seq&1 == 0 {
+			loss = math.Float64frombits(w.pubLoss.Load())
+			pairs, preds = w.pubPairs.Load(), w.pubPreds.Load()
+			if w.pubSeq.Load() == seq {
+				return loss, pairs, preds
+			}
+		}
+		runtime.Gosched()
+	}
 }

@@ -99,6 +99,10 @@ type worker struct {
 	pairs int64
 	preds int64
 
+	// pubSeq is odd while the worker writes the published counters (a
+	// sequence lock): the monitor needs a loss and a prediction count
+	// from the same moment, or an interval's mean loss comes out wrong.
+	pubSeq   atomic.Uint64
 	pubLoss  atomic.Uint64 // math.Float64bits(loss)
 	pubPairs atomic.Int64
 	pubPreds atomic.Int64
@@ -162,9 +166,11 @@ func (w *worker) publish() {
 	done := w.sh.done.Add(w.pending)
 	w.pending = 0
 	w.alpha = float32(learningRate(w.sh.alpha, w.sh.minAlpha, done, w.sh.total))
+	w.pubSeq.Add(1)
 	w.pubLoss.Store(math.Float64bits(w.loss))
 	w.pubPairs.Store(w.pairs)
 	w.pubPreds.Store(w.preds)
+	w.pubSeq.Add(1)
 }
 
 // runEpoch trains chunks of the current epoch until none is left, the run
