@@ -52,7 +52,7 @@
 // (Skip-Gram) or eight (CBOW) tokens per staged row (at least 4,096; on a
 // small corpus at least 32 times per epoch), adds what it changed to the
 // shared matrices and takes a fresh copy (hotrows.go); Skip-Gram also
-// writes back its 256 most frequent rows every 256 tokens. Every update is
+// writes back its 1,024 most frequent rows every 256 tokens. Every update is
 // kept (write-backs add differences, so concurrent updates of a row add
 // up); what changes is when the other workers see it: after at most one
 // write-back interval, the bounded staleness of asynchronous SGD, instead
@@ -68,10 +68,12 @@
 // write-backs alone, against 0.059 with one worker and 0.055 for gensim;
 // the most frequent rows take hundreds of updates from each worker within
 // any interval, each computed from a copy lacking the other's, and the
-// extra write-back of those rows brings it to 0.053-0.054 for 3% of the
-// run time (the table in hotrows.go). On hiervec reproduce's
-// 12,000-patient default, Skip-Gram's NMI@200 is then 0.002-0.008 below a
-// one-worker run. CBOW shows no such loss.
+// extra write-back of those rows brings it to 0.053-0.054 (the table in
+// hotrows.go). Over the five epochs at 600,000 patients the
+// moderately frequent rows matter too: with only the 256 hottest rows
+// written back often, Skip-Gram at dimension 100 ended 0.010-0.011
+// NMI@200 below gensim and a one-worker run; with 1,024 it is within
+// 0.006, for 9-19% of the run time. CBOW shows no such loss.
 // Config.PlainHogwild (hiervec train and reproduce -plain-hogwild) turns
 // staging off.
 //

@@ -67,9 +67,9 @@ const (
 // Skip-Gram also writes back the hotSyncRows most frequent staged rows
 // every hotSyncTokensSG tokens. These rows take hundreds of updates from
 // every worker within one write-back interval, each worker's computed from
-// a copy that lacks the others'; AMI@200 measured it (60,000 patients,
-// 1 epoch, 2 workers, 6 seeds at dim 10, 3 at 50 and 100; one worker scores
-// 0.059 at dim 10, gensim 0.055):
+// a copy that lacks the others'. AMI@200 measured it at 60,000 patients
+// (1 epoch, 2 workers, 6 seeds at dim 10, 3 at 50 and 100; one worker
+// scores 0.059 at dim 10, gensim 0.055):
 //
 //	                         dim 10         dim 50         dim 100
 //	no extra write-back      0.050 ± 0.003  0.098 ± 0.001  0.100 ± 0.002
@@ -80,13 +80,24 @@ const (
 //	64 rows every 16         0.052 ± 0.002
 //	all rows every 64        0.055 ± 0.003  (13% slower at dim 10)
 //
-// The extra write-backs move the hottest rows between the cores: at
-// 600,000 patients and dimension 100 every 64 tokens cost 5.6% of the run
-// and every 256 tokens 2.8% (two runs each), so 256. CBOW has no such
-// loss, and its centres are so cheap that the same write-backs made it
-// 50% slower at dimension 100, so it has none.
+// and NMI@200 / AMI@200 at 600,000 patients, dim 100, 5 epochs (the
+// issue's Skip-Gram cell; one run per seed; one worker 0.543 / 0.224,
+// gensim 0.540 / 0.223 and 0.535 / 0.221 at seeds 1 and 2):
+//
+//	                         seed 1         seed 2         wall s
+//	256 rows every 256       0.530 / 0.216  0.524 / 0.210  117, 123
+//	256 rows every 64        0.526 / 0.213                 130
+//	512 rows every 128       0.533 / 0.220                 136
+//	1024 rows every 256      0.534 / 0.221  0.534 / 0.217  140, 135
+//	all rows every 1024      0.537 / 0.216                 138
+//
+// Over five epochs the staleness of the moderately frequent rows (beyond
+// the first 256) shows too; 1,024 rows every 256 tokens brings the cell
+// within 0.01 of gensim for 9-19% of the run time. CBOW has no such loss,
+// and its centres are so cheap that 256 rows every 64 tokens made it 50%
+// slower at dimension 100, so it has none.
 const (
-	hotSyncRows     = 256
+	hotSyncRows     = 1024
 	hotSyncTokensSG = 256
 )
 
