@@ -58,7 +58,8 @@
 // write-back interval, the bounded staleness of asynchronous SGD, instead
 // of whenever the cache line arrives. On the paper-scale synthetic corpus
 // (benchmarks/RESULTS.md) 1 -> 2 threads went from slower to 2.05x
-// (Skip-Gram, dim 100, whole process) and, for CBOW, 1.99x (5 epochs,
+// (Skip-Gram, dim 100, whole process, before the 1,024-row write-backs
+// below, which bring it to 1.67-1.82x) and, for CBOW, 1.99x (5 epochs,
 // whole process; 1.78x for one epoch, whose corpus read and output take
 // the same time with one thread or two), at the cost of four copies of the
 // staged rows per worker (8.6 MB per worker at 5,400 words and dimension
