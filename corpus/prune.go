@@ -38,6 +38,11 @@ func finish(c *Corpus, opt ReadOptions, rep *ReadReport) {
 		c.Recount()
 	}
 	c.sortVocab()
+	fillTotals(c, rep)
+}
+
+// fillTotals sets the corpus totals of rep.
+func fillTotals(c *Corpus, rep *ReadReport) {
 	rep.PatientYears = int64(c.NumSeqs())
 	rep.Tokens = int64(len(c.Tokens))
 	rep.Patients = countPatients(c)
@@ -133,11 +138,20 @@ func (c *Corpus) Recount() {
 	c.Vocab.Counts = counts
 }
 
-// sortVocab orders the vocabulary like word2vec: by count descending, ties by
-// token ascending; tokens with a zero count are removed. Token ids are
-// remapped. Counts must be current.
+// sortVocab orders the vocabulary like word2vec (Vocab.sorted) and remaps
+// the token ids. Counts must be current.
 func (c *Corpus) sortVocab() {
-	v := c.Vocab
+	newID, v := c.Vocab.sorted()
+	for i, t := range c.Tokens {
+		c.Tokens[i] = newID[t]
+	}
+	c.Vocab = v
+}
+
+// sorted returns v ordered like word2vec: by count descending, ties by
+// token ascending, tokens with a zero count removed; and the new id of
+// every id of v.
+func (v *Vocab) sorted() (newID []int32, sorted *Vocab) {
 	ids := make([]int32, 0, v.Len())
 	for id, n := range v.Counts {
 		if n > 0 {
@@ -153,7 +167,7 @@ func (c *Corpus) sortVocab() {
 		}
 		return strings.Compare(v.Words[a], v.Words[b])
 	})
-	newID := make([]int32, v.Len())
+	newID = make([]int32, v.Len())
 	words := make([]string, len(ids))
 	kinds := make([]Kind, len(ids))
 	counts := make([]int64, len(ids))
@@ -161,9 +175,7 @@ func (c *Corpus) sortVocab() {
 		newID[old] = int32(nid)
 		words[nid], kinds[nid], counts[nid] = v.Words[old], v.Kinds[old], v.Counts[old]
 	}
-	for i, t := range c.Tokens {
-		c.Tokens[i] = newID[t]
-	}
-	c.Vocab = &Vocab{Words: words, Kinds: kinds, Counts: counts}
-	c.Vocab.reindex()
+	sorted = &Vocab{Words: words, Kinds: kinds, Counts: counts}
+	sorted.reindex()
+	return newID, sorted
 }

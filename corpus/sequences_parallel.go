@@ -22,8 +22,8 @@ const minPartBytes = 1 << 20
 // the first pass counts tokens and lines, so that Tokens and the offsets
 // are allocated once at their final size (4 bytes per token, 16 per
 // sequence: Visits shares Seqs' array, one visit per sequence), and the
-// second parses each range into its place with a vocabulary of its own,
-// merged in file order afterwards. A file that changes between the passes
+// second parses each range into its place with a vocabulary and counts of
+// its own, merged afterwards. A file that changes between the passes
 // is an error. There are at most parts ranges of at least minPart bytes.
 func readSequencesParallel(ra io.ReaderAt, size int64, name string, parts int, minPart int64) (*Corpus, *ReadReport, error) {
 	var start int64
@@ -62,8 +62,9 @@ func readSequencesParallel(ra io.ReaderAt, size int64, name string, parts int, m
 		return nil, nil, fmt.Errorf("corpus: %s: %w", name, err)
 	}
 
-	// Merge the per-range vocabularies in file order: ids come out in order
-	// of first appearance, as ReadSequences numbers them.
+	// Merge the per-range vocabularies and counts, sort the vocabulary as
+	// finish does, and map each range's ids straight to the sorted ones: the
+	// tokens are rewritten once, in parallel.
 	v := &Vocab{}
 	index := make(map[string]int32)
 	rep := &ReadReport{SkippedByReason: map[string]int64{}}
@@ -75,10 +76,17 @@ func readSequencesParallel(ra io.ReaderAt, size int64, name string, parts int, m
 			if !ok {
 				id = addWord(v, index, w)
 			}
+			v.Counts[id] += p.counts[local]
 			p.remap[local] = id
 		}
 		rep.Rows += p.lines
 		rep.BlankLines += p.blank
+	}
+	newID, sorted := v.sorted()
+	for k := range ps {
+		for local, id := range ps[k].remap {
+			ps[k].remap[local] = newID[id]
+		}
 	}
 	for k := range ps {
 		g.Go(func() error {
@@ -95,9 +103,9 @@ func readSequencesParallel(ra io.ReaderAt, size int64, name string, parts int, m
 		})
 	}
 	g.Wait()
-	c.Vocab = v
+	c.Vocab = sorted
 	rep.Accepted = rep.Rows
-	finish(c, ReadOptions{MinCount: 1}, rep)
+	fillTotals(c, rep)
 	return c, rep, nil
 }
 
@@ -109,8 +117,9 @@ type seqPart struct {
 	tokens, lines, blank int64 // counted by the first pass
 	tokOff, seqOff       int64 // where the range's tokens and sequences go
 
-	words []string // the range's own vocabulary, in order of first appearance
-	remap []int32  // local id -> corpus id
+	words  []string // the range's own vocabulary, in order of first appearance
+	counts []int64  // the range's count of each of its words
+	remap  []int32  // local id -> corpus id
 }
 
 // eachLine calls fn for every line of p (see eachLine).
@@ -159,6 +168,7 @@ func (p *seqPart) parse(ra io.ReaderAt, c *Corpus) error {
 				id = int32(len(p.words))
 				w := string(f)
 				p.words = append(p.words, w)
+				p.counts = append(p.counts, 0)
 				if packed {
 					short.put(key, id)
 				} else {
@@ -166,6 +176,7 @@ func (p *seqPart) parse(ra io.ReaderAt, c *Corpus) error {
 				}
 			}
 			toks[nt] = id
+			p.counts[id]++
 			nt++
 		}
 		if nt > start {

@@ -60,7 +60,7 @@ type Config struct {
 	SharedNegatives bool
 	// PlainHogwild turns the trainer's hot-row staging off
 	// (trainer.Config.PlainHogwild): slower with two or more threads; on
-	// the default synthetic run staging cost Skip-Gram 0.005-0.01 NMI@200.
+	// the default synthetic run staging costs Skip-Gram 0.002-0.009 NMI@200.
 	PlainHogwild bool
 	// Threads is the number of training (and evaluation) goroutines.
 	Threads int

@@ -55,7 +55,6 @@ type localRows struct {
 	m2    float32   // M = Σ m_u²
 	pos   []int32   // the slot of each position
 	prefM []float32 // prefM[p] = Σ m over positions < p
-	ctx   []int32   // the slots of a partial window's context
 	g, g0 []float32 // G and G0, one row per distinct word
 	s, a  []float32 // S and A
 }
@@ -68,7 +67,6 @@ func newLocalRows(vocab, dim, maxSeq int) *localRows {
 		mult:  make([]float32, 0, d),
 		pos:   make([]int32, maxSeq),
 		prefM: make([]float32, maxSeq+1),
-		ctx:   make([]int32, 0, maxSeq),
 		g:     isolated[float32](d * dim),
 		g0:    make([]float32, d*dim),
 		s:     isolated[float32](dim),
@@ -165,11 +163,12 @@ func (w *worker) localWholeUpdate(i int, neu1e []float32) {
 }
 
 // localWindow sets neu1 to the mean of the real rows of positions [lo, hi)
-// but i, count of them, and returns the context's slots and Σ m over it.
+// but i, count of them, and returns the context's slots (in w.ctx) and
+// Σ m over it.
 func (w *worker) localWindow(neu1 []float32, i, lo, hi, count int) ([]int32, float32) {
 	lr := w.local
-	ctx := append(append(lr.ctx[:0], lr.pos[lo:i]...), lr.pos[i+1:hi]...)
-	lr.ctx = ctx
+	ctx := append(append(w.ctx[:0], lr.pos[lo:i]...), lr.pos[i+1:hi]...)
+	w.ctx = ctx
 	km := lr.prefM[hi] - lr.prefM[lo] - lr.mult[lr.pos[i]]
 	sumRows(neu1, lr.g, ctx)
 	axpy(km, lr.a, neu1)

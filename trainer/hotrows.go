@@ -158,9 +158,9 @@ func syncInterval(m Model, h int, epochTokens int64, workers int) int64 {
 }
 
 // hotSyncInterval is the interval of the hottest rows' extra write-backs
-// for model m, 0 for none.
-func hotSyncInterval(m Model) int64 {
-	if m == SkipGram {
+// for model m with h staged rows, 0 for none.
+func hotSyncInterval(m Model, h int) int64 {
+	if m == SkipGram && h > 0 {
 		return hotSyncTokensSG
 	}
 	return 0
@@ -234,10 +234,8 @@ func (w *worker) sync() {
 // syncHot writes back the first hotSyncRows staged rows only: those of the
 // most frequent words (slots are in order of frequency), which take
 // hundreds of updates from every worker within one write-back interval.
+// Runs only when something is staged (hotSyncInterval).
 func (w *worker) syncHot() {
-	if w.hIn == nil {
-		return
-	}
 	w.writeBackSlots(min(hotSyncRows, len(w.sh.hotIDs)), 0)
 	w.sinceHot = 0
 }

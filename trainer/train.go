@@ -104,7 +104,7 @@ func newShared(c *corpus.Corpus, cfg Config, maxSeq int) *shared {
 		hotSlot:        hotSlot,
 		hotIDs:         hotIDs,
 		syncTokens:     syncInterval(cfg.Model, len(hotIDs), total, cfg.Workers),
-		hotSyncTokens:  hotSyncInterval(cfg.Model),
+		hotSyncTokens:  hotSyncInterval(cfg.Model, len(hotIDs)),
 		syncLocks:      make([]stripeLock, min(syncStripes, len(hotIDs))),
 	}
 }

@@ -69,11 +69,13 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	rep := newReporter(stderr, *quiet)
 
 	format := export.Released // what evaluate read before it knew other formats
-	if *formatName != "" || hasKnownExt(*embPath) {
+	if *formatName != "" {
 		f, err := fileFormat(*formatName, *embPath)
 		if err != nil {
 			return err
 		}
+		format = f
+	} else if f, err := export.FormatFromPath(*embPath); err == nil {
 		format = f
 	}
 	start := time.Now()
@@ -132,11 +134,4 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return evaluate.WriteJSON(stdout, scores)
 	}
 	return evaluate.WriteTable(stdout, scores)
-}
-
-// hasKnownExt reports whether path's name tells its format (or it is a
-// projector directory).
-func hasKnownExt(path string) bool {
-	_, err := export.FormatFromPath(path)
-	return err == nil
 }
