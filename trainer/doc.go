@@ -161,4 +161,14 @@
 // benchmarks. sumRows, addRows and axpy2 give the bits of the loops they
 // replace (the same additions and fused multiply-adds in the same order),
 // so the per-pair and CBOW results did not change when they came in.
+//
+// With AVX-512 a whole Skip-Gram pair (its K+1 logits, steps, loss and
+// updates) is one assembly call, sgPairAVX512, with the bits of sgPairRef
+// (dot, logistic, axpy2 and axpy): the same sums in dotAVX2's order, the
+// logistic through tables extended by two saturated entries instead of
+// branches, and every row read and written in the same pieces (16 lanes,
+// then 8, then single elements; no masked stores), so a load finds the
+// store before it in the store buffer instead of waiting for it to reach
+// the cache. It took the trainer benchmark's per-pair CPU time down by
+// about a fifth at dimensions 10, 50 and 100.
 package trainer

@@ -1,4 +1,5 @@
 #include "textflag.h"
+#include "go_asm.h"
 
 // func dotAVX2(x, y []float32) float32
 // len(y) >= len(x) is ensured by the caller.
@@ -553,5 +554,232 @@ wbody:
 	ADDQ      $64, AX
 	DECQ      DX
 	JGE       wchunk
+	VZEROUPPER
+	RET
+
+// func sgPairAVX512(x, e []float32, rows []*float32, alpha float32, loss *float64)
+// One Skip-Gram pair as sgPairRef computes it, bit for bit: the input row x
+// (n = len(x) > 0 elements, as are e and every row) against the target
+// rows in order, the first with label 1 and the rest with label 0. Per
+// target: the logit is dotAVX2's sum in its order (Z0's lanes 0-7 and
+// 8-15 are its Y0 and Y1), the loss and step are logistic's (tables
+// expTable and logTable, constants sgConst), and the updates are
+// axpy2's fused multiply-adds; e (cleared first) gathers the input
+// gradient, added to x at the end.
+//
+// Every row is read and written in the same pieces: 16-lane chunks, then
+// one 8-lane chunk if 8 or more elements are left, then single elements,
+// never under a mask. A load then finds the store it follows (the next
+// pair's observed word is this pair's) of the same address and width in
+// the store buffer; a load after a masked or wider-overlapping store waits
+// for that store to reach the cache, which serialised the targets.
+//
+// Registers: SI x, R8 e, DI the target row, CX n, R9 n rounded down to
+// 16, R10 n rounded down to 8, R11 the next row pointer, R12 the rows
+// left, R13 logTable, R14 expTable; X9 maxExp, X10 -maxExp, X11 expScale,
+// X12 the label, X13 alpha, X14 the loss, X15 the sign flipped to turn
+// the logit into z (0 for the first target).
+TEXT ·sgPairAVX512(SB), NOSPLIT, $0-88
+	MOVQ    x_len+8(FP), CX
+	MOVQ    CX, R9
+	ANDQ    $-16, R9
+	MOVQ    CX, R10
+	ANDQ    $-8, R10
+	MOVQ    x_base+0(FP), SI
+	MOVQ    e_base+24(FP), R8
+	MOVQ    rows_base+48(FP), R11
+	MOVQ    rows_len+56(FP), R12
+	LEAQ    ·sgSigma(SB), R14
+	LEAQ    ·sgLogLoss(SB), R13
+	VMOVSS  alpha+72(FP), X13
+	MOVQ    loss+80(FP), BX
+	VMOVSD  (BX), X14
+	VMOVSS  ·sgConst+0(SB), X9
+	VMOVSS  ·sgConst+4(SB), X10
+	VMOVSS  ·sgConst+8(SB), X11
+	VMOVSS  ·sgConst+12(SB), X12
+	VXORPS  X15, X15, X15
+
+	// e = 0
+	VXORPS Y0, Y0, Y0
+	XORQ   AX, AX
+
+szero16:
+	CMPQ    AX, R9
+	JGE     szero8
+	VMOVUPS Z0, (R8)(AX*4)
+	ADDQ    $16, AX
+	JMP     szero16
+
+szero8:
+	CMPQ    AX, R10
+	JGE     szero1
+	VMOVUPS Y0, (R8)(AX*4)
+	ADDQ    $8, AX
+
+szero1:
+	CMPQ   AX, CX
+	JGE    starget
+	VMOVSS X0, (R8)(AX*4)
+	INCQ   AX
+	JMP    szero1
+
+starget:
+	TESTQ  R12, R12
+	JZ     sdone
+	MOVQ   (R11), DI
+	VXORPS Y0, Y0, Y0
+	XORQ   AX, AX
+
+sdot16:
+	CMPQ        AX, R9
+	JGE         sdot8
+	VMOVUPS     (SI)(AX*4), Z2
+	VFMADD231PS (DI)(AX*4), Z2, Z0
+	ADDQ        $16, AX
+	JMP         sdot16
+
+sdot8:
+	VEXTRACTF64X4 $1, Z0, Y1
+	CMPQ          AX, R10
+	JGE           sdotsum
+	VMOVUPS       (SI)(AX*4), Y2
+	VFMADD231PS   (DI)(AX*4), Y2, Y0
+	ADDQ          $8, AX
+
+sdotsum:
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS       X1, X0, X0
+	VHADDPS      X0, X0, X0
+	VHADDPS      X0, X0, X0
+
+sdot1:
+	CMPQ        AX, CX
+	JGE         slogit
+	VMOVSS      (SI)(AX*4), X2
+	VFMADD231SS (DI)(AX*4), X2, X0
+	INCQ        AX
+	JMP         sdot1
+
+slogit:
+	// f = X0; NaN: the loss becomes NaN and the step 0. Otherwise no
+	// branches: a logit at or past ±maxExp reads the tables' saturated
+	// entries (sgTableHigh, sgTableLow), and z <= -maxExp takes the loss
+	// term z by a blend.
+	VUCOMISS    X0, X0
+	JPS         snan
+	MOVQ        $const_sgTableHigh, AX
+	MOVQ        $const_sgTableLow, DX
+	VADDSS      X9, X0, X3
+	VMULSS      X11, X3, X3
+	VCVTTSS2SIQ X3, BX
+	VUCOMISS    X9, X0
+	CMOVQCC     AX, BX
+	VUCOMISS    X10, X0
+	CMOVQLS     DX, BX
+	VMOVSS      (R14)(BX*4), X3
+	VSUBSS      X3, X12, X3
+	VMULSS      X13, X3, X3 // g = (label - σ(f))·alpha
+	VXORPS      X15, X0, X2 // z
+	VADDSS      X9, X2, X4
+	VMULSS      X11, X4, X4
+	VCVTTSS2SIQ X4, BX
+	VUCOMISS    X9, X2
+	CMOVQCC     AX, BX
+	VUCOMISS    X10, X2
+	CMOVQLS     DX, BX
+	VMOVSS      (R13)(BX*4), X4
+	VCMPSS      $2, X10, X2, X5
+	VBLENDVPS   X5, X2, X4, X4
+	VCVTSS2SD   X4, X4, X4
+	VSUBSD      X4, X14, X14 // loss -= log term, or z
+	JMP         supdate
+
+snan:
+	VMOVSD ·sgNaN(SB), X14
+	VXORPS X3, X3, X3
+
+supdate:
+	// e += g·y; y += g·x
+	VBROADCASTSS X3, Z3
+	XORQ         AX, AX
+
+sup16:
+	CMPQ        AX, R9
+	JGE         sup8
+	VMOVUPS     (DI)(AX*4), Z1
+	VMOVUPS     (R8)(AX*4), Z2
+	VFMADD231PS Z1, Z3, Z2
+	VFMADD231PS (SI)(AX*4), Z3, Z1
+	VMOVUPS     Z2, (R8)(AX*4)
+	VMOVUPS     Z1, (DI)(AX*4)
+	ADDQ        $16, AX
+	JMP         sup16
+
+sup8:
+	CMPQ        AX, R10
+	JGE         sup1
+	VMOVUPS     (DI)(AX*4), Y1
+	VMOVUPS     (R8)(AX*4), Y2
+	VFMADD231PS Y1, Y3, Y2
+	VFMADD231PS (SI)(AX*4), Y3, Y1
+	VMOVUPS     Y2, (R8)(AX*4)
+	VMOVUPS     Y1, (DI)(AX*4)
+	ADDQ        $8, AX
+
+sup1:
+	CMPQ        AX, CX
+	JGE         snext
+	VMOVSS      (DI)(AX*4), X1
+	VMOVSS      (R8)(AX*4), X2
+	VFMADD231SS X1, X3, X2
+	VFMADD231SS (SI)(AX*4), X3, X1
+	VMOVSS      X2, (R8)(AX*4)
+	VMOVSS      X1, (DI)(AX*4)
+	INCQ        AX
+	JMP         sup1
+
+snext:
+	// The rest are negatives: label 0, z = -f.
+	VXORPS X12, X12, X12
+	VMOVSS ·sgConst+16(SB), X15
+	ADDQ   $8, R11
+	DECQ   R12
+	JMP    starget
+
+sdone:
+	// x += e (axpy(1, e, x): fma(1, e, x) rounds as e + x does).
+	XORQ AX, AX
+
+sadd16:
+	CMPQ    AX, R9
+	JGE     sadd8
+	VMOVUPS (SI)(AX*4), Z0
+	VADDPS  (R8)(AX*4), Z0, Z0
+	VMOVUPS Z0, (SI)(AX*4)
+	ADDQ    $16, AX
+	JMP     sadd16
+
+sadd8:
+	CMPQ    AX, R10
+	JGE     sadd1
+	VMOVUPS (SI)(AX*4), Y0
+	VADDPS  (R8)(AX*4), Y0, Y0
+	VMOVUPS Y0, (SI)(AX*4)
+	ADDQ    $8, AX
+
+sadd1:
+	CMPQ   AX, CX
+	JGE    sret
+	VMOVSS (SI)(AX*4), X0
+	VADDSS (R8)(AX*4), X0, X0
+	VMOVSS X0, (SI)(AX*4)
+	INCQ   AX
+	JMP    sadd1
+
+sret:
+	MOVQ   loss+80(FP), BX
+	VMOVSD X14, (BX)
 	VZEROUPPER
 	RET

@@ -382,3 +382,87 @@ func TestWriteBackMatchesReference(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainPairMatchesReference checks the one-call Skip-Gram pair
+// (sgPairAVX512) against sgPairRef on the portable kernels, bit for bit:
+// the input row, every target row, the gradient scratch and the loss, for
+// every tail length, with a target drawn twice, logits past ±maxExp
+// (large weights) and a NaN weight, and with guard bands around the
+// matrix and both vectors.
+func TestTrainPairMatchesReference(t *testing.T) {
+	if !hasAVX512 {
+		t.Skip("no AVX-512: trainPair is sgPairRef")
+	}
+	r := rand.New(rand.NewPCG(15, 16))
+	const pad, nrows = 17, 5
+	same := func(a, b float32) bool { return math.Float32bits(a) == math.Float32bits(b) || (a != a && b != b) }
+	for _, n := range rowDims {
+		for _, nt := range []int{1, 2, 6, 11} {
+			for _, c := range []struct {
+				name  string
+				scale float32
+				nan   bool
+			}{{"normal", 0.3, false}, {"saturated", 4, false}, {"nan", 0.3, true}} {
+				name := fmt.Sprintf("n=%d/nt=%d/%s", n, nt, c.name)
+				x, m := randVec(r, n), randVec(r, nrows*n)
+				for i := range x {
+					x[i] *= c.scale
+				}
+				for i := range m {
+					m[i] *= c.scale
+				}
+				idx := make([]int, nt)
+				for k := range idx {
+					idx[k] = r.IntN(nrows)
+				}
+				if c.nan { // in the observed word's row: every later logit is NaN
+					m[idx[0]*n+r.IntN(n)] = float32(math.NaN())
+				}
+				if nt > 1 {
+					idx[nt-1] = idx[nt-2] // the same noise word twice in a row
+				}
+				alpha := float32(0.025)
+				run := func(use bool, x, m, e []float32, loss *float64) {
+					rows := make([]*float32, nt)
+					for k, i := range idx {
+						rows[k] = &m[i*n]
+					}
+					withAVX512(use, func() {
+						if use {
+							trainPair(x, e, rows, alpha, loss)
+						} else {
+							sgPairRef(x, e, rows, alpha, loss)
+						}
+					})
+				}
+				wx, wm, we := append([]float32(nil), x...), append([]float32(nil), m...), make([]float32, n)
+				wl := 1.5
+				run(false, wx, wm, we, &wl)
+				gx, bx := guarded(x, pad)
+				gm, bm := guarded(m, pad)
+				ge, be := guarded(make([]float32, n), pad)
+				gl := 1.5
+				run(true, gx, gm, ge, &gl)
+				for i := range n {
+					if !same(gx[i], wx[i]) || !same(ge[i], we[i]) {
+						t.Fatalf("%s: x[%d], e[%d] = %v, %v; reference %v, %v", name, i, i, gx[i], ge[i], wx[i], we[i])
+					}
+				}
+				for i := range wm {
+					if !same(gm[i], wm[i]) {
+						t.Fatalf("%s: row %d element %d = %v, reference %v", name, i/n, i%n, gm[i], wm[i])
+					}
+				}
+				if math.Float64bits(gl) != math.Float64bits(wl) && !(gl != gl && wl != wl) {
+					t.Fatalf("%s: loss %v, reference %v", name, gl, wl)
+				}
+				if c.nan != (gl != gl) {
+					t.Fatalf("%s: loss %v", name, gl)
+				}
+				checkGuards(t, name+" x", bx, pad, n)
+				checkGuards(t, name+" m", bm, pad, len(m))
+				checkGuards(t, name+" e", be, pad, n)
+			}
+		}
+	}
+}

@@ -89,3 +89,31 @@ func logistic(f, label, alpha float32, loss *float64) float32 {
 	}
 	return (label - expTable[int((f+maxExp)*expScale)]) * alpha
 }
+
+// sgConst holds the constants sgPairAVX512 reads beside its tables:
+// maxExp, -maxExp, expScale, the label 1, and the sign bit that negates a
+// logit. sgNaN is the loss logistic sets for a NaN logit.
+var (
+	sgConst = [5]float32{maxExp, -maxExp, expScale, 1, math.Float32frombits(1 << 31)}
+	sgNaN   = math.NaN()
+)
+
+// sgSigma and sgLogLoss are expTable and logTable with two entries past
+// the spare one for sgPairAVX512's branch-free logistic: at sgTableHigh
+// (logit >= maxExp) σ = 1 and the loss term 0, at sgTableLow (logit <=
+// -maxExp) σ = 0 (the loss term there is the logit itself, chosen by the
+// kernel). (label - 1)·alpha and (label - 0)·alpha are the steps logistic
+// returns in those cases, so the kernel's results keep its bits.
+const (
+	sgTableHigh = expTableSize + 1
+	sgTableLow  = expTableSize + 2
+)
+
+var sgSigma, sgLogLoss [expTableSize + 3]float32
+
+func init() {
+	copy(sgSigma[:], expTable[:])
+	copy(sgLogLoss[:], logTable[:])
+	sgSigma[sgTableHigh], sgLogLoss[sgTableHigh] = 1, 0
+	sgSigma[sgTableLow], sgLogLoss[sgTableLow] = 0, 0
+}

@@ -74,7 +74,11 @@ type worker struct {
 	grads   []float32
 	rowIDs  []int32
 	alpha   float32
-	window  uint32
+
+	// pairRows: a Skip-Gram pair's output rows, the observed word's first
+	// (sgPair).
+	pairRows []*float32
+	window   uint32
 
 	pending int64 // raw tokens not yet added to sh.done
 
@@ -130,6 +134,14 @@ func isolated[T int32 | float32](n int) []T {
 	return b[pad : pad+n : pad+n]
 }
 
+// isolatedPtrs is isolated for a slice of row pointers, returned empty
+// with capacity n.
+func isolatedPtrs(n int) []*float32 {
+	const pad = int(unsafe.Sizeof(cacheLinePad{})) / 8
+	b := make([]*float32, pad+n+pad)
+	return b[pad : pad : pad+n]
+}
+
 func newWorker(sh *shared, id int) *worker {
 	nt := sh.cfg.Negative + 1
 	w := &worker{
@@ -143,6 +155,7 @@ func newWorker(sh *shared, id int) *worker {
 		alpha:  float32(sh.alpha),
 		window: uint32(sh.cfg.Window),
 	}
+	w.pairRows = isolatedPtrs(nt)
 	if sh.cfg.Model == CBOW {
 		w.local = newLocalRows(len(sh.keep), sh.dim, sh.maxSeq)
 	}
@@ -284,24 +297,44 @@ func (w *worker) sgSeq(kept []int32) {
 // added after the last negative.
 func (w *worker) sgPair(centre, context int32) {
 	sh := w.sh
-	dim := sh.dim
 	l1 := w.inRow(context)
-	neu1e := w.neu1e[:dim]
-	clear(neu1e)
-	target, label := centre, float32(1)
-	for d := 0; d <= sh.cfg.Negative; d++ {
-		if d > 0 {
-			target = sh.noise.draw(w.rng.next())
-			if target == centre {
-				continue
-			}
-			label = 0
+	rows := append(w.pairRows[:0], &w.outRow(centre)[0])
+	for d := 0; d < sh.cfg.Negative; d++ {
+		if target := sh.noise.draw(w.rng.next()); target != centre {
+			rows = append(rows, &w.outRow(target)[0])
 		}
-		l2 := w.outRow(target)
-		g := logistic(dot(l1, l2), label, w.alpha, &w.loss)
-		axpy2(g, l1, l2, neu1e) // neu1e += g·l2; l2 += g·l1
 	}
-	axpy(1, neu1e, l1)
+	w.pairRows = rows
+	trainPair(l1, w.neu1e, rows, w.alpha, &w.loss)
+}
+
+// trainPair is sgPairRef: in one assembly call with AVX-512, which gives
+// the same bits (sgPairAVX512).
+func trainPair(x, e []float32, rows []*float32, alpha float32, loss *float64) {
+	if n := len(x); hasAVX512 && n > 0 {
+		sgPairAVX512(x, e[:n], rows, alpha, loss)
+		return
+	}
+	sgPairRef(x, e, rows, alpha, loss)
+}
+
+// sgPairRef trains the input row x against the output rows (each of
+// len(x) elements, the first the observed word's, the others the noise
+// words') with step alpha, adding the predictions' loss to *loss; e is
+// scratch of len(x). The noise words are drawn before the first update,
+// which changes nothing: the draws read no weights.
+func sgPairRef(x, e []float32, rows []*float32, alpha float32, loss *float64) {
+	n := len(x)
+	e = e[:n]
+	clear(e)
+	label := float32(1)
+	for _, p := range rows {
+		y := unsafe.Slice(p, n)
+		g := logistic(dot(x, y), label, alpha, loss)
+		axpy2(g, x, y, e) // e += g·y; y += g·x
+		label = 0
+	}
+	axpy(1, e, x)
 }
 
 // cbowSeq trains CBOW: the mean of the window's input rows predicts the
