@@ -176,7 +176,7 @@ func (w *worker) stage() {
 	if h == 0 {
 		return
 	}
-	n := h * w.sh.dim
+	n := h * w.sh.stride
 	w.hIn, w.hIn0 = isolated[float32](n), isolated[float32](n)
 	w.hOut, w.hOut0 = isolated[float32](n), isolated[float32](n)
 	if w.sh.hotSlot == nil {
@@ -194,9 +194,9 @@ func (w *worker) refresh() {
 	if w.hIn == nil {
 		return
 	}
-	dim := w.sh.dim
+	dim, stride := w.sh.dim, w.sh.stride
 	for s, t := range w.sh.hotIDs {
-		o, r := s*dim, int(t)*dim
+		o, r := s*stride, int(t)*stride
 		copy(w.hIn[o:o+dim], w.sh.in[r:r+dim])
 		copy(w.hOut[o:o+dim], w.sh.out[r:r+dim])
 	}
@@ -244,7 +244,7 @@ func (w *worker) syncHot() {
 // under the stripes' locks, starting at stripe first.
 func (w *worker) writeBackSlots(upto, first int) {
 	sh := w.sh
-	dim := sh.dim
+	dim, stride := sh.dim, sh.stride
 	h := len(sh.hotIDs)
 	n := len(sh.syncLocks)
 	for k := range n {
@@ -256,12 +256,12 @@ func (w *worker) writeBackSlots(upto, first int) {
 		sh.syncLocks[st].Lock()
 		if sh.hotSlot == nil {
 			// Whole replicas: slot s is word s, the stripe one block.
-			a, b := lo*dim, hi*dim
+			a, b := lo*stride, hi*stride
 			writeBack(sh.in[a:b], w.hIn[a:b], w.hIn0[a:b])
 			writeBack(sh.out[a:b], w.hOut[a:b], w.hOut0[a:b])
 		} else {
 			for s := lo; s < hi; s++ {
-				o, r := s*dim, int(sh.hotIDs[s])*dim
+				o, r := s*stride, int(sh.hotIDs[s])*stride
 				writeBack(sh.in[r:r+dim], w.hIn[o:o+dim], w.hIn0[o:o+dim])
 				writeBack(sh.out[r:r+dim], w.hOut[o:o+dim], w.hOut0[o:o+dim])
 			}
@@ -306,13 +306,13 @@ func (w *worker) outRow(t int32) []float32 { return w.row(t, w.hOut, w.out) }
 // row is word t's row of the staged copy when t has a slot in it, of m
 // otherwise.
 func (w *worker) row(t int32, staged, m []float32) []float32 {
-	dim := w.sh.dim
+	dim, stride := w.sh.dim, w.sh.stride
 	if w.partial {
 		if s := w.sh.hotSlot[t]; s >= 0 {
-			return staged[int(s)*dim : int(s)*dim+dim]
+			return staged[int(s)*stride : int(s)*stride+dim]
 		}
 	}
-	return m[int(t)*dim : int(t)*dim+dim]
+	return m[int(t)*stride : int(t)*stride+dim]
 }
 
 // splitCtx splits a context list into the staged words (as slots of the

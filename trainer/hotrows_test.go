@@ -117,34 +117,36 @@ func TestRefreshAndSyncWithAnotherWriter(t *testing.T) {
 	if w.hIn == nil || !w.partial {
 		t.Fatalf("staged %v partial %v, want a partial set", w.hIn != nil, w.partial)
 	}
+	s := sh.stride // weight d of word t is at t*s + d
 	for i := range sh.in {
 		sh.in[i], sh.out[i] = float32(i), float32(10*i)
 	}
 	w.refresh()
-	if got := w.inRow(1); !slices.Equal(got, sh.in[2:4]) || !slices.Equal(w.hIn0[2:4], sh.in[2:4]) {
-		t.Fatalf("staged row after refresh %v, snapshot %v, want %v", got, w.hIn0[2:4], sh.in[2:4])
+	if got := w.inRow(1); !slices.Equal(got, sh.in[s:s+2]) || !slices.Equal(w.hIn0[s:s+2], sh.in[s:s+2]) {
+		t.Fatalf("staged row after refresh %v, snapshot %v, want %v", got, w.hIn0[s:s+2], sh.in[s:s+2])
 	}
-	if got := w.outRow(3); &got[0] != &sh.out[6] {
+	if got := w.outRow(3); &got[0] != &sh.out[3*s] {
 		t.Errorf("unstaged word 3 is not read from the shared Out")
 	}
-	w.inRow(0)[0] += 1  // the worker
-	w.outRow(1)[1] += 2 // the worker
-	sh.in[0] += 100     // another writer, same weight
-	sh.out[5] += 200    // another writer, a weight the worker left
+	w.inRow(0)[0] += 1   // the worker
+	w.outRow(1)[1] += 2  // the worker
+	sh.in[0] += 100      // another writer, same weight
+	sh.out[2*s+1] += 200 // another writer, a weight the worker left
 	w.sync()
-	if sh.in[0] != 101 || sh.out[3] != 32 || sh.out[5] != 250 {
-		t.Errorf("after write-back in[0]=%v out[3]=%v out[5]=%v, want 101, 32, 250", sh.in[0], sh.out[3], sh.out[5])
+	if sh.in[0] != 101 || sh.out[s+1] != float32(10*(s+1)+2) || sh.out[2*s+1] != float32(10*(2*s+1)+200) {
+		t.Errorf("after write-back in[0]=%v out[%d]=%v out[%d]=%v, want 101, %d, %d",
+			sh.in[0], s+1, sh.out[s+1], 2*s+1, sh.out[2*s+1], 10*(s+1)+2, 10*(2*s+1)+200)
 	}
 	if w.inRow(0)[0] != 101 || w.hIn0[0] != 101 {
 		t.Errorf("copy %v and snapshot %v not refreshed to 101", w.inRow(0)[0], w.hIn0[0])
 	}
 	// Another writer between this worker's last write-back and the next
 	// epoch's refresh must not be counted twice.
-	sh.out[2] += 5
+	sh.out[s] += 5
 	w.refresh()
 	w.sync()
-	if sh.out[2] != 25 {
-		t.Errorf("out[2] = %v after refresh and an empty write-back, want 25", sh.out[2])
+	if sh.out[s] != float32(10*s+5) {
+		t.Errorf("out[%d] = %v after refresh and an empty write-back, want %d", s, sh.out[s], 10*s+5)
 	}
 }
 
@@ -200,18 +202,19 @@ func TestSyncHotWritesBackOnlyTheHottestRows(t *testing.T) {
 	w.outRow(int32(past))[1] += 2
 	w.sinceHot = 99
 	w.syncHot()
-	if got := sh.in[last*cfg.Dim]; got != w.hIn0[last*cfg.Dim] || got == 0 {
-		t.Errorf("hottest rows: shared in[%d] = %v, want the worker's change", last*cfg.Dim, got)
+	s := sh.stride
+	if got := sh.in[last*s]; got != w.hIn0[last*s] || got == 0 {
+		t.Errorf("hottest rows: shared in[%d] = %v, want the worker's change", last*s, got)
 	}
-	if got := sh.out[past*cfg.Dim+1]; got != 0 {
+	if got := sh.out[past*s+1]; got != 0 {
 		t.Errorf("row %d is past the hottest rows but was written back: %v", past, got)
 	}
 	if w.sinceHot != 0 {
 		t.Errorf("sinceHot = %d after the write-back, want 0", w.sinceHot)
 	}
 	w.sync()
-	if got := sh.out[past*cfg.Dim+1]; got != 2 {
-		t.Errorf("full write-back: out[%d] = %v, want 2", past*cfg.Dim+1, got)
+	if got := sh.out[past*s+1]; got != 2 {
+		t.Errorf("full write-back: out[%d] = %v, want 2", past*s+1, got)
 	}
 	cfg.Model = CBOW
 	if sh := newShared(c, cfg, 3); sh.hotSyncTokens != 0 {

@@ -15,9 +15,13 @@ const publishTokens = 1024
 // shared is the state all workers of one run read; In and Out are written
 // by all of them without locks (Hogwild).
 type shared struct {
-	cfg      Config
-	dim      int
-	in, out  []float32 // row-major, vocab × dim
+	cfg Config
+	dim int
+	// stride is the distance between rows of in, out and the workers'
+	// copies of them: dim, or dim rounded up to 16 floats for the AVX-512
+	// Skip-Gram kernel (rowStride); the padding is zero and never trained.
+	stride   int
+	in, out  []float32 // row-major, vocab × stride, 64-byte aligned
 	noise    *noiseTable
 	keep     []uint32 // subsampling thresholds per word id
 	c        *chunks
@@ -130,8 +134,27 @@ type worker struct {
 // pass the line back and forth).
 func isolated[T int32 | float32](n int) []T {
 	const pad = int(unsafe.Sizeof(cacheLinePad{})) / 4
-	b := make([]T, pad+n+pad)
-	return b[pad : pad+n : pad+n]
+	b := make([]T, pad+n+pad+alignFloats)
+	o := pad + alignOffset(unsafe.Pointer(&b[pad]))
+	return b[o : o+n : o+n]
+}
+
+// alignFloats is the number of 4-byte elements in the alignment the
+// kernels want for a row: one 64-byte cache line.
+const alignFloats = 16
+
+// alignOffset is the number of 4-byte elements from p to the next 64-byte
+// boundary (0 when p is on one); p must be 4-byte aligned.
+func alignOffset(p unsafe.Pointer) int {
+	return int(-uintptr(p)&(4*alignFloats-1)) / 4
+}
+
+// alignedFloats returns n zero float32s starting on a 64-byte boundary
+// (length and capacity n).
+func alignedFloats(n int) []float32 {
+	b := make([]float32, n+alignFloats)
+	o := alignOffset(unsafe.Pointer(&b[0]))
+	return b[o : o+n : o+n]
 }
 
 // isolatedPtrs is isolated for a slice of row pointers, returned empty
@@ -150,7 +173,7 @@ func newWorker(sh *shared, id int) *worker {
 		rng:    newRNG(sh.cfg.Seed, uint64(id)+1),
 		kept:   isolated[int32](sh.maxSeq)[:0],
 		neu1:   isolated[float32](sh.dim),
-		neu1e:  isolated[float32](sh.dim),
+		neu1e:  isolated[float32](sh.stride),
 		ctx:    isolated[int32](min(sh.maxSeq, 2*min(sh.cfg.Window, sh.maxSeq)+1))[:0],
 		alpha:  float32(sh.alpha),
 		window: uint32(sh.cfg.Window),
@@ -305,7 +328,11 @@ func (w *worker) sgPair(centre, context int32) {
 		}
 	}
 	w.pairRows = rows
-	trainPair(l1, w.neu1e, rows, w.alpha, &w.loss)
+	// With padded rows (rowStride) the pair runs over the padding too: it
+	// is zero in every row and stays zero (each update adds g·0), and the
+	// kernel's chunks are then all whole.
+	stride := sh.stride
+	trainPair(l1[:stride], w.neu1e[:stride], rows, w.alpha, &w.loss)
 }
 
 // trainPair is sgPairRef: in one assembly call with AVX-512, which gives
