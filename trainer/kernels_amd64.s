@@ -178,12 +178,18 @@ GLOBL chunkmask<>(SB), RODATA|NOPTR, $34
 // are taken four at a time (rows k..k+3 at DI, R9, R11, R14; rows holds
 // whole groups of four, the ones past nt unused): for each listed row x,
 // a chunk of x is loaded once for four FMAs, the four sums are reduced
-// together and stored under the mask K3 of the group's real targets. The
-// last chunk of a row is read under K2 (masked lanes touch no memory). The
-// caller checks every bound. Scratch: nt*4 is kept in rows_cap's slot.
+// together and stored under the mask K3 of the group's real targets. A
+// last chunk shorter than 16 lanes is read under K2 (masked lanes touch
+// no memory); when n is whole chunks every load is unmasked. The caller
+// checks every bound. Scratch: nt*4 is kept in rows_cap's slot.
 TEXT ·dotBlockAVX512(SB), NOSPLIT, $0-112
-	MOVQ n+96(FP), CX
+	MOVQ     n+96(FP), CX
 	ROWMASKS
+	KORTESTW K2, K2
+	JCC      xstart
+	INCQ     DX     // n is whole chunks: no masked last chunk
+
+xstart:
 	SHLQ $2, CX
 	MOVQ nt+104(FP), BX
 	SHLQ $2, BX
@@ -234,11 +240,15 @@ xchunk:
 	JMP         xchunk
 
 xlast:
+	KORTESTW      K2, K2
+	JCS           xsum
 	VMOVUPS.Z     (SI)(AX*1), K2, Z4
 	VFMADD231PS   (DI)(AX*1), Z4, K2, Z0
 	VFMADD231PS   (R9)(AX*1), Z4, K2, Z1
 	VFMADD231PS   (R11)(AX*1), Z4, K2, Z2
 	VFMADD231PS   (R14)(AX*1), Z4, K2, Z3
+
+xsum:
 	VEXTRACTF64X4 $1, Z0, Y5
 	VADDPS        Y5, Y0, Y0
 	VEXTRACTF64X4 $1, Z1, Y5
@@ -476,10 +486,18 @@ p2last:
 // len(x) > 0 elements each; bounds checked by the caller), per element:
 // s = x; for k: s += g[k]*rows[k] (rows[k] as on entry), rows[k] +=
 // g[k]*x (x as on entry); x = s. A chunk of a target row is loaded once,
-// used for both FMAs and stored; the last chunk under the mask K2.
+// used for both FMAs and stored. Only a last chunk shorter than 16 lanes
+// goes under the mask K2: the next context's dotBlockAVX512 reads these
+// rows, and a load that follows a masked store waits for it to reach the
+// cache instead of taking its data from the store buffer.
 TEXT ·updateRowsAVX512(SB), NOSPLIT, $0-72
-	MOVQ x_len+8(FP), CX
+	MOVQ     x_len+8(FP), CX
 	ROWMASKS
+	KORTESTW K2, K2
+	JCC      ustart
+	INCQ     DX     // n is whole chunks: no masked last chunk
+
+ustart:
 	MOVQ x_base+0(FP), SI
 	MOVQ g_base+24(FP), R8
 	MOVQ g_len+32(FP), R9
@@ -488,36 +506,59 @@ TEXT ·updateRowsAVX512(SB), NOSPLIT, $0-72
 	XORQ AX, AX
 
 uchunk:
-	KMOVW K1, K3
-	TESTQ DX, DX
-	JNZ   ubody
-	KMOVW K2, K3
-
-ubody:
-	VMOVUPS.Z (SI)(AX*1), K3, Z0
-	VMOVAPS   Z0, Z1
-	MOVQ      R8, R12
-	MOVQ      R9, R13
-	LEAQ      (DI)(AX*1), R14
+	TESTQ   DX, DX
+	JZ      ulast
+	VMOVUPS (SI)(AX*1), Z0
+	VMOVAPS Z0, Z1
+	MOVQ    R8, R12
+	MOVQ    R9, R13
+	LEAQ    (DI)(AX*1), R14
 
 uk:
 	TESTQ        R13, R13
 	JZ           ukdone
 	VBROADCASTSS (R12), Z2
-	VMOVUPS.Z    (R14), K3, Z3
+	VMOVUPS      (R14), Z3
 	VFMADD231PS  Z3, Z2, Z1
 	VFMADD231PS  Z0, Z2, Z3
-	VMOVUPS      Z3, K3, (R14)
+	VMOVUPS      Z3, (R14)
 	ADDQ         $4, R12
 	ADDQ         CX, R14
 	DECQ         R13
 	JMP          uk
 
 ukdone:
-	VMOVUPS Z1, K3, (SI)(AX*1)
+	VMOVUPS Z1, (SI)(AX*1)
 	ADDQ    $64, AX
 	DECQ    DX
-	JGE     uchunk
+	JMP     uchunk
+
+ulast:
+	KORTESTW  K2, K2
+	JCS       udone
+	VMOVUPS.Z (SI)(AX*1), K2, Z0
+	VMOVAPS   Z0, Z1
+	MOVQ      R8, R12
+	MOVQ      R9, R13
+	LEAQ      (DI)(AX*1), R14
+
+ulk:
+	TESTQ        R13, R13
+	JZ           ulkdone
+	VBROADCASTSS (R12), Z2
+	VMOVUPS.Z    (R14), K2, Z3
+	VFMADD231PS  Z3, Z2, Z1
+	VFMADD231PS  Z0, Z2, Z3
+	VMOVUPS      Z3, K2, (R14)
+	ADDQ         $4, R12
+	ADDQ         CX, R14
+	DECQ         R13
+	JMP          ulk
+
+ulkdone:
+	VMOVUPS Z1, K2, (SI)(AX*1)
+
+udone:
 	VZEROUPPER
 	RET
 

@@ -20,12 +20,16 @@ var blockShared = false
 // the centre what the window changed (oc - oc0) is added to Out (so
 // concurrent Hogwild updates of those rows are kept, not overwritten).
 // The loss and the pair and prediction counts are sgPair's.
+//
+// With padded rows (rowStride) the context rows and the block run over
+// the padding (zero, and it stays zero), so the kernels see whole 16-lane
+// chunks; the sums are the same, in the same order.
 func (w *worker) sgSeqShared(kept []int32) {
 	sh := w.sh
-	dim := sh.dim
+	dim, stride := sh.dim, sh.stride
 	n := len(kept)
 	targets := w.targets[:cap(w.targets)]
-	e := w.neu1e[:dim]
+	e := w.neu1e[:stride]
 	for i, centre := range kept {
 		lo, hi := w.span(i, n)
 		if hi-lo <= 1 {
@@ -46,23 +50,23 @@ func (w *worker) sgSeqShared(kept []int32) {
 				nt++
 			}
 		}
-		oc := w.oc[:nt*dim]
-		oc0 := w.oc0[:nt*dim]
+		oc := w.oc[:nt*stride]
+		oc0 := w.oc0[:nt*stride]
 		for k, t := range targets[:nt] {
-			copy(oc[k*dim:k*dim+dim], w.outRow(t))
+			copy(oc[k*stride:k*stride+dim], w.outRow(t))
 		}
 		copy(oc0, oc)
 		g := w.grads[:nt]
 		for _, c := range ctx {
-			in := w.inRow(c)
-			dotBlock(g, in, w.rowIDs[:1], oc, dim, nt) // in is row 0 of itself
+			in := w.inRow(c)[:stride]
+			dotBlock(g, in, w.rowIDs[:1], oc, stride, nt) // in is row 0 of itself
 			w.loss += logisticBlock(g, nt, w.alpha)
 			updateRows(in, g, oc, e)
 		}
 		for k, t := range targets[:nt] {
 			out := w.outRow(t)
-			for d, v := range oc[k*dim : k*dim+dim] {
-				out[d] += v - oc0[k*dim+d]
+			for d, v := range oc[k*stride : k*stride+dim] {
+				out[d] += v - oc0[k*stride+d]
 			}
 		}
 		m := len(ctx)

@@ -41,9 +41,12 @@ func replaySharedNegatives(t *testing.T, dim int, block bool) {
 		t.Fatal(err)
 	}
 	sh := newShared(c, cfg, maxSeq)
+	stride := sh.stride // rows are dim weights every stride, the rest zero
 	// Non-zero output rows, so both gradient products matter.
 	for i := range sh.out {
-		sh.out[i] = float32(math.Sin(float64(i))) * 0.3
+		if i%stride < dim {
+			sh.out[i] = float32(math.Sin(float64(i))) * 0.3
+		}
 	}
 	in := make([]float64, len(sh.in))
 	out := make([]float64, len(sh.out))
@@ -64,7 +67,7 @@ func replaySharedNegatives(t *testing.T, dim int, block bool) {
 		}
 		return float64(expTable[int((float32(f)+maxExp)*expScale)])
 	}
-	row := func(m []float64, id int32) []float64 { return m[int(id)*dim : int(id)*dim+dim] }
+	row := func(m []float64, id int32) []float64 { return m[int(id)*stride : int(id)*stride+dim] }
 	dotf := func(a, b []float64) float64 {
 		var f float64
 		for d := range a {
@@ -289,6 +292,15 @@ func TestSharedNegativesDeterministic(t *testing.T) {
 				}
 				lines = append(lines, fmt.Sprintf("SG-shared window=%d %s", window, hashes[0]))
 			}
+			// A dimension that is not whole 16-lane chunks: padded rows
+			// with AVX-512 (rowStride), masked last chunks before them.
+			cfg.Window, cfg.Dim = 100, 10
+			set, err := Train(context.Background(), c, cfg, nil)
+			cfg.Dim = 16
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines = append(lines, fmt.Sprintf("SG-shared window=100 dim=10 %s", vectorHash(set.Vectors)))
 			golden := filepath.Join("testdata", "determinism-shared-"+path+".golden")
 			got := strings.Join(lines, "\n") + "\n"
 			if *update {

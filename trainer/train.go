@@ -84,20 +84,27 @@ func packRows(m []float32, n, dim, stride int) []float32 {
 	return m[: n*dim : n*dim]
 }
 
-// rowStride is the row stride of a run's matrices: dim, except for the
-// per-pair Skip-Gram path with AVX-512 (sgPairAVX512), which gets dim
-// rounded up to 16 floats. Its rows then start on cache lines, and the
-// kernel runs over the zero padding, so every piece of a row is a whole
-// 16-lane chunk: no 8-lane piece and no single elements, whose sums come
-// after the vector sum's reduction in dotAVX2's order and lengthen every
-// logit's chain of dependent additions. The padding adds exact zeros:
-// the model is the same, and only the grouping of the dot products'
-// float32 additions differs from the unpadded path. At dimension 100 it
-// took the trainer benchmark from 212 to 182 CPU-ns per pair with one
-// worker (249 to 222 with two), at 50 from 149 to 142; the padding costs
-// 12% more model memory at dimension 100.
+// rowStride is the row stride of a run's matrices: dim, except for
+// Skip-Gram with AVX-512, which gets dim rounded up to 16 floats. The rows
+// then start on cache lines, and the kernels run over the zero padding,
+// so every piece of a row is a whole 16-lane chunk.
+//
+// Per pair (sgPairAVX512): no 8-lane piece and no single elements, whose
+// sums come after the vector sum's reduction in dotAVX2's order and
+// lengthen every logit's chain of dependent additions. The padding adds
+// exact zeros: the model is the same, and only the grouping of the dot
+// products' float32 additions differs from the unpadded path. At
+// dimension 100 it took the trainer benchmark from 212 to 182 CPU-ns per
+// pair with one worker (249 to 222 with two), at 50 from 149 to 142.
+//
+// Shared negatives (sgSeqShared): dotBlockAVX512 and updateRowsAVX512
+// then need no masked last chunk, and the sums are the same as without
+// padding, bit for bit. The block form (blockShared) indexes the shared
+// matrices with the dimension and keeps dim.
+//
+// The padding costs 12% more model memory at dimension 100.
 func rowStride(cfg Config) int {
-	if hasAVX512 && cfg.Model == SkipGram && !cfg.SharedNegatives {
+	if hasAVX512 && cfg.Model == SkipGram && !(cfg.SharedNegatives && blockShared) {
 		return (cfg.Dim + alignFloats - 1) &^ (alignFloats - 1)
 	}
 	return cfg.Dim

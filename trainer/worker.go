@@ -184,8 +184,8 @@ func newWorker(sh *shared, id int) *worker {
 	}
 	if sh.shareNegatives {
 		w.targets = isolated[int32](nt)
-		w.oc = isolated[float32](blockRows(nt) * sh.dim)
-		w.oc0 = isolated[float32](nt * sh.dim)
+		w.oc = isolated[float32](blockRows(nt) * sh.stride)
+		w.oc0 = isolated[float32](nt * sh.stride)
 		w.grads = isolated[float32](cap(w.ctx) * nt)
 		w.rowIDs = isolated[int32](nt)
 		for k := range w.rowIDs {
