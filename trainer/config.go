@@ -44,11 +44,12 @@ type Config struct {
 	// SharedNegatives (Skip-Gram only; CBOW ignores it) draws one set of
 	// Negative noise words per centre word, shared by its whole window
 	// (Ji et al. 2016), and trains the window's pairs in word2vec.c's
-	// order against those rows held in L1 (see sgSeqShared): about twice
-	// as fast at dimension 100, a different estimator, measured within
-	// 0.01 NMI of per-pair at dimensions 50 and 100 (package
-	// documentation). false draws them per (centre, context) pair, as
-	// word2vec.c and gensim do: the reference.
+	// order against those rows held in L1 (see sgSeqShared): 1.4-2 times
+	// as fast as per-pair, a different estimator, measured within 0.01 NMI
+	// of per-pair at dimensions 10, 50 and 100 (package documentation)
+	// and 0.003 of gensim at the paper's scale (benchmarks/RESULTS.md).
+	// false draws them per (centre, context) pair, as word2vec.c and
+	// gensim do: the reference.
 	SharedNegatives bool
 	// PlainHogwild turns hot-row staging off: every worker writes the
 	// shared matrices directly, as word2vec.c and gensim do, and sees the
