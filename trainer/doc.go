@@ -173,16 +173,16 @@
 // updates) is one assembly call, sgPairAVX512, with the bits of sgPairRef
 // (dot, logistic, axpy2 and axpy): the same sums in dotAVX2's order, the
 // logistic through tables extended by two saturated entries instead of
-// branches, and every row read and written in the same pieces (16 lanes,
-// then 8, then single elements; no masked stores), so a load finds the
-// store before it in the store buffer instead of waiting for it to reach
-// the cache. It took the trainer benchmark's per-pair CPU time down by
-// about a fifth at dimensions 10, 50 and 100. On that path the matrices'
-// rows are padded with zeros to a whole number of 16-lane chunks
-// (rowStride) and the kernel runs over the padding, which stays zero: no
-// row piece is shorter than a chunk, and the logits' sums are grouped by
-// lane rather than finished element by element (another 12% at dimension
-// 100). The model is the same; float32 rounding of the logits can differ
-// from the unpadded path, though the sigmoid table's steps hide it in
-// nearly every prediction (the golden checksums of both are equal).
+// branches. On that path the matrices' rows are padded with zeros to a
+// whole number of 16-lane chunks (rowStride), and the kernel runs over the
+// padding, which stays zero: every row is read and written in the same
+// whole chunks, never under a mask, so a load finds the store before it
+// in the store buffer instead of waiting for it to reach the cache, and
+// the logits' sums are grouped by lane rather than finished element by
+// element. The call took the trainer benchmark's per-pair CPU time down by
+// about a fifth at dimensions 10, 50 and 100, the padding another 12% at
+// dimension 100. The model is the same; float32 rounding of the logits
+// can differ from the unpadded path, though the sigmoid table's steps
+// hide it in nearly every prediction (the golden checksums of both are
+// equal).
 package trainer

@@ -59,8 +59,8 @@ func axpy2AVX512(a float32, x, y, e []float32)
 func updateRowsAVX512(x, g, rows []float32)
 
 // sgPairAVX512 is sgPairRef with 16-lane fused multiply-adds, bit for
-// bit: n = len(x) > 0, len(e) >= n and every row has n elements (checked
-// by the caller).
+// bit: n = len(x) is a positive multiple of 16 (padded rows, rowStride),
+// len(e) >= n and every row has n elements (checked by the caller).
 //
 //go:noescape
 func sgPairAVX512(x, e []float32, rows []*float32, alpha float32, loss *float64)

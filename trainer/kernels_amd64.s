@@ -600,32 +600,26 @@ wbody:
 
 // func sgPairAVX512(x, e []float32, rows []*float32, alpha float32, loss *float64)
 // One Skip-Gram pair as sgPairRef computes it, bit for bit: the input row x
-// (n = len(x) > 0 elements, as are e and every row) against the target
-// rows in order, the first with label 1 and the rest with label 0. Per
-// target: the logit is dotAVX2's sum in its order (Z0's lanes 0-7 and
-// 8-15 are its Y0 and Y1), the loss and step are logistic's (tables
-// expTable and logTable, constants sgConst), and the updates are
-// axpy2's fused multiply-adds; e (cleared first) gathers the input
-// gradient, added to x at the end.
+// (n = len(x) elements, a positive multiple of 16, as are e and every row)
+// against the target rows in order, the first with label 1 and the rest
+// with label 0. Per target: the logit is dotAVX2's sum in its order (Z0's
+// lanes 0-7 and 8-15 are its Y0 and Y1), the loss and step are
+// logistic's (tables sgSigma and sgLogLoss, constants sgConst), and the
+// updates are axpy2's fused multiply-adds; e (cleared first) gathers the
+// input gradient, added to x at the end.
 //
-// Every row is read and written in the same pieces: 16-lane chunks, then
-// one 8-lane chunk if 8 or more elements are left, then single elements,
-// never under a mask. A load then finds the store it follows (the next
-// pair's observed word is this pair's) of the same address and width in
-// the store buffer; a load after a masked or wider-overlapping store waits
-// for that store to reach the cache, which serialised the targets.
+// Rows are whole 16-lane chunks (padded rows, rowStride), read and
+// written in the same chunks and never under a mask: a load then finds
+// the store it follows (the next pair's observed word is this pair's) of
+// the same address and width in the store buffer, where a load after a
+// masked store waits for that store to reach the cache.
 //
-// Registers: SI x, R8 e, DI the target row, CX n, R9 n rounded down to
-// 16, R10 n rounded down to 8, R11 the next row pointer, R12 the rows
-// left, R13 logTable, R14 expTable; X9 maxExp, X10 -maxExp, X11 expScale,
-// X12 the label, X13 alpha, X14 the loss, X15 the sign flipped to turn
-// the logit into z (0 for the first target).
+// Registers: SI x, R8 e, DI the target row, R9 n, R11 the next row
+// pointer, R12 the rows left, R13 sgLogLoss, R14 sgSigma; X9 maxExp, X10
+// -maxExp, X11 expScale, X12 the label, X13 alpha, X14 the loss, X15 the
+// sign flipped to turn the logit into z (0 for the first target).
 TEXT ·sgPairAVX512(SB), NOSPLIT, $0-88
-	MOVQ    x_len+8(FP), CX
-	MOVQ    CX, R9
-	ANDQ    $-16, R9
-	MOVQ    CX, R10
-	ANDQ    $-8, R10
+	MOVQ    x_len+8(FP), R9
 	MOVQ    x_base+0(FP), SI
 	MOVQ    e_base+24(FP), R8
 	MOVQ    rows_base+48(FP), R11
@@ -645,25 +639,11 @@ TEXT ·sgPairAVX512(SB), NOSPLIT, $0-88
 	VXORPS Y0, Y0, Y0
 	XORQ   AX, AX
 
-szero16:
-	CMPQ    AX, R9
-	JGE     szero8
+szero:
 	VMOVUPS Z0, (R8)(AX*4)
 	ADDQ    $16, AX
-	JMP     szero16
-
-szero8:
-	CMPQ    AX, R10
-	JGE     szero1
-	VMOVUPS Y0, (R8)(AX*4)
-	ADDQ    $8, AX
-
-szero1:
-	CMPQ   AX, CX
-	JGE    starget
-	VMOVSS X0, (R8)(AX*4)
-	INCQ   AX
-	JMP    szero1
+	CMPQ    AX, R9
+	JLT     szero
 
 starget:
 	TESTQ  R12, R12
@@ -672,36 +652,18 @@ starget:
 	VXORPS Y0, Y0, Y0
 	XORQ   AX, AX
 
-sdot16:
-	CMPQ        AX, R9
-	JGE         sdot8
+sdot:
 	VMOVUPS     (SI)(AX*4), Z2
 	VFMADD231PS (DI)(AX*4), Z2, Z0
 	ADDQ        $16, AX
-	JMP         sdot16
-
-sdot8:
+	CMPQ        AX, R9
+	JLT         sdot
 	VEXTRACTF64X4 $1, Z0, Y1
-	CMPQ          AX, R10
-	JGE           sdotsum
-	VMOVUPS       (SI)(AX*4), Y2
-	VFMADD231PS   (DI)(AX*4), Y2, Y0
-	ADDQ          $8, AX
-
-sdotsum:
-	VADDPS       Y1, Y0, Y0
-	VEXTRACTF128 $1, Y0, X1
-	VADDPS       X1, X0, X0
-	VHADDPS      X0, X0, X0
-	VHADDPS      X0, X0, X0
-
-sdot1:
-	CMPQ        AX, CX
-	JGE         slogit
-	VMOVSS      (SI)(AX*4), X2
-	VFMADD231SS (DI)(AX*4), X2, X0
-	INCQ        AX
-	JMP         sdot1
+	VADDPS        Y1, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPS        X1, X0, X0
+	VHADDPS       X0, X0, X0
+	VHADDPS       X0, X0, X0
 
 slogit:
 	// f = X0; NaN: the loss becomes NaN and the step 0. Otherwise no
@@ -746,9 +708,7 @@ supdate:
 	VBROADCASTSS X3, Z3
 	XORQ         AX, AX
 
-sup16:
-	CMPQ        AX, R9
-	JGE         sup8
+sup:
 	VMOVUPS     (DI)(AX*4), Z1
 	VMOVUPS     (R8)(AX*4), Z2
 	VFMADD231PS Z1, Z3, Z2
@@ -756,32 +716,9 @@ sup16:
 	VMOVUPS     Z2, (R8)(AX*4)
 	VMOVUPS     Z1, (DI)(AX*4)
 	ADDQ        $16, AX
-	JMP         sup16
+	CMPQ        AX, R9
+	JLT         sup
 
-sup8:
-	CMPQ        AX, R10
-	JGE         sup1
-	VMOVUPS     (DI)(AX*4), Y1
-	VMOVUPS     (R8)(AX*4), Y2
-	VFMADD231PS Y1, Y3, Y2
-	VFMADD231PS (SI)(AX*4), Y3, Y1
-	VMOVUPS     Y2, (R8)(AX*4)
-	VMOVUPS     Y1, (DI)(AX*4)
-	ADDQ        $8, AX
-
-sup1:
-	CMPQ        AX, CX
-	JGE         snext
-	VMOVSS      (DI)(AX*4), X1
-	VMOVSS      (R8)(AX*4), X2
-	VFMADD231SS X1, X3, X2
-	VFMADD231SS (SI)(AX*4), X3, X1
-	VMOVSS      X2, (R8)(AX*4)
-	VMOVSS      X1, (DI)(AX*4)
-	INCQ        AX
-	JMP         sup1
-
-snext:
 	// The rest are negatives: label 0, z = -f.
 	VXORPS X12, X12, X12
 	VMOVSS ·sgConst+16(SB), X15
@@ -793,34 +730,14 @@ sdone:
 	// x += e (axpy(1, e, x): fma(1, e, x) rounds as e + x does).
 	XORQ AX, AX
 
-sadd16:
-	CMPQ    AX, R9
-	JGE     sadd8
+sadd:
 	VMOVUPS (SI)(AX*4), Z0
 	VADDPS  (R8)(AX*4), Z0, Z0
 	VMOVUPS Z0, (SI)(AX*4)
 	ADDQ    $16, AX
-	JMP     sadd16
-
-sadd8:
-	CMPQ    AX, R10
-	JGE     sadd1
-	VMOVUPS (SI)(AX*4), Y0
-	VADDPS  (R8)(AX*4), Y0, Y0
-	VMOVUPS Y0, (SI)(AX*4)
-	ADDQ    $8, AX
-
-sadd1:
-	CMPQ   AX, CX
-	JGE    sret
-	VMOVSS (SI)(AX*4), X0
-	VADDSS (R8)(AX*4), X0, X0
-	VMOVSS X0, (SI)(AX*4)
-	INCQ   AX
-	JMP    sadd1
-
-sret:
-	MOVQ   loss+80(FP), BX
-	VMOVSD X14, (BX)
+	CMPQ    AX, R9
+	JLT     sadd
+	MOVQ    loss+80(FP), BX
+	VMOVSD  X14, (BX)
 	VZEROUPPER
 	RET

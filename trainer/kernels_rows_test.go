@@ -385,8 +385,9 @@ func TestWriteBackMatchesReference(t *testing.T) {
 
 // TestTrainPairMatchesReference checks the one-call Skip-Gram pair
 // (sgPairAVX512) against sgPairRef on the portable kernels, bit for bit:
-// the input row, every target row, the gradient scratch and the loss, for
-// every tail length, with a target drawn twice, logits past ±maxExp
+// the input row, every target row, the gradient scratch and the loss, on
+// rows padded to whole chunks with zeros as rowStride pads them (every
+// dimension of rowDims), with a target drawn twice, logits past ±maxExp
 // (large weights) and a NaN weight, and with guard bands around the
 // matrix and both vectors.
 func TestTrainPairMatchesReference(t *testing.T) {
@@ -396,27 +397,34 @@ func TestTrainPairMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(15, 16))
 	const pad, nrows = 17, 5
 	same := func(a, b float32) bool { return math.Float32bits(a) == math.Float32bits(b) || (a != a && b != b) }
-	for _, n := range rowDims {
+	for _, dim := range rowDims {
+		n := (dim + alignFloats - 1) &^ (alignFloats - 1) // padded rows, as rowStride makes them
 		for _, nt := range []int{1, 2, 6, 11} {
 			for _, c := range []struct {
 				name  string
 				scale float32
 				nan   bool
 			}{{"normal", 0.3, false}, {"saturated", 4, false}, {"nan", 0.3, true}} {
-				name := fmt.Sprintf("n=%d/nt=%d/%s", n, nt, c.name)
+				name := fmt.Sprintf("dim=%d/nt=%d/%s", dim, nt, c.name)
 				x, m := randVec(r, n), randVec(r, nrows*n)
 				for i := range x {
 					x[i] *= c.scale
+					if i%n >= dim {
+						x[i] = 0
+					}
 				}
 				for i := range m {
 					m[i] *= c.scale
+					if i%n >= dim {
+						m[i] = 0
+					}
 				}
 				idx := make([]int, nt)
 				for k := range idx {
 					idx[k] = r.IntN(nrows)
 				}
 				if c.nan { // in the observed word's row: every later logit is NaN
-					m[idx[0]*n+r.IntN(n)] = float32(math.NaN())
+					m[idx[0]*n+r.IntN(dim)] = float32(math.NaN())
 				}
 				if nt > 1 {
 					idx[nt-1] = idx[nt-2] // the same noise word twice in a row

@@ -132,10 +132,11 @@ type worker struct {
 // of one worker's buffer and the start of the next worker's would share a
 // line that both write for every pair (false sharing: the two cores then
 // pass the line back and forth).
-func isolated[T int32 | float32](n int) []T {
-	const pad = int(unsafe.Sizeof(cacheLinePad{})) / 4
-	b := make([]T, pad+n+pad+alignFloats)
-	o := pad + alignOffset(unsafe.Pointer(&b[pad]))
+func isolated[T int32 | float32 | *float32](n int) []T {
+	size := int(unsafe.Sizeof(*new(T)))
+	pad := int(unsafe.Sizeof(cacheLinePad{})) / size
+	b := make([]T, pad+n+pad+64/size)
+	o := pad + alignOffset(unsafe.Pointer(&b[pad]), size)
 	return b[o : o+n : o+n]
 }
 
@@ -143,26 +144,19 @@ func isolated[T int32 | float32](n int) []T {
 // kernels want for a row: one 64-byte cache line.
 const alignFloats = 16
 
-// alignOffset is the number of 4-byte elements from p to the next 64-byte
-// boundary (0 when p is on one); p must be 4-byte aligned.
-func alignOffset(p unsafe.Pointer) int {
-	return int(-uintptr(p)&(4*alignFloats-1)) / 4
+// alignOffset is the number of elements of size bytes from p to the next
+// 64-byte boundary (0 when p is on one); p must be size-aligned and size
+// must divide 64.
+func alignOffset(p unsafe.Pointer, size int) int {
+	return int(-uintptr(p)&63) / size
 }
 
 // alignedFloats returns n zero float32s starting on a 64-byte boundary
 // (length and capacity n).
 func alignedFloats(n int) []float32 {
 	b := make([]float32, n+alignFloats)
-	o := alignOffset(unsafe.Pointer(&b[0]))
+	o := alignOffset(unsafe.Pointer(&b[0]), 4)
 	return b[o : o+n : o+n]
-}
-
-// isolatedPtrs is isolated for a slice of row pointers, returned empty
-// with capacity n.
-func isolatedPtrs(n int) []*float32 {
-	const pad = int(unsafe.Sizeof(cacheLinePad{})) / 8
-	b := make([]*float32, pad+n+pad)
-	return b[pad : pad : pad+n]
 }
 
 func newWorker(sh *shared, id int) *worker {
@@ -178,7 +172,7 @@ func newWorker(sh *shared, id int) *worker {
 		alpha:  float32(sh.alpha),
 		window: uint32(sh.cfg.Window),
 	}
-	w.pairRows = isolatedPtrs(nt)
+	w.pairRows = isolated[*float32](nt)[:0]
 	if sh.cfg.Model == CBOW {
 		w.local = newLocalRows(len(sh.keep), sh.dim, sh.maxSeq)
 	}
@@ -330,15 +324,18 @@ func (w *worker) sgPair(centre, context int32) {
 	w.pairRows = rows
 	// With padded rows (rowStride) the pair runs over the padding too: it
 	// is zero in every row and stays zero (each update adds g·0), and the
-	// kernel's chunks are then all whole.
+	// rows are whole 16-lane chunks for sgPairAVX512. The noise words are
+	// drawn before the first update, which changes nothing: the draws
+	// read no weights.
 	stride := sh.stride
 	trainPair(l1[:stride], w.neu1e[:stride], rows, w.alpha, &w.loss)
 }
 
-// trainPair is sgPairRef: in one assembly call with AVX-512, which gives
-// the same bits (sgPairAVX512).
+// trainPair is sgPairRef: in one assembly call with AVX-512 when the rows
+// are whole 16-lane chunks (as rowStride pads them), which gives the same
+// bits (sgPairAVX512).
 func trainPair(x, e []float32, rows []*float32, alpha float32, loss *float64) {
-	if n := len(x); hasAVX512 && n > 0 {
+	if n := len(x); hasAVX512 && n > 0 && n%alignFloats == 0 {
 		sgPairAVX512(x, e[:n], rows, alpha, loss)
 		return
 	}
@@ -348,8 +345,7 @@ func trainPair(x, e []float32, rows []*float32, alpha float32, loss *float64) {
 // sgPairRef trains the input row x against the output rows (each of
 // len(x) elements, the first the observed word's, the others the noise
 // words') with step alpha, adding the predictions' loss to *loss; e is
-// scratch of len(x). The noise words are drawn before the first update,
-// which changes nothing: the draws read no weights.
+// scratch of len(x).
 func sgPairRef(x, e []float32, rows []*float32, alpha float32, loss *float64) {
 	n := len(x)
 	e = e[:n]
