@@ -52,7 +52,8 @@
 // (Skip-Gram) or eight (CBOW) tokens per staged row (at least 4,096; on a
 // small corpus at least 32 times per epoch), adds what it changed to the
 // shared matrices and takes a fresh copy (hotrows.go); Skip-Gram also
-// writes back its 1,024 most frequent rows every 256 tokens. Every update is
+// writes back the In and Out rows of its 256 most frequent words every 256
+// tokens and the Out rows of its 1,024 most frequent every 1,024. Every update is
 // kept (write-backs add differences, so concurrent updates of a row add
 // up); what changes is when the other workers see it: after at most one
 // write-back interval, the bounded staleness of asynchronous SGD, instead

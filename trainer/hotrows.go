@@ -64,12 +64,17 @@ const (
 	floorSyncTokens    = 256
 )
 
-// Skip-Gram also writes back the hotSyncRows most frequent staged rows
-// every hotSyncTokensSG tokens. These rows take hundreds of updates from
-// every worker within one write-back interval, each worker's computed from
-// a copy that lacks the others'. AMI@200 measured it at 60,000 patients
-// (1 epoch, 2 workers, 6 seeds at dim 10, 3 at 50 and 100; one worker
-// scores 0.059 at dim 10, gensim 0.055):
+// Skip-Gram also writes back the rows of its most frequent staged words
+// more often than the rest (hotTiersSG): In and Out of the first 256 slots
+// every 256 tokens, Out of the first 1,024 every 1,024. These rows take
+// hundreds of updates from every worker within one write-back interval,
+// each worker's computed from a copy that lacks the others'. Out rows
+// take six of a pair's seven row updates (the centre's and five noise
+// words', drawn by frequency), In rows one (the context's), so beyond the
+// hottest words only Out is written back early. AMI@200 measured a single
+// tier of both matrices at 60,000 patients (1 epoch, 2 workers, 6 seeds
+// at dim 10, 3 at 50 and 100; one worker scores 0.059 at dim 10, gensim
+// 0.055):
 //
 //	                         dim 10         dim 50         dim 100
 //	no extra write-back      0.050 ± 0.003  0.098 ± 0.001  0.100 ± 0.002
@@ -92,14 +97,40 @@ const (
 //	all rows every 1024      0.537 / 0.216                 138
 //
 // Over five epochs the staleness of the moderately frequent rows (beyond
-// the first 256) shows too; 1,024 rows every 256 tokens brings the cell
-// within 0.01 of gensim for 9-19% of the run time. CBOW has no such loss,
-// and its centres are so cheap that 256 rows every 64 tokens made it 50%
-// slower at dimension 100, so it has none.
-const (
-	hotSyncRows     = 1024
-	hotSyncTokensSG = 256
-)
+// the first 256) shows too, which 1,024 rows of both matrices every 256
+// tokens cured. With the pair kernel (which made the rest of a run 1.6x
+// faster) those write-backs cost the two-worker run 12-14%. Measured
+// against tiers, NMI@200 at 600,000 patients, dim 100, 2 workers (5
+// epochs, seeds 1 / 2 / 3; 1 epoch for the time, two alternating runs):
+//
+//	                                       5 epochs             1 epoch
+//	1,024 In and Out every 256             0.534  0.531  0.535  17.25-17.76 s
+//	Out: 256 every 256, 1,024 every 1,024  0.534  0.531  0.538  15.69-15.92 s
+//	the same plus In's 256 every 256       0.531  0.531  0.533  15.98-16.06 s
+//	no extra write-back                                         15.36-15.39 s
+//
+// (gensim 0.540 / 0.540 / 0.539; one worker 30.2 s.) At 60,000 patients,
+// 1 epoch, the In rows matter (NMI@200, 6 seeds at dim 10, 3 at 50, 100;
+// gensim 0.477, 0.458, 0.445):
+//
+//	                                       dim 10  dim 50  dim 100
+//	1,024 In and Out every 256             0.474   0.460   0.451
+//	Out only, two tiers                    0.466           0.443
+//	Out two tiers plus In's 256            0.474   0.461   0.451
+//
+// hence the last, which costs the two-worker run 4%. CBOW has no such
+// loss, and its centres are so cheap that 256 rows every 64 tokens made it
+// 50% slower at dimension 100, so it has none.
+var hotTiersSG = [...]hotTier{{rows: 256, tokens: 256, in: true}, {rows: 1024, tokens: 1024}}
+
+// hotTier is one of Skip-Gram's extra write-backs: the Out rows (and the
+// In rows when in) of the first rows staged slots, every tokens raw
+// tokens. Tiers are in order of rows and of tokens.
+type hotTier struct {
+	rows   int
+	tokens int64
+	in     bool
+}
 
 // minSyncTokens is the usual shortest write-back interval (a variable for
 // tests); syncOverride, when positive, replaces the computed interval
@@ -157,11 +188,11 @@ func syncInterval(m Model, h int, epochTokens int64, workers int) int64 {
 	return max(min(iv, epochTokens/int64(syncsPerEpoch*max(workers, 1))), min(floorSyncTokens, minSyncTokens))
 }
 
-// hotSyncInterval is the interval of the hottest rows' extra write-backs
-// for model m with h staged rows, 0 for none.
+// hotSyncInterval is the shortest interval of the hottest rows' extra
+// write-backs for model m with h staged rows, 0 for none.
 func hotSyncInterval(m Model, h int) int64 {
 	if m == SkipGram && h > 0 {
-		return hotSyncTokensSG
+		return hotTiersSG[0].tokens
 	}
 	return 0
 }
@@ -202,7 +233,14 @@ func (w *worker) refresh() {
 	}
 	copy(w.hIn0, w.hIn)
 	copy(w.hOut0, w.hOut)
+	w.resetSince()
+}
+
+// resetSince restarts the worker's write-back intervals, after every
+// staged row was written back or refreshed.
+func (w *worker) resetSince() {
 	w.sinceSync, w.sinceHot = 0, 0
+	w.sinceTier = [len(hotTiersSG)]int64{}
 }
 
 // syncStripes is the number of row ranges write-backs lock separately.
@@ -227,42 +265,72 @@ func (w *worker) sync() {
 	if w.hIn == nil {
 		return
 	}
-	w.writeBackSlots(len(w.sh.hotIDs), w.id)
-	w.sinceSync, w.sinceHot = 0, 0
+	w.writeBackSlots(len(w.sh.hotIDs), len(w.sh.hotIDs), w.id)
+	w.resetSince()
 }
 
-// syncHot writes back the first hotSyncRows staged rows only: those of the
-// most frequent words (slots are in order of frequency), which take
-// hundreds of updates from every worker within one write-back interval.
+// syncHot writes back the rows of the tiers of hotTiersSG whose interval
+// has passed: the first slots are the most frequent words' (slots are in
+// order of frequency). A write-back covers every tier whose rows it
+// includes.
 // Runs only when something is staged (hotSyncInterval).
 func (w *worker) syncHot() {
-	w.writeBackSlots(min(hotSyncRows, len(w.sh.hotIDs)), 0)
+	inRows, outRows := 0, 0
+	for i, t := range hotTiersSG {
+		w.sinceTier[i] += w.sinceHot
+		if w.sinceTier[i] >= t.tokens {
+			outRows = max(outRows, t.rows)
+			if t.in {
+				inRows = max(inRows, t.rows)
+			}
+		}
+	}
 	w.sinceHot = 0
+	if outRows == 0 {
+		return
+	}
+	h := len(w.sh.hotIDs)
+	w.writeBackSlots(min(inRows, h), min(outRows, h), 0)
+	for i, t := range hotTiersSG {
+		if t.rows <= outRows && (!t.in || t.rows <= inRows) {
+			w.sinceTier[i] = 0
+		}
+	}
 }
 
-// writeBackSlots writes back staged slots [0, upto), stripe by stripe
-// under the stripes' locks, starting at stripe first.
-func (w *worker) writeBackSlots(upto, first int) {
+// writeBackSlots writes back staged slots [0, inUpto) of In and [0,
+// outUpto) of Out, stripe by stripe under the stripes' locks, starting at
+// stripe first.
+func (w *worker) writeBackSlots(inUpto, outUpto, first int) {
 	sh := w.sh
 	dim, stride := sh.dim, sh.stride
 	h := len(sh.hotIDs)
 	n := len(sh.syncLocks)
 	for k := range n {
 		st := (first + k) % n
-		lo, hi := st*h/n, min((st+1)*h/n, upto)
-		if lo >= hi {
+		lo, hi := st*h/n, (st+1)*h/n
+		inHi, outHi := min(hi, inUpto), min(hi, outUpto)
+		if lo >= max(inHi, outHi) {
 			continue
 		}
 		sh.syncLocks[st].Lock()
 		if sh.hotSlot == nil {
 			// Whole replicas: slot s is word s, the stripe one block.
-			a, b := lo*stride, hi*stride
-			writeBack(sh.in[a:b], w.hIn[a:b], w.hIn0[a:b])
-			writeBack(sh.out[a:b], w.hOut[a:b], w.hOut0[a:b])
+			if lo < inHi {
+				a, b := lo*stride, inHi*stride
+				writeBack(sh.in[a:b], w.hIn[a:b], w.hIn0[a:b])
+			}
+			if lo < outHi {
+				a, b := lo*stride, outHi*stride
+				writeBack(sh.out[a:b], w.hOut[a:b], w.hOut0[a:b])
+			}
 		} else {
-			for s := lo; s < hi; s++ {
+			for s := lo; s < inHi; s++ {
 				o, r := s*stride, int(sh.hotIDs[s])*stride
 				writeBack(sh.in[r:r+dim], w.hIn[o:o+dim], w.hIn0[o:o+dim])
+			}
+			for s := lo; s < outHi; s++ {
+				o, r := s*stride, int(sh.hotIDs[s])*stride
 				writeBack(sh.out[r:r+dim], w.hOut[o:o+dim], w.hOut0[o:o+dim])
 			}
 		}

@@ -183,39 +183,66 @@ func TestPlainHogwildStagesNothing(t *testing.T) {
 	}
 }
 
-// TestSyncHotWritesBackOnlyTheHottestRows: the extra write-back covers the
-// first hotSyncRows slots (the most frequent words) and nothing after
-// them, and runs for Skip-Gram only.
+// TestSyncHotWritesBackOnlyTheHottestRows: the extra write-backs cover
+// each tier's first slots (the most frequent words), In only in the first
+// tier, when the tier's interval has passed, nothing else, and run for
+// Skip-Gram only.
 func TestSyncHotWritesBackOnlyTheHottestRows(t *testing.T) {
-	const v = hotSyncRows + 2
+	t1, t2 := hotTiersSG[0], hotTiersSG[1]
+	if !t1.in || t2.in || len(hotTiersSG) != 2 {
+		t.Fatalf("tiers %+v: this test expects In in the first of two only", hotTiersSG)
+	}
+	v := t2.rows + 2
 	c := newTestCorpus(v, [][]int32{{0, 1, 2}})
 	cfg := testConfig(SkipGram)
 	cfg.Dim, cfg.Workers = 2, 2
 	sh := newShared(c, cfg, 3)
-	if sh.hotSyncTokens != hotSyncTokensSG {
-		t.Fatalf("Skip-Gram: hot write-back every %d tokens, want %d", sh.hotSyncTokens, hotSyncTokensSG)
+	if sh.hotSyncTokens != t1.tokens {
+		t.Fatalf("Skip-Gram: hot write-backs every %d tokens, want %d", sh.hotSyncTokens, t1.tokens)
 	}
 	w := newWorker(sh, 0)
 	w.refresh()
-	last, past := hotSyncRows-1, hotSyncRows // slots, as the staged set is whole replicas
-	w.inRow(int32(last))[0] += 1
-	w.outRow(int32(past))[1] += 2
-	w.sinceHot = 99
-	w.syncHot()
 	s := sh.stride
-	if got := sh.in[last*s]; got != w.hIn0[last*s] || got == 0 {
-		t.Errorf("hottest rows: shared in[%d] = %v, want the worker's change", last*s, got)
+	// Slots are words, as the staged set is whole replicas. Every changed
+	// row gets +1 in its first weight.
+	slots := []int{0, t1.rows - 1, t1.rows, t2.rows - 1, t2.rows}
+	in0 := make(map[int]float32)
+	for _, slot := range slots {
+		in0[slot] = sh.in[slot*s]
+		w.inRow(int32(slot))[0] += 1
+		w.outRow(int32(slot))[0] += 1
 	}
-	if got := sh.out[past*s+1]; got != 0 {
-		t.Errorf("row %d is past the hottest rows but was written back: %v", past, got)
+	// check: the slots below inUpto have their In change in the shared
+	// matrix, those below outUpto their Out change, no other slot either.
+	check := func(when string, inUpto, outUpto int) {
+		t.Helper()
+		for _, slot := range slots {
+			if got, want := sh.in[slot*s] != in0[slot], slot < inUpto; got != want {
+				t.Errorf("%s: In row %d written back: %v, want %v", when, slot, got, want)
+			}
+			if got, want := sh.out[slot*s] != 0, slot < outUpto; got != want {
+				t.Errorf("%s: Out row %d written back: %v, want %v", when, slot, got, want)
+			}
+		}
 	}
-	if w.sinceHot != 0 {
-		t.Errorf("sinceHot = %d after the write-back, want 0", w.sinceHot)
+
+	w.sinceHot = t1.tokens - 1
+	w.syncHot()
+	check("before any interval", 0, 0)
+	w.sinceHot = 1
+	w.syncHot()
+	check("first tier", t1.rows, t1.rows)
+	if w.sinceHot != 0 || w.sinceTier[0] != 0 || w.sinceTier[1] != t1.tokens {
+		t.Errorf("after the first tier: sinceHot %d, sinceTier %v, want 0, [0 %d]", w.sinceHot, w.sinceTier, t1.tokens)
+	}
+	w.sinceHot = t2.tokens - t1.tokens
+	w.syncHot()
+	check("second tier", t1.rows, t2.rows)
+	if w.sinceTier != [len(hotTiersSG)]int64{} {
+		t.Errorf("after the second tier: sinceTier %v, want all 0", w.sinceTier)
 	}
 	w.sync()
-	if got := sh.out[past*s+1]; got != 2 {
-		t.Errorf("full write-back: out[%d] = %v, want 2", past*s+1, got)
-	}
+	check("full write-back", v, v)
 	cfg.Model = CBOW
 	if sh := newShared(c, cfg, 3); sh.hotSyncTokens != 0 {
 		t.Errorf("CBOW: hot write-back every %d tokens, want none", sh.hotSyncTokens)

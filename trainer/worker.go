@@ -100,7 +100,8 @@ type worker struct {
 	hOut, hOut0     []float32
 	hotCtx, coldCtx []int32
 	sinceSync       int64
-	sinceHot        int64 // raw tokens since the last write-back of the hottest rows
+	sinceHot        int64                  // raw tokens since syncHot last ran
+	sinceTier       [len(hotTiersSG)]int64 // raw tokens since each tier's last write-back, as of syncHot's last run
 
 	// Running totals; the monitor reads the published copies.
 	loss  float64
