@@ -11,14 +11,16 @@ package corpus
 // boundary; SeqVisits[i] is the index in Visits of sequence i's first visit,
 // so sequence i holds visits SeqVisits[i] .. SeqVisits[i+1]-1.
 // A corpus read from a sequence file has one visit per sequence, and its
-// Visits may be the very array of Seqs: treat the offsets as read-only.
+// Visits may be the very array of Seqs, and its SeqVisits nil (sequence i
+// is visit i; FirstVisit answers either way): treat the offsets as
+// read-only.
 type Corpus struct {
 	Vocab *Vocab
 
 	Tokens    []int32
 	Seqs      []int64 // len = NumSeqs()+1, Seqs[0] = 0
 	Visits    []int64 // len = NumVisits()+1, Visits[0] = 0
-	SeqVisits []int64 // len = NumSeqs()+1, SeqVisits[NumSeqs()] = NumVisits()
+	SeqVisits []int64 // len = NumSeqs()+1, SeqVisits[NumSeqs()] = NumVisits(); or nil: one visit per sequence
 
 	// Years holds the calendar year of each sequence, when known (extracts);
 	// nil for sequence files.
@@ -46,6 +48,16 @@ func (c *Corpus) NumVisits() int {
 		return 0
 	}
 	return len(c.Visits) - 1
+}
+
+// FirstVisit returns the index in Visits of sequence i's first visit
+// (SeqVisits[i]; i itself when SeqVisits is nil). FirstVisit(NumSeqs()) is
+// NumVisits().
+func (c *Corpus) FirstVisit(i int) int64 {
+	if c.SeqVisits == nil {
+		return int64(i)
+	}
+	return c.SeqVisits[i]
 }
 
 // Seq returns the tokens of sequence i (a sub-slice, not a copy).

@@ -17,7 +17,7 @@ func seqStrings(c *Corpus) []string {
 	var out []string
 	for s := 0; s < c.NumSeqs(); s++ {
 		var vs []string
-		for v := c.SeqVisits[s]; v < c.SeqVisits[s+1]; v++ {
+		for v := c.FirstVisit(s); v < c.FirstVisit(s+1); v++ {
 			var ws []string
 			for _, t := range c.Visit(int(v)) {
 				ws = append(ws, c.Vocab.Words[t])

@@ -79,7 +79,7 @@ func (c *Corpus) compact(keep func(seq int, tok int32) bool) int64 {
 	var dropped int64
 	for s := 0; s < n; s++ {
 		seqStart := w
-		oldSV := c.SeqVisits[s+1]
+		oldSV := c.FirstVisit(s + 1)
 		for v := svEnd; v < oldSV; v++ {
 			oldEnd := c.Visits[v+1]
 			visitStart := w
@@ -103,7 +103,9 @@ func (c *Corpus) compact(keep func(seq int, tok int32) bool) int64 {
 		}
 		ns++
 		c.Seqs[ns] = w
-		c.SeqVisits[ns] = nv
+		if c.SeqVisits != nil {
+			c.SeqVisits[ns] = nv
+		}
 		if c.Years != nil {
 			c.Years[ns-1] = c.Years[s]
 		}
@@ -114,7 +116,9 @@ func (c *Corpus) compact(keep func(seq int, tok int32) bool) int64 {
 	c.Tokens = c.Tokens[:w]
 	c.Visits = c.Visits[:nv+1]
 	c.Seqs = c.Seqs[:ns+1]
-	c.SeqVisits = c.SeqVisits[:ns+1]
+	if c.SeqVisits != nil {
+		c.SeqVisits = c.SeqVisits[:ns+1]
+	}
 	if c.Years != nil {
 		c.Years = c.Years[:ns]
 	}

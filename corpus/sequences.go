@@ -57,7 +57,7 @@ func ReadSequences(r io.Reader, name string) (*Corpus, *ReadReport, error) {
 	rep := &ReadReport{SkippedByReason: map[string]int64{}}
 	index := make(map[string]int32)
 	v := &Vocab{}
-	c := &Corpus{Vocab: v, Seqs: []int64{0}, Visits: []int64{0}, SeqVisits: []int64{0}}
+	c := &Corpus{Vocab: v, Seqs: []int64{0}}
 	err = eachLine(br, func(line []byte) {
 		start := int64(len(c.Tokens))
 		for f := range bytes.FieldsSeq(line) {
@@ -70,8 +70,6 @@ func ReadSequences(r io.Reader, name string) (*Corpus, *ReadReport, error) {
 		if n := int64(len(c.Tokens)); n > start {
 			rep.Rows++
 			c.Seqs = append(c.Seqs, n)
-			c.Visits = append(c.Visits, n)
-			c.SeqVisits = append(c.SeqVisits, int64(len(c.Visits)-1))
 		} else {
 			rep.BlankLines++
 		}
@@ -79,6 +77,7 @@ func ReadSequences(r io.Reader, name string) (*Corpus, *ReadReport, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("corpus: %s: %w", name, err)
 	}
+	c.Visits = c.Seqs // one visit per sequence; SeqVisits nil
 	rep.Accepted = rep.Rows
 	finish(c, ReadOptions{MinCount: 1}, rep)
 	return c, rep, nil

@@ -20,8 +20,9 @@ const minPartBytes = 1 << 20
 // ReadSequences does, with the same result to the last token id, but in
 // two passes over byte ranges cut at line ends, one goroutine per range:
 // the first pass counts tokens and lines, so that Tokens and the offsets
-// are allocated once at their final size (4 bytes per token, 16 per
-// sequence: Visits shares Seqs' array, one visit per sequence), and the
+// are allocated once at their final size (4 bytes per token, 8 per
+// sequence: Visits shares Seqs' array, one visit per sequence, and
+// SeqVisits is nil), and the
 // second parses each range into its place with a vocabulary and counts of
 // its own, merged afterwards. A file that changes between the passes
 // is an error. There are at most parts ranges of at least minPart bytes.
@@ -53,7 +54,7 @@ func readSequencesParallel(ra io.ReaderAt, size int64, name string, parts int, m
 		nTok += ps[k].tokens
 		nSeq += ps[k].lines
 	}
-	c := &Corpus{Tokens: make([]int32, nTok), Seqs: make([]int64, nSeq+1), SeqVisits: make([]int64, nSeq+1)}
+	c := &Corpus{Tokens: make([]int32, nTok), Seqs: make([]int64, nSeq+1)}
 	c.Visits = c.Seqs
 	for k := range ps {
 		g.Go(func() error { return ps[k].parse(ra, c) })
@@ -94,10 +95,6 @@ func readSequencesParallel(ra io.ReaderAt, size int64, name string, parts int, m
 			toks := c.Tokens[p.tokOff : p.tokOff+p.tokens]
 			for i, t := range toks {
 				toks[i] = p.remap[t]
-			}
-			sv := c.SeqVisits[p.seqOff+1 : p.seqOff+p.lines+1]
-			for i := range sv {
-				sv[i] = p.seqOff + int64(i) + 1
 			}
 			return nil
 		})

@@ -3,6 +3,8 @@ package corpus
 import (
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -194,4 +196,70 @@ func (g *changingReader) ReadAt(p []byte, off int64) (int, error) {
 		return n, io.EOF
 	}
 	return n, nil
+}
+
+// TestSequenceCorpusOneVisitEach: a sequence file's corpus has one visit
+// per sequence without storing it twice: Visits is Seqs' array and
+// SeqVisits nil (FirstVisit(i) = i), from both readers, after Dedupe and
+// MinCount have dropped tokens and sequences, and through a cache.
+func TestSequenceCorpusOneVisitEach(t *testing.T) {
+	data := "a b a\nc\ne e\nb d d\n\nc c\nb\n"
+	// Both readers: the serial one and the parallel one with 3 ranges.
+	path := filepath.Join(t.TempDir(), "seqs.txt")
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	serial, _, err := ReadSequences(strings.NewReader(data), "seqs.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	parallel, _, err := readSequencesParallel(f, int64(len(data)), path, 3, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pruned, rep, err := ReadFile(path, FormatSequences, ReadOptions{Dedupe: true, MinCount: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.EmptySequencesDropped != 1 { // "e e": e is seen once after de-duplication
+		t.Errorf("%d sequences dropped, want 1 (%+v)", rep.EmptySequencesDropped, rep)
+	}
+	cachePath := filepath.Join(t.TempDir(), "c.hvc")
+	if err := WriteCache(cachePath, pruned); err != nil {
+		t.Fatal(err)
+	}
+	cached, err := ReadCache(cachePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]*Corpus{"serial": serial, "parallel": parallel, "pruned": pruned, "cached": cached} {
+		if err := c.check(); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		if c.SeqVisits != nil || len(c.Visits) != len(c.Seqs) || &c.Visits[0] != &c.Seqs[0] {
+			t.Errorf("%s: SeqVisits %v, Visits %v, Seqs %v: want nil and one shared array", name, c.SeqVisits, c.Visits, c.Seqs)
+		}
+		for i := 0; i <= c.NumSeqs(); i++ {
+			if got := c.FirstVisit(i); got != int64(i) {
+				t.Errorf("%s: FirstVisit(%d) = %d", name, i, got)
+			}
+		}
+	}
+	if got, want := seqStrings(pruned), []string{"b", "c", "b", "c", "b"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("pruned sequences %q, want %q", got, want)
+	}
+	if got, want := seqStrings(cached), seqStrings(pruned); !reflect.DeepEqual(got, want) {
+		t.Errorf("cached sequences %q, want %q", got, want)
+	}
+
+	// A corpus whose visits differ from its sequences needs SeqVisits.
+	bad := &Corpus{Vocab: serial.Vocab, Tokens: serial.Tokens, Seqs: serial.Seqs, Visits: append([]int64{0, 1}, serial.Seqs[1:]...)}
+	if err := bad.check(); err == nil {
+		t.Error("check accepted two visits in a sequence without SeqVisits")
+	}
 }

@@ -163,7 +163,7 @@ func buildView(c *corpus.Corpus, m *Map, p Policy, keepCodes bool) (*corpus.Corp
 		lo, hi := i, i+1
 		bounds := c.Seqs
 		if len(c.Visits) > 0 {
-			lo, hi, bounds = int(c.SeqVisits[i]), int(c.SeqVisits[i+1]), c.Visits
+			lo, hi, bounds = int(c.FirstVisit(i)), int(c.FirstVisit(i+1)), c.Visits
 		}
 		for j := lo; j < hi; j++ {
 			start := len(toks)

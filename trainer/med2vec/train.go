@@ -105,12 +105,16 @@ func checkCorpus(c *corpus.Corpus) error {
 		return ErrEmptyCorpus
 	}
 	ns, nv := c.NumSeqs(), c.NumVisits()
-	if len(c.SeqVisits) != ns+1 || c.SeqVisits[0] != 0 || c.SeqVisits[ns] != int64(nv) {
+	if c.SeqVisits == nil {
+		if ns != nv {
+			return fmt.Errorf("%w: %d sequences of one visit each (SeqVisits nil) but %d visits", ErrBadCorpus, ns, nv)
+		}
+	} else if len(c.SeqVisits) != ns+1 || c.SeqVisits[0] != 0 || c.SeqVisits[ns] != int64(nv) {
 		return fmt.Errorf("%w: SeqVisits has %d entries ending at %d, want %d ending at %d visits",
 			ErrBadCorpus, len(c.SeqVisits), last(c.SeqVisits), ns+1, nv)
 	}
 	for i := range ns {
-		if c.SeqVisits[i] > c.SeqVisits[i+1] {
+		if c.FirstVisit(i) > c.FirstVisit(i+1) {
 			return fmt.Errorf("%w: SeqVisits decreases at sequence %d", ErrBadCorpus, i)
 		}
 	}
@@ -143,7 +147,7 @@ func last(s []int64) int64 {
 func visitSequences(c *corpus.Corpus) []int32 {
 	out := make([]int32, c.NumVisits())
 	for i := range c.NumSeqs() {
-		for j := c.SeqVisits[i]; j < c.SeqVisits[i+1]; j++ {
+		for j := c.FirstVisit(i); j < c.FirstVisit(i+1); j++ {
 			out[j] = int32(i)
 		}
 	}

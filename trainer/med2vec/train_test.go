@@ -251,6 +251,33 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+// TestOneVisitPerSequence: a corpus read from a sequence file (one visit
+// per sequence, SeqVisits nil) trains exactly as the same corpus with
+// SeqVisits spelled out.
+func TestOneVisitPerSequence(t *testing.T) {
+	seqs, V := plantedCorpus(5, 6, 200, 7)
+	var flat [][][]int32 // every visit its own sequence
+	for _, s := range seqs {
+		for _, v := range s {
+			flat = append(flat, [][]int32{v})
+		}
+	}
+	spelled := buildCorpus(V, flat)
+	implied := *spelled
+	implied.SeqVisits, implied.Visits = nil, implied.Seqs
+	a, err := Train(context.Background(), spelled, smallConfig(3), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Train(context.Background(), &implied, smallConfig(3), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(a.Vectors, b.Vectors) {
+		t.Fatal("SeqVisits nil trains differently from SeqVisits 0, 1, 2, ...")
+	}
+}
+
 func TestBadCorpus(t *testing.T) {
 	good := func() *corpus.Corpus { return buildCorpus(3, [][][]int32{{{0, 1}, {2}}}) }
 	for _, tc := range []struct {
@@ -263,6 +290,7 @@ func TestBadCorpus(t *testing.T) {
 		{"token out of vocabulary", func() *corpus.Corpus { c := good(); c.Tokens[1] = 3; return c }, ErrBadCorpus},
 		{"negative token", func() *corpus.Corpus { c := good(); c.Tokens[0] = -1; return c }, ErrBadCorpus},
 		{"seq visits", func() *corpus.Corpus { c := good(); c.SeqVisits[1] = 1; return c }, ErrBadCorpus},
+		{"no seq visits, two visits in a sequence", func() *corpus.Corpus { c := good(); c.SeqVisits = nil; return c }, ErrBadCorpus},
 		{"visit offsets", func() *corpus.Corpus { c := good(); c.Visits[2] = 9; return c }, ErrBadCorpus},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
