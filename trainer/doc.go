@@ -53,29 +53,29 @@
 // small corpus at least 32 times per epoch), adds what it changed to the
 // shared matrices and takes a fresh copy (hotrows.go); Skip-Gram also
 // writes back the In and Out rows of its 256 most frequent words every 256
-// tokens and the Out rows of its 1,024 most frequent every 1,024. Every update is
-// kept (write-backs add differences, so concurrent updates of a row add
-// up); what changes is when the other workers see it: after at most one
-// write-back interval, the bounded staleness of asynchronous SGD, instead
-// of whenever the cache line arrives. On the paper-scale synthetic corpus
-// (benchmarks/RESULTS.md) 1 -> 2 threads went from slower to 2.05x
-// (Skip-Gram, dim 100, whole process, before the 1,024-row write-backs
-// below, which bring it to 1.67-1.82x) and, for CBOW, 1.99x (5 epochs,
-// whole process; 1.78x for one epoch, whose corpus read and output take
-// the same time with one thread or two), at the cost of four copies of the
-// staged rows per worker (8.6 MB per worker at 5,400 words and dimension
-// 100). Quality: NMI@200 and AMI@200 equal to plain Hogwild's and
-// gensim's at dimensions 50 and 100 (3 seeds). At dimension 10 the
-// staleness shows in Skip-Gram's AMI@200: 0.050 with the regular
-// write-backs alone, against 0.059 with one worker and 0.055 for gensim;
-// the most frequent rows take hundreds of updates from each worker within
-// any interval, each computed from a copy lacking the other's, and the
-// extra write-back of those rows brings it to 0.053-0.054 (the table in
-// hotrows.go). Over the five epochs at 600,000 patients the
-// moderately frequent rows matter too: with only the 256 hottest rows
-// written back often, Skip-Gram at dimension 100 ended 0.010-0.011
-// NMI@200 below gensim and a one-worker run; with 1,024 it is within
-// 0.006, for 9-19% of the run time. CBOW shows no such loss.
+// tokens and the Out rows of its 1,024 most frequent every 1,024. Every
+// update is kept (write-backs add differences, so concurrent updates of a
+// row add up); what changes is when the other workers see it: after at
+// most one write-back interval, the bounded staleness of asynchronous
+// SGD, instead of whenever the cache line arrives. On the paper-scale
+// synthetic corpus (benchmarks/RESULTS.md) 1 -> 2 threads went from slower
+// to 1.86x for Skip-Gram (dim 100, whole process, 1 epoch; 1.87x over 5
+// epochs; 1.82-1.83x with shared negatives) and 1.99x for CBOW (5 epochs;
+// 1.78x for one epoch, whose corpus read and output take the same time
+// with one thread or two), at the cost of four copies of the staged rows
+// per worker (9.6 MB per worker at 5,400 words and dimension 100).
+// Quality: NMI@200 and AMI@200 equal to plain Hogwild's and gensim's at
+// dimensions 50 and 100 (3 seeds). At dimension 10 the staleness shows in
+// Skip-Gram's AMI@200: 0.050 with the regular write-backs alone, against
+// 0.059 with one worker and 0.055 for gensim; the most frequent rows take
+// hundreds of updates from each worker within any interval, each computed
+// from a copy lacking the other's, and the extra write-backs of those rows
+// bring it to 0.053-0.054 (the tables in hotrows.go). Over the issue's
+// five epochs at 600,000 patients the moderately frequent rows matter too:
+// with only the 256 hottest rows written back often, Skip-Gram at
+// dimension 100 ended 0.010-0.011 NMI@200 below gensim and a one-worker
+// run; with the two tiers it is within 0.006, for 4% of the two-worker
+// run time. CBOW shows no such loss.
 // Config.PlainHogwild (hiervec train and reproduce -plain-hogwild) turns
 // staging off.
 //
