@@ -60,7 +60,8 @@ func updateRowsAVX512(x, g, rows []float32)
 
 // sgPairAVX512 is sgPairRef with 16-lane fused multiply-adds, bit for
 // bit: n = len(x) is a positive multiple of 16 (padded rows, rowStride),
-// len(e) >= n and every row has n elements (checked by the caller).
+// len(e) >= n and every row has n elements (checked by the caller). A nil
+// loss skips the loss's computation.
 //
 //go:noescape
 func sgPairAVX512(x, e []float32, rows []*float32, alpha float32, loss *float64)

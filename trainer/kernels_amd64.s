@@ -627,8 +627,13 @@ TEXT ·sgPairAVX512(SB), NOSPLIT, $0-88
 	LEAQ    ·sgSigma(SB), R14
 	LEAQ    ·sgLogLoss(SB), R13
 	VMOVSS  alpha+72(FP), X13
-	MOVQ    loss+80(FP), BX
-	VMOVSD  (BX), X14
+	MOVQ    loss+80(FP), R10 // nil: no loss
+	VXORPD  X14, X14, X14
+	TESTQ   R10, R10
+	JZ      sconst
+	VMOVSD  (R10), X14
+
+sconst:
 	VMOVSS  ·sgConst+0(SB), X9
 	VMOVSS  ·sgConst+4(SB), X10
 	VMOVSS  ·sgConst+8(SB), X11
@@ -684,6 +689,8 @@ slogit:
 	VMOVSS      (R14)(BX*4), X3
 	VSUBSS      X3, X12, X3
 	VMULSS      X13, X3, X3 // g = (label - σ(f))·alpha
+	TESTQ       R10, R10
+	JZ          supdate
 	VXORPS      X15, X0, X2 // z
 	VADDSS      X9, X2, X4
 	VMULSS      X11, X4, X4
@@ -737,7 +744,10 @@ sadd:
 	ADDQ    $16, AX
 	CMPQ    AX, R9
 	JLT     sadd
-	MOVQ    loss+80(FP), BX
-	VMOVSD  X14, (BX)
+	TESTQ   R10, R10
+	JZ      sret
+	VMOVSD  X14, (R10)
+
+sret:
 	VZEROUPPER
 	RET

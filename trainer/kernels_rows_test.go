@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -470,6 +471,14 @@ func TestTrainPairMatchesReference(t *testing.T) {
 				checkGuards(t, name+" x", bx, pad, n)
 				checkGuards(t, name+" m", bm, pad, len(m))
 				checkGuards(t, name+" e", be, pad, n)
+				// Without the loss (nil): the same weights, both paths.
+				for _, use := range []bool{false, true} {
+					nx, nm := append([]float32(nil), x...), append([]float32(nil), m...)
+					run(use, nx, nm, make([]float32, n), nil)
+					if !slices.EqualFunc(nx, wx, same) || !slices.EqualFunc(nm, wm, same) {
+						t.Fatalf("%s: AVX-512 %v with a nil loss: weights differ from the reference's", name, use)
+					}
+				}
 			}
 		}
 	}
