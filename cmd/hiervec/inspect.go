@@ -34,7 +34,9 @@ type inspectSummary struct {
 
 // inspectMemory estimates training memory: the In and Out matrices
 // (vocabulary x dim float32 each) plus the corpus (4 bytes a token and 8
-// bytes per sequence offset, visit offset and sequence-visit offset).
+// bytes per sequence offset, visit offset and sequence-visit offset, the
+// last two only when visits are not sequences: a sequence file's corpus
+// shares one array).
 type inspectMemory struct {
 	Dim         int   `json:"dim"`
 	ModelBytes  int64 `json:"model_bytes"`
@@ -144,7 +146,10 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		stats := c.LengthStats()
 		sum.Visits, sum.Vocabulary, sum.Lengths = &visits, &vocab, &stats
 		model := 2 * vocab * int64(*dim) * 4
-		offsets := 8 * (2*int64(c.NumSeqs()+1) + int64(c.NumVisits()+1))
+		offsets := 8 * int64(len(c.Seqs)+len(c.SeqVisits)) // SeqVisits nil: one visit per sequence
+		if len(c.Visits) > 0 && &c.Visits[0] != &c.Seqs[0] {
+			offsets += 8 * int64(len(c.Visits))
+		}
 		corpusBytes := 4*int64(len(c.Tokens)) + offsets
 		sum.Memory = &inspectMemory{Dim: *dim, ModelBytes: model, CorpusBytes: corpusBytes, TotalBytes: model + corpusBytes}
 		if m != nil {

@@ -95,6 +95,15 @@ func TestInspectJSON(t *testing.T) {
 	if mem["model_bytes"] != 320.0 || mem["corpus_bytes"] != float64(6*4+8*(2*5+6)) {
 		t.Errorf("training_memory = %v", mem)
 	}
+	// A sequence file: one visit per sequence, one array of offsets.
+	seqs := filepath.Join(t.TempDir(), "seqs.txt")
+	if err := os.WriteFile(seqs, []byte("A00 B00\nB00\nC00 A00 B00\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mem, _ = runInspectJSON(t, "-input", seqs, "-input-format", "sequences", "-dim", "10")["training_memory"].(map[string]any)
+	if mem["model_bytes"] != float64(2*3*10*4) || mem["corpus_bytes"] != float64(6*4+8*4) {
+		t.Errorf("sequence file: training_memory = %v, want model %d, corpus %d", mem, 2*3*10*4, 6*4+8*4)
+	}
 	lengths, _ := m["sequence_length"].(map[string]any)
 	if lengths["max"] != 3.0 || lengths["median"] != 1.0 || lengths["mean"] != 1.5 {
 		t.Errorf("sequence_length = %v, want median 1, mean 1.5, max 3", lengths)
