@@ -107,9 +107,11 @@ const (
 //	1,024 In and Out every 256             0.534  0.531  0.535  17.25-17.76 s
 //	Out: 256 every 256, 1,024 every 1,024  0.534  0.531  0.538  15.69-15.92 s
 //	the same plus In's 256 every 256       0.531  0.531  0.533  15.98-16.06 s
+//	  (as committed, rerun)                0.534  0.533  0.535
 //	no extra write-back                                         15.36-15.39 s
 //
-// (gensim 0.540 / 0.540 / 0.539; one worker 30.2 s.) At 60,000 patients,
+// (gensim 0.540 / 0.540 / 0.539; one worker 30.2 s; benchmarks/RESULTS.md
+// has the later runs, side by side with gensim.) At 60,000 patients,
 // 1 epoch, the In rows matter (NMI@200, 6 seeds at dim 10, 3 at 50, 100;
 // gensim 0.477, 0.458, 0.445):
 //
