@@ -65,3 +65,9 @@ func updateRowsAVX512(x, g, rows []float32)
 //
 //go:noescape
 func sgPairAVX512(x, e []float32, rows []*float32, alpha float32, loss *float64)
+
+// sgPairRegAVX512 is sgPairAVX512 for n <= maxRegFloats, x and e held in
+// registers: the same bits.
+//
+//go:noescape
+func sgPairRegAVX512(x, e []float32, rows []*float32, alpha float32, loss *float64)

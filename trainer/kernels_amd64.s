@@ -751,3 +751,246 @@ sadd:
 sret:
 	VZEROUPPER
 	RET
+
+// func sgPairRegAVX512(x, e []float32, rows []*float32, alpha float32, loss *float64)
+// sgPairAVX512 for rows of at most 128 elements (8 chunks): x and e stay
+// in registers (Z16-Z23 and Z24-Z31) for the whole pair, so a target
+// costs its row's loads and stores only. The same operations in the same
+// order as sgPairAVX512, so the same bits; e is stored at the end as
+// sgPairAVX512 leaves it. The chunk count is n/16: each unrolled piece
+// checks it, a branch that goes the same way for every pair of a run.
+TEXT ·sgPairRegAVX512(SB), NOSPLIT, $0-88
+	MOVQ    x_len+8(FP), R9
+	MOVQ    x_base+0(FP), SI
+	MOVQ    e_base+24(FP), R8
+	MOVQ    rows_base+48(FP), R11
+	MOVQ    rows_len+56(FP), R12
+	LEAQ    ·sgSigma(SB), R14
+	LEAQ    ·sgLogLoss(SB), R13
+	VMOVSS  alpha+72(FP), X13
+	MOVQ    loss+80(FP), R10 // nil: no loss
+	VXORPD  X14, X14, X14
+	TESTQ   R10, R10
+	JZ      rconst
+	VMOVSD  (R10), X14
+
+rconst:
+	VMOVSS ·sgConst+0(SB), X9
+	VMOVSS ·sgConst+4(SB), X10
+	VMOVSS ·sgConst+8(SB), X11
+	VMOVSS ·sgConst+12(SB), X12
+	VXORPS X15, X15, X15
+
+	// x into Z16.., e = 0 in Z24..
+	VMOVUPS 0(SI), Z16
+	CMPQ    R9, $16
+	JEQ     rxdone
+	VMOVUPS 64(SI), Z17
+	CMPQ    R9, $32
+	JEQ     rxdone
+	VMOVUPS 128(SI), Z18
+	CMPQ    R9, $48
+	JEQ     rxdone
+	VMOVUPS 192(SI), Z19
+	CMPQ    R9, $64
+	JEQ     rxdone
+	VMOVUPS 256(SI), Z20
+	CMPQ    R9, $80
+	JEQ     rxdone
+	VMOVUPS 320(SI), Z21
+	CMPQ    R9, $96
+	JEQ     rxdone
+	VMOVUPS 384(SI), Z22
+	CMPQ    R9, $112
+	JEQ     rxdone
+	VMOVUPS 448(SI), Z23
+
+rxdone:
+	VPXORD Z24, Z24, Z24
+	VPXORD Z25, Z25, Z25
+	VPXORD Z26, Z26, Z26
+	VPXORD Z27, Z27, Z27
+	VPXORD Z28, Z28, Z28
+	VPXORD Z29, Z29, Z29
+	VPXORD Z30, Z30, Z30
+	VPXORD Z31, Z31, Z31
+
+rtarget:
+	TESTQ  R12, R12
+	JZ     rdone
+	MOVQ   (R11), DI
+	VXORPS Y0, Y0, Y0
+	VFMADD231PS 0(DI), Z16, Z0
+	CMPQ        R9, $16
+	JEQ         rdotdone
+	VFMADD231PS 64(DI), Z17, Z0
+	CMPQ        R9, $32
+	JEQ         rdotdone
+	VFMADD231PS 128(DI), Z18, Z0
+	CMPQ        R9, $48
+	JEQ         rdotdone
+	VFMADD231PS 192(DI), Z19, Z0
+	CMPQ        R9, $64
+	JEQ         rdotdone
+	VFMADD231PS 256(DI), Z20, Z0
+	CMPQ        R9, $80
+	JEQ         rdotdone
+	VFMADD231PS 320(DI), Z21, Z0
+	CMPQ        R9, $96
+	JEQ         rdotdone
+	VFMADD231PS 384(DI), Z22, Z0
+	CMPQ        R9, $112
+	JEQ         rdotdone
+	VFMADD231PS 448(DI), Z23, Z0
+
+rdotdone:
+	VEXTRACTF64X4 $1, Z0, Y1
+	VADDPS        Y1, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPS        X1, X0, X0
+	VHADDPS       X0, X0, X0
+	VHADDPS       X0, X0, X0
+
+	// The logit as in sgPairAVX512.
+	VUCOMISS    X0, X0
+	JPS         rnan
+	MOVQ        $const_sgTableHigh, AX
+	MOVQ        $const_sgTableLow, DX
+	VADDSS      X9, X0, X3
+	VMULSS      X11, X3, X3
+	VCVTTSS2SIQ X3, BX
+	VUCOMISS    X9, X0
+	CMOVQCC     AX, BX
+	VUCOMISS    X10, X0
+	CMOVQLS     DX, BX
+	VMOVSS      (R14)(BX*4), X3
+	VSUBSS      X3, X12, X3
+	VMULSS      X13, X3, X3 // g = (label - σ(f))·alpha
+	TESTQ       R10, R10
+	JZ          rupdate
+	VXORPS      X15, X0, X2 // z
+	VADDSS      X9, X2, X4
+	VMULSS      X11, X4, X4
+	VCVTTSS2SIQ X4, BX
+	VUCOMISS    X9, X2
+	CMOVQCC     AX, BX
+	VUCOMISS    X10, X2
+	CMOVQLS     DX, BX
+	VMOVSS      (R13)(BX*4), X4
+	VCMPSS      $2, X10, X2, X5
+	VBLENDVPS   X5, X2, X4, X4
+	VCVTSS2SD   X4, X4, X4
+	VSUBSD      X4, X14, X14 // loss -= log term, or z
+	JMP         rupdate
+
+rnan:
+	VMOVSD ·sgNaN(SB), X14
+	VXORPS X3, X3, X3
+
+rupdate:
+	// e += g·y; y += g·x
+	VBROADCASTSS X3, Z3
+	VMOVUPS     0(DI), Z1
+	VFMADD231PS Z1, Z3, Z24
+	VFMADD231PS Z16, Z3, Z1
+	VMOVUPS     Z1, 0(DI)
+	CMPQ        R9, $16
+	JEQ         rnext
+	VMOVUPS     64(DI), Z2
+	VFMADD231PS Z2, Z3, Z25
+	VFMADD231PS Z17, Z3, Z2
+	VMOVUPS     Z2, 64(DI)
+	CMPQ        R9, $32
+	JEQ         rnext
+	VMOVUPS     128(DI), Z4
+	VFMADD231PS Z4, Z3, Z26
+	VFMADD231PS Z18, Z3, Z4
+	VMOVUPS     Z4, 128(DI)
+	CMPQ        R9, $48
+	JEQ         rnext
+	VMOVUPS     192(DI), Z5
+	VFMADD231PS Z5, Z3, Z27
+	VFMADD231PS Z19, Z3, Z5
+	VMOVUPS     Z5, 192(DI)
+	CMPQ        R9, $64
+	JEQ         rnext
+	VMOVUPS     256(DI), Z6
+	VFMADD231PS Z6, Z3, Z28
+	VFMADD231PS Z20, Z3, Z6
+	VMOVUPS     Z6, 256(DI)
+	CMPQ        R9, $80
+	JEQ         rnext
+	VMOVUPS     320(DI), Z7
+	VFMADD231PS Z7, Z3, Z29
+	VFMADD231PS Z21, Z3, Z7
+	VMOVUPS     Z7, 320(DI)
+	CMPQ        R9, $96
+	JEQ         rnext
+	VMOVUPS     384(DI), Z8
+	VFMADD231PS Z8, Z3, Z30
+	VFMADD231PS Z22, Z3, Z8
+	VMOVUPS     Z8, 384(DI)
+	CMPQ        R9, $112
+	JEQ         rnext
+	VMOVUPS     448(DI), Z1
+	VFMADD231PS Z1, Z3, Z31
+	VFMADD231PS Z23, Z3, Z1
+	VMOVUPS     Z1, 448(DI)
+
+rnext:
+	// The rest are negatives: label 0, z = -f.
+	VXORPS X12, X12, X12
+	VMOVSS ·sgConst+16(SB), X15
+	ADDQ   $8, R11
+	DECQ   R12
+	JMP    rtarget
+
+rdone:
+	// x += e (as sgPairAVX512's sadd: x + e); e stored as it ends.
+	VADDPS  Z24, Z16, Z16
+	VMOVUPS Z16, 0(SI)
+	VMOVUPS Z24, 0(R8)
+	CMPQ    R9, $16
+	JEQ     rstored
+	VADDPS  Z25, Z17, Z17
+	VMOVUPS Z17, 64(SI)
+	VMOVUPS Z25, 64(R8)
+	CMPQ    R9, $32
+	JEQ     rstored
+	VADDPS  Z26, Z18, Z18
+	VMOVUPS Z18, 128(SI)
+	VMOVUPS Z26, 128(R8)
+	CMPQ    R9, $48
+	JEQ     rstored
+	VADDPS  Z27, Z19, Z19
+	VMOVUPS Z19, 192(SI)
+	VMOVUPS Z27, 192(R8)
+	CMPQ    R9, $64
+	JEQ     rstored
+	VADDPS  Z28, Z20, Z20
+	VMOVUPS Z20, 256(SI)
+	VMOVUPS Z28, 256(R8)
+	CMPQ    R9, $80
+	JEQ     rstored
+	VADDPS  Z29, Z21, Z21
+	VMOVUPS Z21, 320(SI)
+	VMOVUPS Z29, 320(R8)
+	CMPQ    R9, $96
+	JEQ     rstored
+	VADDPS  Z30, Z22, Z22
+	VMOVUPS Z22, 384(SI)
+	VMOVUPS Z30, 384(R8)
+	CMPQ    R9, $112
+	JEQ     rstored
+	VADDPS  Z31, Z23, Z23
+	VMOVUPS Z23, 448(SI)
+	VMOVUPS Z31, 448(R8)
+
+rstored:
+	TESTQ   R10, R10
+	JZ      rret
+	VMOVSD  X14, (R10)
+
+rret:
+	VZEROUPPER
+	RET

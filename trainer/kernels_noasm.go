@@ -25,3 +25,7 @@ func addBlockAVX512(dm []float32, didx []int32, m []float32, idx []int32, w []fl
 func sgPairAVX512(x, e []float32, rows []*float32, alpha float32, loss *float64) {
 	panic(noAVX512)
 }
+
+func sgPairRegAVX512(x, e []float32, rows []*float32, alpha float32, loss *float64) {
+	panic(noAVX512)
+}

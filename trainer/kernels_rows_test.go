@@ -447,36 +447,48 @@ func TestTrainPairMatchesReference(t *testing.T) {
 				wx, wm, we := append([]float32(nil), x...), append([]float32(nil), m...), make([]float32, n)
 				wl := 1.5
 				run(false, wx, wm, we, &wl)
-				gx, bx := guarded(x, pad)
-				gm, bm := guarded(m, pad)
-				ge, be := guarded(make([]float32, n), pad)
-				gl := 1.5
-				run(true, gx, gm, ge, &gl)
-				for i := range n {
-					if !same(gx[i], wx[i]) || !same(ge[i], we[i]) {
-						t.Fatalf("%s: x[%d], e[%d] = %v, %v; reference %v, %v", name, i, i, gx[i], ge[i], wx[i], we[i])
+				// Both assembly kernels: x and e in registers (rows of up to
+				// maxRegFloats) and in memory.
+				for _, inMem := range []bool{false, true} {
+					if !inMem && n > maxRegFloats {
+						continue
 					}
-				}
-				for i := range wm {
-					if !same(gm[i], wm[i]) {
-						t.Fatalf("%s: row %d element %d = %v, reference %v", name, i/n, i%n, gm[i], wm[i])
+					name := fmt.Sprintf("%s/inMemory=%v", name, inMem)
+					pairInMemory = inMem
+					gx, bx := guarded(x, pad)
+					gm, bm := guarded(m, pad)
+					ge, be := guarded(make([]float32, n), pad)
+					gl := 1.5
+					run(true, gx, gm, ge, &gl)
+					pairInMemory = false
+					for i := range n {
+						if !same(gx[i], wx[i]) || !same(ge[i], we[i]) {
+							t.Fatalf("%s: x[%d], e[%d] = %v, %v; reference %v, %v", name, i, i, gx[i], ge[i], wx[i], we[i])
+						}
 					}
+					for i := range wm {
+						if !same(gm[i], wm[i]) {
+							t.Fatalf("%s: row %d element %d = %v, reference %v", name, i/n, i%n, gm[i], wm[i])
+						}
+					}
+					if math.Float64bits(gl) != math.Float64bits(wl) && !(gl != gl && wl != wl) {
+						t.Fatalf("%s: loss %v, reference %v", name, gl, wl)
+					}
+					if c.nan != (gl != gl) {
+						t.Fatalf("%s: loss %v", name, gl)
+					}
+					checkGuards(t, name+" x", bx, pad, n)
+					checkGuards(t, name+" m", bm, pad, len(m))
+					checkGuards(t, name+" e", be, pad, n)
 				}
-				if math.Float64bits(gl) != math.Float64bits(wl) && !(gl != gl && wl != wl) {
-					t.Fatalf("%s: loss %v, reference %v", name, gl, wl)
-				}
-				if c.nan != (gl != gl) {
-					t.Fatalf("%s: loss %v", name, gl)
-				}
-				checkGuards(t, name+" x", bx, pad, n)
-				checkGuards(t, name+" m", bm, pad, len(m))
-				checkGuards(t, name+" e", be, pad, n)
 				// Without the loss (nil): the same weights, both paths.
-				for _, use := range []bool{false, true} {
+				for _, k := range []struct{ use, inMem bool }{{false, false}, {true, false}, {true, true}} {
 					nx, nm := append([]float32(nil), x...), append([]float32(nil), m...)
-					run(use, nx, nm, make([]float32, n), nil)
+					pairInMemory = k.inMem
+					run(k.use, nx, nm, make([]float32, n), nil)
+					pairInMemory = false
 					if !slices.EqualFunc(nx, wx, same) || !slices.EqualFunc(nm, wm, same) {
-						t.Fatalf("%s: AVX-512 %v with a nil loss: weights differ from the reference's", name, use)
+						t.Fatalf("%s: AVX-512 %v (in memory %v) with a nil loss: weights differ from the reference's", name, k.use, k.inMem)
 					}
 				}
 			}

@@ -339,6 +339,13 @@ func (w *worker) sgPair(centre, context int32) {
 	trainPair(l1[:stride], w.neu1e[:stride], rows, w.alpha, loss)
 }
 
+// maxRegFloats is the longest row sgPairRegAVX512 takes: x and e in 16
+// registers of 16 floats. pairInMemory makes trainPair use sgPairAVX512
+// for every length (tests).
+const maxRegFloats = 128
+
+var pairInMemory = false
+
 // lossSample: Skip-Gram's per-pair path computes the loss of one pair in
 // lossSample (Progress.Loss is their mean). A pair's rows give a NaN loss
 // when they hold NaN, so a diverging run is still stopped within a chunk.
@@ -346,10 +353,15 @@ const lossSample = 16
 
 // trainPair is sgPairRef: in one assembly call with AVX-512 when the rows
 // are whole 16-lane chunks (as rowStride pads them), which gives the same
-// bits (sgPairAVX512).
+// bits: sgPairRegAVX512, which keeps x and e in registers, for rows of up
+// to maxRegFloats (dimension 128), sgPairAVX512 for longer ones.
 func trainPair(x, e []float32, rows []*float32, alpha float32, loss *float64) {
 	if n := len(x); hasAVX512 && n > 0 && n%alignFloats == 0 {
-		sgPairAVX512(x, e[:n], rows, alpha, loss)
+		if n <= maxRegFloats && !pairInMemory {
+			sgPairRegAVX512(x, e[:n], rows, alpha, loss)
+		} else {
+			sgPairAVX512(x, e[:n], rows, alpha, loss)
+		}
 		return
 	}
 	sgPairRef(x, e, rows, alpha, loss)
