@@ -59,8 +59,9 @@
 // most one write-back interval, the bounded staleness of asynchronous
 // SGD, instead of whenever the cache line arrives. On the paper-scale
 // synthetic corpus (benchmarks/RESULTS.md) 1 -> 2 threads went from slower
-// to 1.86x for Skip-Gram (dim 100, whole process, 1 epoch; 1.87x over 5
-// epochs; 1.82-1.83x with shared negatives) and 1.99x for CBOW (5 epochs;
+// to 1.87x for Skip-Gram (dim 100, whole process, 1 epoch; 1.84x over 5
+// epochs, the write-backs weighing more as the pair kernel got faster;
+// 1.82-1.83x with shared negatives) and 1.99x for CBOW (5 epochs;
 // 1.78x for one epoch, whose corpus read and output take the same time
 // with one thread or two), at the cost of four copies of the staged rows
 // per worker (9.6 MB per worker at 5,400 words and dimension 100).
@@ -185,5 +186,11 @@
 // dimension 100. The model is the same; float32 rounding of the logits
 // can differ from the unpadded path, though the sigmoid table's steps
 // hide it in nearly every prediction (the golden checksums of both are
-// equal).
+// equal). For rows of up to 128 floats (dimension 128) the call is
+// sgPairRegAVX512, which holds the input row and its gradient in 16
+// vector registers for the whole pair, so that a target costs only its
+// own row's loads and stores (same bits; 8-9% less time at dimension
+// 100). The pair's loss, which is reported and never trained on, is
+// computed for one pair in 16 (lossSample): computing it for every pair
+// took 12-18% of the pair's time.
 package trainer
