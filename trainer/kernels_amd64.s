@@ -1,6 +1,82 @@
 #include "textflag.h"
 #include "go_asm.h"
 
+// SGARGS loads the pair kernels' arguments and constants into the
+// registers listed at sgPairAVX512; X14 starts as *loss, or 0 when loss
+// (R10) is nil. It defines the label sgconst.
+#define SGARGS \
+	MOVQ    x_len+8(FP), R9; \
+	MOVQ    x_base+0(FP), SI; \
+	MOVQ    e_base+24(FP), R8; \
+	MOVQ    rows_base+48(FP), R11; \
+	MOVQ    rows_len+56(FP), R12; \
+	LEAQ    ·sgSigma(SB), R14; \
+	LEAQ    ·sgLogLoss(SB), R13; \
+	VMOVSS  alpha+72(FP), X13; \
+	MOVQ    loss+80(FP), R10; \
+	VXORPD  X14, X14, X14; \
+	TESTQ   R10, R10; \
+	JZ      sgconst; \
+	VMOVSD  (R10), X14; \
+sgconst: \
+	VMOVSS  ·sgConst+0(SB), X9; \
+	VMOVSS  ·sgConst+4(SB), X10; \
+	VMOVSS  ·sgConst+8(SB), X11; \
+	VMOVSS  ·sgConst+12(SB), X12; \
+	VXORPS  X15, X15, X15
+
+// SGLOGIT is the pair kernels' step from a logit: it sums Z0's lanes in
+// dotAVX2's order (lanes 0-7 and 8-15 are its Y0 and Y1) into f, then sets
+// X3 to the step g = (label - σ(f))·alpha and, unless R10 (the loss
+// pointer) is nil, subtracts the prediction's log-likelihood from X14. A
+// NaN logit makes the loss NaN and the step 0. Otherwise no branches: a
+// logit at or past ±maxExp reads the tables' saturated entries
+// (sgTableHigh, sgTableLow), and z <= -maxExp takes the loss term z by a
+// blend. Registers as listed at sgPairAVX512; clobbers AX, BX, DX, X1,
+// X2, X4, X5. It defines the labels sgnan and sgupd (each kernel uses it
+// once) and ends at sgupd.
+#define SGLOGIT \
+	VEXTRACTF64X4 $1, Z0, Y1; \
+	VADDPS        Y1, Y0, Y0; \
+	VEXTRACTF128  $1, Y0, X1; \
+	VADDPS        X1, X0, X0; \
+	VHADDPS       X0, X0, X0; \
+	VHADDPS       X0, X0, X0; \
+	VUCOMISS    X0, X0; \
+	JPS         sgnan; \
+	MOVQ        $const_sgTableHigh, AX; \
+	MOVQ        $const_sgTableLow, DX; \
+	VADDSS      X9, X0, X3; \
+	VMULSS      X11, X3, X3; \
+	VCVTTSS2SIQ X3, BX; \
+	VUCOMISS    X9, X0; \
+	CMOVQCC     AX, BX; \
+	VUCOMISS    X10, X0; \
+	CMOVQLS     DX, BX; \
+	VMOVSS      (R14)(BX*4), X3; \
+	VSUBSS      X3, X12, X3; \
+	VMULSS      X13, X3, X3; \
+	TESTQ       R10, R10; \
+	JZ          sgupd; \
+	VXORPS      X15, X0, X2; \
+	VADDSS      X9, X2, X4; \
+	VMULSS      X11, X4, X4; \
+	VCVTTSS2SIQ X4, BX; \
+	VUCOMISS    X9, X2; \
+	CMOVQCC     AX, BX; \
+	VUCOMISS    X10, X2; \
+	CMOVQLS     DX, BX; \
+	VMOVSS      (R13)(BX*4), X4; \
+	VCMPSS      $2, X10, X2, X5; \
+	VBLENDVPS   X5, X2, X4, X4; \
+	VCVTSS2SD   X4, X4, X4; \
+	VSUBSD      X4, X14, X14; \
+	JMP         sgupd; \
+sgnan: \
+	VMOVSD ·sgNaN(SB), X14; \
+	VXORPS X3, X3, X3; \
+sgupd:
+
 // func dotAVX2(x, y []float32) float32
 // len(y) >= len(x) is ensured by the caller.
 TEXT ·dotAVX2(SB), NOSPLIT, $0-52
@@ -619,26 +695,7 @@ wbody:
 // -maxExp, X11 expScale, X12 the label, X13 alpha, X14 the loss, X15 the
 // sign flipped to turn the logit into z (0 for the first target).
 TEXT ·sgPairAVX512(SB), NOSPLIT, $0-88
-	MOVQ    x_len+8(FP), R9
-	MOVQ    x_base+0(FP), SI
-	MOVQ    e_base+24(FP), R8
-	MOVQ    rows_base+48(FP), R11
-	MOVQ    rows_len+56(FP), R12
-	LEAQ    ·sgSigma(SB), R14
-	LEAQ    ·sgLogLoss(SB), R13
-	VMOVSS  alpha+72(FP), X13
-	MOVQ    loss+80(FP), R10 // nil: no loss
-	VXORPD  X14, X14, X14
-	TESTQ   R10, R10
-	JZ      sconst
-	VMOVSD  (R10), X14
-
-sconst:
-	VMOVSS  ·sgConst+0(SB), X9
-	VMOVSS  ·sgConst+4(SB), X10
-	VMOVSS  ·sgConst+8(SB), X11
-	VMOVSS  ·sgConst+12(SB), X12
-	VXORPS  X15, X15, X15
+	SGARGS
 
 	// e = 0
 	VXORPS Y0, Y0, Y0
@@ -663,54 +720,8 @@ sdot:
 	ADDQ        $16, AX
 	CMPQ        AX, R9
 	JLT         sdot
-	VEXTRACTF64X4 $1, Z0, Y1
-	VADDPS        Y1, Y0, Y0
-	VEXTRACTF128  $1, Y0, X1
-	VADDPS        X1, X0, X0
-	VHADDPS       X0, X0, X0
-	VHADDPS       X0, X0, X0
+	SGLOGIT
 
-slogit:
-	// f = X0; NaN: the loss becomes NaN and the step 0. Otherwise no
-	// branches: a logit at or past ±maxExp reads the tables' saturated
-	// entries (sgTableHigh, sgTableLow), and z <= -maxExp takes the loss
-	// term z by a blend.
-	VUCOMISS    X0, X0
-	JPS         snan
-	MOVQ        $const_sgTableHigh, AX
-	MOVQ        $const_sgTableLow, DX
-	VADDSS      X9, X0, X3
-	VMULSS      X11, X3, X3
-	VCVTTSS2SIQ X3, BX
-	VUCOMISS    X9, X0
-	CMOVQCC     AX, BX
-	VUCOMISS    X10, X0
-	CMOVQLS     DX, BX
-	VMOVSS      (R14)(BX*4), X3
-	VSUBSS      X3, X12, X3
-	VMULSS      X13, X3, X3 // g = (label - σ(f))·alpha
-	TESTQ       R10, R10
-	JZ          supdate
-	VXORPS      X15, X0, X2 // z
-	VADDSS      X9, X2, X4
-	VMULSS      X11, X4, X4
-	VCVTTSS2SIQ X4, BX
-	VUCOMISS    X9, X2
-	CMOVQCC     AX, BX
-	VUCOMISS    X10, X2
-	CMOVQLS     DX, BX
-	VMOVSS      (R13)(BX*4), X4
-	VCMPSS      $2, X10, X2, X5
-	VBLENDVPS   X5, X2, X4, X4
-	VCVTSS2SD   X4, X4, X4
-	VSUBSD      X4, X14, X14 // loss -= log term, or z
-	JMP         supdate
-
-snan:
-	VMOVSD ·sgNaN(SB), X14
-	VXORPS X3, X3, X3
-
-supdate:
 	// e += g·y; y += g·x
 	VBROADCASTSS X3, Z3
 	XORQ         AX, AX
@@ -760,26 +771,7 @@ sret:
 // sgPairAVX512 leaves it. The chunk count is n/16: each unrolled piece
 // checks it, a branch that goes the same way for every pair of a run.
 TEXT ·sgPairRegAVX512(SB), NOSPLIT, $0-88
-	MOVQ    x_len+8(FP), R9
-	MOVQ    x_base+0(FP), SI
-	MOVQ    e_base+24(FP), R8
-	MOVQ    rows_base+48(FP), R11
-	MOVQ    rows_len+56(FP), R12
-	LEAQ    ·sgSigma(SB), R14
-	LEAQ    ·sgLogLoss(SB), R13
-	VMOVSS  alpha+72(FP), X13
-	MOVQ    loss+80(FP), R10 // nil: no loss
-	VXORPD  X14, X14, X14
-	TESTQ   R10, R10
-	JZ      rconst
-	VMOVSD  (R10), X14
-
-rconst:
-	VMOVSS ·sgConst+0(SB), X9
-	VMOVSS ·sgConst+4(SB), X10
-	VMOVSS ·sgConst+8(SB), X11
-	VMOVSS ·sgConst+12(SB), X12
-	VXORPS X15, X15, X15
+	SGARGS
 
 	// x into Z16.., e = 0 in Z24..
 	VMOVUPS 0(SI), Z16
@@ -844,50 +836,8 @@ rtarget:
 	VFMADD231PS 448(DI), Z23, Z0
 
 rdotdone:
-	VEXTRACTF64X4 $1, Z0, Y1
-	VADDPS        Y1, Y0, Y0
-	VEXTRACTF128  $1, Y0, X1
-	VADDPS        X1, X0, X0
-	VHADDPS       X0, X0, X0
-	VHADDPS       X0, X0, X0
+	SGLOGIT
 
-	// The logit as in sgPairAVX512.
-	VUCOMISS    X0, X0
-	JPS         rnan
-	MOVQ        $const_sgTableHigh, AX
-	MOVQ        $const_sgTableLow, DX
-	VADDSS      X9, X0, X3
-	VMULSS      X11, X3, X3
-	VCVTTSS2SIQ X3, BX
-	VUCOMISS    X9, X0
-	CMOVQCC     AX, BX
-	VUCOMISS    X10, X0
-	CMOVQLS     DX, BX
-	VMOVSS      (R14)(BX*4), X3
-	VSUBSS      X3, X12, X3
-	VMULSS      X13, X3, X3 // g = (label - σ(f))·alpha
-	TESTQ       R10, R10
-	JZ          rupdate
-	VXORPS      X15, X0, X2 // z
-	VADDSS      X9, X2, X4
-	VMULSS      X11, X4, X4
-	VCVTTSS2SIQ X4, BX
-	VUCOMISS    X9, X2
-	CMOVQCC     AX, BX
-	VUCOMISS    X10, X2
-	CMOVQLS     DX, BX
-	VMOVSS      (R13)(BX*4), X4
-	VCMPSS      $2, X10, X2, X5
-	VBLENDVPS   X5, X2, X4, X4
-	VCVTSS2SD   X4, X4, X4
-	VSUBSD      X4, X14, X14 // loss -= log term, or z
-	JMP         rupdate
-
-rnan:
-	VMOVSD ·sgNaN(SB), X14
-	VXORPS X3, X3, X3
-
-rupdate:
 	// e += g·y; y += g·x
 	VBROADCASTSS X3, Z3
 	VMOVUPS     0(DI), Z1
