@@ -431,13 +431,16 @@ func TestTrainPairMatchesReference(t *testing.T) {
 					idx[nt-1] = idx[nt-2] // the same noise word twice in a row
 				}
 				alpha := float32(0.025)
+				inMemory := false // use: sgPairAVX512 instead of trainPair's choice
 				run := func(use bool, x, m, e []float32, loss *float64) {
 					rows := make([]*float32, nt)
 					for k, i := range idx {
 						rows[k] = &m[i*n]
 					}
 					withAVX512(use, func() {
-						if use {
+						if use && inMemory {
+							sgPairAVX512(x, e, rows, alpha, loss)
+						} else if use {
 							trainPair(x, e, rows, alpha, loss)
 						} else {
 							sgPairRef(x, e, rows, alpha, loss)
@@ -454,13 +457,12 @@ func TestTrainPairMatchesReference(t *testing.T) {
 						continue
 					}
 					name := fmt.Sprintf("%s/inMemory=%v", name, inMem)
-					pairInMemory = inMem
+					inMemory = inMem
 					gx, bx := guarded(x, pad)
 					gm, bm := guarded(m, pad)
 					ge, be := guarded(make([]float32, n), pad)
 					gl := 1.5
 					run(true, gx, gm, ge, &gl)
-					pairInMemory = false
 					for i := range n {
 						if !same(gx[i], wx[i]) || !same(ge[i], we[i]) {
 							t.Fatalf("%s: x[%d], e[%d] = %v, %v; reference %v, %v", name, i, i, gx[i], ge[i], wx[i], we[i])
@@ -484,9 +486,8 @@ func TestTrainPairMatchesReference(t *testing.T) {
 				// Without the loss (nil): the same weights, both paths.
 				for _, k := range []struct{ use, inMem bool }{{false, false}, {true, false}, {true, true}} {
 					nx, nm := append([]float32(nil), x...), append([]float32(nil), m...)
-					pairInMemory = k.inMem
+					inMemory = k.inMem
 					run(k.use, nx, nm, make([]float32, n), nil)
-					pairInMemory = false
 					if !slices.EqualFunc(nx, wx, same) || !slices.EqualFunc(nm, wm, same) {
 						t.Fatalf("%s: AVX-512 %v (in memory %v) with a nil loss: weights differ from the reference's", name, k.use, k.inMem)
 					}

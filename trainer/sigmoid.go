@@ -90,9 +90,9 @@ func logistic(f, label, alpha float32, loss *float64) float32 {
 	return (label - expTable[int((f+maxExp)*expScale)]) * alpha
 }
 
-// sgConst holds the constants sgPairAVX512 reads beside its tables:
-// maxExp, -maxExp, expScale, the label 1, and the sign bit that negates a
-// logit. sgNaN is the loss logistic sets for a NaN logit.
+// sgConst holds the constants the pair kernels (sgPairAVX512,
+// sgPairRegAVX512) read beside their tables: maxExp, -maxExp, expScale,
+// the label 1, and the sign bit that negates a logit. sgNaN is the loss logistic sets for a NaN logit.
 var (
 	sgConst = [5]float32{maxExp, -maxExp, expScale, 1, math.Float32frombits(1 << 31)}
 	sgNaN   = math.NaN()

@@ -12,7 +12,6 @@ import (
 func TestRowsStartOnCacheLines(t *testing.T) {
 	for n := 1; n < 40; n++ {
 		for _, p := range []unsafe.Pointer{
-			unsafe.Pointer(&alignedFloats(n)[0]),
 			unsafe.Pointer(&isolated[float32](n)[0]),
 			unsafe.Pointer(&isolated[int32](n)[0]),
 		} {

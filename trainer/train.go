@@ -130,7 +130,7 @@ func newShared(c *corpus.Corpus, cfg Config, maxSeq int) *shared {
 		dim:      cfg.Dim,
 		stride:   stride,
 		in:       initInput(v, cfg.Dim, stride, cfg.Seed),
-		out:      alignedFloats(v * stride),
+		out:      isolated[float32](v * stride),
 		noise:    newNoiseTable(counts, negativePower),
 		keep:     keepThresholds(counts, total, cfg.Subsample),
 		c:        newChunks(c.Seqs),
@@ -194,7 +194,7 @@ func nonFinite(in, out []float32, dim, stride int) string {
 // gensim) by a generator seeded from seed, row after row.
 func initInput(vocab, dim, stride int, seed uint64) []float32 {
 	r := newRNG(seed, 0)
-	in := alignedFloats(vocab * stride)
+	in := isolated[float32](vocab * stride)
 	for row := range vocab {
 		w := in[row*stride : row*stride+dim]
 		for i := range w {

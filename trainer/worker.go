@@ -133,7 +133,8 @@ type worker struct {
 // and allocated one after another for all workers, so without it the end
 // of one worker's buffer and the start of the next worker's would share a
 // line that both write for every pair (false sharing: the two cores then
-// pass the line back and forth).
+// pass the line back and forth). The slice starts on a 64-byte boundary,
+// which the kernels want for rows: the model matrices come from it too.
 func isolated[T int32 | float32 | *float32](n int) []T {
 	size := int(unsafe.Sizeof(*new(T)))
 	pad := int(unsafe.Sizeof(cacheLinePad{})) / size
@@ -151,14 +152,6 @@ const alignFloats = 16
 // must divide 64.
 func alignOffset(p unsafe.Pointer, size int) int {
 	return int(-uintptr(p)&63) / size
-}
-
-// alignedFloats returns n zero float32s starting on a 64-byte boundary
-// (length and capacity n).
-func alignedFloats(n int) []float32 {
-	b := make([]float32, n+alignFloats)
-	o := alignOffset(unsafe.Pointer(&b[0]), 4)
-	return b[o : o+n : o+n]
 }
 
 func newWorker(sh *shared, id int) *worker {
@@ -340,11 +333,8 @@ func (w *worker) sgPair(centre, context int32) {
 }
 
 // maxRegFloats is the longest row sgPairRegAVX512 takes: x and e in 16
-// registers of 16 floats. pairInMemory makes trainPair use sgPairAVX512
-// for every length (tests).
+// registers of 16 floats.
 const maxRegFloats = 128
-
-var pairInMemory = false
 
 // lossSample: Skip-Gram's per-pair path computes the loss of one pair in
 // lossSample (Progress.Loss is their mean). A pair's rows give a NaN loss
@@ -357,7 +347,7 @@ const lossSample = 16
 // to maxRegFloats (dimension 128), sgPairAVX512 for longer ones.
 func trainPair(x, e []float32, rows []*float32, alpha float32, loss *float64) {
 	if n := len(x); hasAVX512 && n > 0 && n%alignFloats == 0 {
-		if n <= maxRegFloats && !pairInMemory {
+		if n <= maxRegFloats {
 			sgPairRegAVX512(x, e[:n], rows, alpha, loss)
 		} else {
 			sgPairAVX512(x, e[:n], rows, alpha, loss)
