@@ -1,6 +1,27 @@
 #include "textflag.h"
 #include "go_asm.h"
 
+// The pieces of sgPairRegAVX512, one 16-lane chunk at byte offset off
+// of the rows, with x's chunk in register X and e's in E. RWHOLE jumps to
+// done when the row ends after n floats (R9 = n): the kernel is unrolled
+// for 8 chunks, and each piece but the last checks.
+#define RWHOLE(n, done) \
+	CMPQ R9, $n; \
+	JEQ  done
+
+// RUPDATE: e += g·y; y += g·x (g broadcast in Z3, T a temporary).
+#define RUPDATE(off, X, E, T) \
+	VMOVUPS     off(DI), T; \
+	VFMADD231PS T, Z3, E; \
+	VFMADD231PS X, Z3, T; \
+	VMOVUPS     T, off(DI)
+
+// RFINISH: x += e, stored; e stored as sgPairAVX512 leaves it.
+#define RFINISH(off, X, E) \
+	VADDPS  E, X, X; \
+	VMOVUPS X, off(SI); \
+	VMOVUPS E, off(R8)
+
 // SGARGS loads the pair kernels' arguments and constants into the
 // registers listed at sgPairAVX512; X14 starts as *loss, or 0 when loss
 // (R10) is nil. It defines the label sgconst.
@@ -774,27 +795,13 @@ TEXT ·sgPairRegAVX512(SB), NOSPLIT, $0-88
 	SGARGS
 
 	// x into Z16.., e = 0 in Z24..
-	VMOVUPS 0(SI), Z16
-	CMPQ    R9, $16
-	JEQ     rxdone
-	VMOVUPS 64(SI), Z17
-	CMPQ    R9, $32
-	JEQ     rxdone
-	VMOVUPS 128(SI), Z18
-	CMPQ    R9, $48
-	JEQ     rxdone
-	VMOVUPS 192(SI), Z19
-	CMPQ    R9, $64
-	JEQ     rxdone
-	VMOVUPS 256(SI), Z20
-	CMPQ    R9, $80
-	JEQ     rxdone
-	VMOVUPS 320(SI), Z21
-	CMPQ    R9, $96
-	JEQ     rxdone
-	VMOVUPS 384(SI), Z22
-	CMPQ    R9, $112
-	JEQ     rxdone
+	VMOVUPS 0(SI), Z16; RWHOLE(16, rxdone)
+	VMOVUPS 64(SI), Z17; RWHOLE(32, rxdone)
+	VMOVUPS 128(SI), Z18; RWHOLE(48, rxdone)
+	VMOVUPS 192(SI), Z19; RWHOLE(64, rxdone)
+	VMOVUPS 256(SI), Z20; RWHOLE(80, rxdone)
+	VMOVUPS 320(SI), Z21; RWHOLE(96, rxdone)
+	VMOVUPS 384(SI), Z22; RWHOLE(112, rxdone)
 	VMOVUPS 448(SI), Z23
 
 rxdone:
@@ -812,27 +819,13 @@ rtarget:
 	JZ     rdone
 	MOVQ   (R11), DI
 	VXORPS Y0, Y0, Y0
-	VFMADD231PS 0(DI), Z16, Z0
-	CMPQ        R9, $16
-	JEQ         rdotdone
-	VFMADD231PS 64(DI), Z17, Z0
-	CMPQ        R9, $32
-	JEQ         rdotdone
-	VFMADD231PS 128(DI), Z18, Z0
-	CMPQ        R9, $48
-	JEQ         rdotdone
-	VFMADD231PS 192(DI), Z19, Z0
-	CMPQ        R9, $64
-	JEQ         rdotdone
-	VFMADD231PS 256(DI), Z20, Z0
-	CMPQ        R9, $80
-	JEQ         rdotdone
-	VFMADD231PS 320(DI), Z21, Z0
-	CMPQ        R9, $96
-	JEQ         rdotdone
-	VFMADD231PS 384(DI), Z22, Z0
-	CMPQ        R9, $112
-	JEQ         rdotdone
+	VFMADD231PS 0(DI), Z16, Z0; RWHOLE(16, rdotdone)
+	VFMADD231PS 64(DI), Z17, Z0; RWHOLE(32, rdotdone)
+	VFMADD231PS 128(DI), Z18, Z0; RWHOLE(48, rdotdone)
+	VFMADD231PS 192(DI), Z19, Z0; RWHOLE(64, rdotdone)
+	VFMADD231PS 256(DI), Z20, Z0; RWHOLE(80, rdotdone)
+	VFMADD231PS 320(DI), Z21, Z0; RWHOLE(96, rdotdone)
+	VFMADD231PS 384(DI), Z22, Z0; RWHOLE(112, rdotdone)
 	VFMADD231PS 448(DI), Z23, Z0
 
 rdotdone:
@@ -840,52 +833,14 @@ rdotdone:
 
 	// e += g·y; y += g·x
 	VBROADCASTSS X3, Z3
-	VMOVUPS     0(DI), Z1
-	VFMADD231PS Z1, Z3, Z24
-	VFMADD231PS Z16, Z3, Z1
-	VMOVUPS     Z1, 0(DI)
-	CMPQ        R9, $16
-	JEQ         rnext
-	VMOVUPS     64(DI), Z2
-	VFMADD231PS Z2, Z3, Z25
-	VFMADD231PS Z17, Z3, Z2
-	VMOVUPS     Z2, 64(DI)
-	CMPQ        R9, $32
-	JEQ         rnext
-	VMOVUPS     128(DI), Z4
-	VFMADD231PS Z4, Z3, Z26
-	VFMADD231PS Z18, Z3, Z4
-	VMOVUPS     Z4, 128(DI)
-	CMPQ        R9, $48
-	JEQ         rnext
-	VMOVUPS     192(DI), Z5
-	VFMADD231PS Z5, Z3, Z27
-	VFMADD231PS Z19, Z3, Z5
-	VMOVUPS     Z5, 192(DI)
-	CMPQ        R9, $64
-	JEQ         rnext
-	VMOVUPS     256(DI), Z6
-	VFMADD231PS Z6, Z3, Z28
-	VFMADD231PS Z20, Z3, Z6
-	VMOVUPS     Z6, 256(DI)
-	CMPQ        R9, $80
-	JEQ         rnext
-	VMOVUPS     320(DI), Z7
-	VFMADD231PS Z7, Z3, Z29
-	VFMADD231PS Z21, Z3, Z7
-	VMOVUPS     Z7, 320(DI)
-	CMPQ        R9, $96
-	JEQ         rnext
-	VMOVUPS     384(DI), Z8
-	VFMADD231PS Z8, Z3, Z30
-	VFMADD231PS Z22, Z3, Z8
-	VMOVUPS     Z8, 384(DI)
-	CMPQ        R9, $112
-	JEQ         rnext
-	VMOVUPS     448(DI), Z1
-	VFMADD231PS Z1, Z3, Z31
-	VFMADD231PS Z23, Z3, Z1
-	VMOVUPS     Z1, 448(DI)
+	RUPDATE(0, Z16, Z24, Z1); RWHOLE(16, rnext)
+	RUPDATE(64, Z17, Z25, Z2); RWHOLE(32, rnext)
+	RUPDATE(128, Z18, Z26, Z4); RWHOLE(48, rnext)
+	RUPDATE(192, Z19, Z27, Z5); RWHOLE(64, rnext)
+	RUPDATE(256, Z20, Z28, Z6); RWHOLE(80, rnext)
+	RUPDATE(320, Z21, Z29, Z7); RWHOLE(96, rnext)
+	RUPDATE(384, Z22, Z30, Z8); RWHOLE(112, rnext)
+	RUPDATE(448, Z23, Z31, Z1)
 
 rnext:
 	// The rest are negatives: label 0, z = -f.
@@ -897,44 +852,14 @@ rnext:
 
 rdone:
 	// x += e (as sgPairAVX512's sadd: x + e); e stored as it ends.
-	VADDPS  Z24, Z16, Z16
-	VMOVUPS Z16, 0(SI)
-	VMOVUPS Z24, 0(R8)
-	CMPQ    R9, $16
-	JEQ     rstored
-	VADDPS  Z25, Z17, Z17
-	VMOVUPS Z17, 64(SI)
-	VMOVUPS Z25, 64(R8)
-	CMPQ    R9, $32
-	JEQ     rstored
-	VADDPS  Z26, Z18, Z18
-	VMOVUPS Z18, 128(SI)
-	VMOVUPS Z26, 128(R8)
-	CMPQ    R9, $48
-	JEQ     rstored
-	VADDPS  Z27, Z19, Z19
-	VMOVUPS Z19, 192(SI)
-	VMOVUPS Z27, 192(R8)
-	CMPQ    R9, $64
-	JEQ     rstored
-	VADDPS  Z28, Z20, Z20
-	VMOVUPS Z20, 256(SI)
-	VMOVUPS Z28, 256(R8)
-	CMPQ    R9, $80
-	JEQ     rstored
-	VADDPS  Z29, Z21, Z21
-	VMOVUPS Z21, 320(SI)
-	VMOVUPS Z29, 320(R8)
-	CMPQ    R9, $96
-	JEQ     rstored
-	VADDPS  Z30, Z22, Z22
-	VMOVUPS Z22, 384(SI)
-	VMOVUPS Z30, 384(R8)
-	CMPQ    R9, $112
-	JEQ     rstored
-	VADDPS  Z31, Z23, Z23
-	VMOVUPS Z23, 448(SI)
-	VMOVUPS Z31, 448(R8)
+	RFINISH(0, Z16, Z24); RWHOLE(16, rstored)
+	RFINISH(64, Z17, Z25); RWHOLE(32, rstored)
+	RFINISH(128, Z18, Z26); RWHOLE(48, rstored)
+	RFINISH(192, Z19, Z27); RWHOLE(64, rstored)
+	RFINISH(256, Z20, Z28); RWHOLE(80, rstored)
+	RFINISH(320, Z21, Z29); RWHOLE(96, rstored)
+	RFINISH(384, Z22, Z30); RWHOLE(112, rstored)
+	RFINISH(448, Z23, Z31)
 
 rstored:
 	TESTQ   R10, R10
