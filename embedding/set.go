@@ -123,9 +123,18 @@ func (s *Set) Normalized() *Set {
 }
 
 // Subset returns a new set holding, in order, the rows i for which keep(i)
-// is true (the code rows of a co-trained run, say). Vectors are copied.
+// is true (the code rows of a co-trained run, say). Vectors are copied
+// into slices of the exact size (keep is called twice per row), so that
+// splitting a large set costs its size and no growth garbage.
 func (s *Set) Subset(keep func(i int) bool) *Set {
-	out := &Set{Name: s.Name, Dim: s.Dim}
+	n := 0
+	for i := range s.Len() {
+		if keep(i) {
+			n++
+		}
+	}
+	out := &Set{Name: s.Name, Dim: s.Dim,
+		Tokens: make([]string, 0, n), Kinds: make([]corpus.Kind, 0, n), Vectors: make([]float32, 0, n*s.Dim)}
 	for i := range s.Len() {
 		if !keep(i) {
 			continue

@@ -134,6 +134,10 @@ func TestSubset(t *testing.T) {
 	if codes.Vectors[2] != 0.9 || len(codes.Vectors) != 6 {
 		t.Errorf("vectors %v", codes.Vectors)
 	}
+	if cap(codes.Vectors) != len(codes.Vectors) || cap(codes.Tokens) != len(codes.Tokens) || cap(codes.Kinds) != len(codes.Kinds) {
+		t.Errorf("capacities %d, %d, %d for lengths %d, %d, %d: want exact slices",
+			cap(codes.Vectors), cap(codes.Tokens), cap(codes.Kinds), len(codes.Vectors), len(codes.Tokens), len(codes.Kinds))
+	}
 	codes.Vectors[0] = 42
 	if s.Vectors[0] == 42 {
 		t.Error("Subset shares vector memory with its receiver")
