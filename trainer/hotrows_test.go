@@ -113,7 +113,7 @@ func TestRefreshAndSyncWithAnotherWriter(t *testing.T) {
 	cfg.Dim, cfg.Workers = 2, 2
 	hotRowBytes = 2 * 4 * 4 * cfg.Dim // words 0 and 1
 	sh := newShared(c, cfg, 6)
-	w := newWorker(sh, 0)
+	w := newWorker(sh, 1) // worker 0 trains the shared rows directly
 	if w.hIn == nil || !w.partial {
 		t.Fatalf("staged %v partial %v, want a partial set", w.hIn != nil, w.partial)
 	}
@@ -147,6 +147,51 @@ func TestRefreshAndSyncWithAnotherWriter(t *testing.T) {
 	w.sync()
 	if sh.out[s] != float32(10*s+5) {
 		t.Errorf("out[%d] = %v after refresh and an empty write-back, want %d", s, sh.out[s], 10*s+5)
+	}
+}
+
+// TestFirstWorkerTrainsSharedRows: of several workers the first trains
+// the shared matrices and stages nothing, with whole replicas and with a
+// partial set; the others stage. A single worker with staging forced on
+// stages (TestStagingSingleWorkerBitIdentical relies on it).
+func TestFirstWorkerTrainsSharedRows(t *testing.T) {
+	defer func(b, w int) { hotRowBytes, stageMinWorkers = b, w }(hotRowBytes, stageMinWorkers)
+	c := newTestCorpus(4, [][]int32{{0, 0, 0, 1, 1, 2}})
+	for _, rows := range []int{4, 2} {
+		cfg := testConfig(SkipGram)
+		cfg.Dim, cfg.Workers = 2, 3
+		hotRowBytes = rows * 4 * 4 * cfg.Dim
+		sh := newShared(c, cfg, 6)
+		if len(sh.hotIDs) != rows {
+			t.Fatalf("%d rows: %d staged", rows, len(sh.hotIDs))
+		}
+		w0 := newWorker(sh, 0)
+		if w0.hIn != nil || w0.hOut != nil || w0.partial || &w0.in[0] != &sh.in[0] || &w0.out[0] != &sh.out[0] {
+			t.Errorf("%d rows: worker 0 stages (copies %v, partial %v) or trains other matrices", rows, w0.hIn != nil, w0.partial)
+		}
+		if got := w0.inRow(0); &got[0] != &sh.in[0] {
+			t.Errorf("%d rows: worker 0's In row of word 0 is not the shared one", rows)
+		}
+		before := slices.Clone(sh.out)
+		w0.outRow(0)[0] += 1
+		w0.sinceHot = 1 << 20
+		w0.sync()
+		w0.syncHot()
+		if sh.out[0] != before[0]+1 || w0.sinceHot != 0 {
+			t.Errorf("%d rows: worker 0's update %v -> %v, sinceHot %d after its write-backs; want +1 and 0", rows, before[0], sh.out[0], w0.sinceHot)
+		}
+		for id := 1; id < cfg.Workers; id++ {
+			if w := newWorker(sh, id); w.hIn == nil || w.partial != (rows < 4) {
+				t.Errorf("%d rows: worker %d staged %v partial %v", rows, id, w.hIn != nil, w.partial)
+			}
+		}
+	}
+	stageMinWorkers = 1
+	cfg := testConfig(SkipGram)
+	cfg.Dim, cfg.Workers = 2, 1
+	hotRowBytes = 4 * 4 * 4 * cfg.Dim
+	if w := newWorker(newShared(c, cfg, 6), 0); w.hIn == nil {
+		t.Errorf("a single worker with staging forced on stages nothing")
 	}
 }
 
@@ -200,7 +245,7 @@ func TestSyncHotWritesBackOnlyTheHottestRows(t *testing.T) {
 	if sh.hotSyncTokens != t1.tokens {
 		t.Fatalf("Skip-Gram: hot write-backs every %d tokens, want %d", sh.hotSyncTokens, t1.tokens)
 	}
-	w := newWorker(sh, 0)
+	w := newWorker(sh, 1)
 	w.refresh()
 	s := sh.stride
 	// Slots are words, as the staged set is whole replicas. Every changed

@@ -32,14 +32,18 @@ type shared struct {
 	// shareNegatives: Skip-Gram with Config.SharedNegatives, trained
 	// through sgSeqShared.
 	shareNegatives bool
-	// hotIDs: the words whose rows every worker stages (hotrows.go), nil
+	// hotIDs: the words whose rows the workers stage (hotrows.go), nil
 	// with one worker; hotSlot: each word's row in a worker's copies, or
 	// -1, nil when every word is staged (the copies are whole replicas
 	// and a word's row is its id).
 	hotSlot, hotIDs []int32
-	syncTokens      int64        // raw tokens between write-backs
-	hotSyncTokens   int64        // raw tokens between write-backs of the hottest rows; 0: none
-	syncLocks       []stripeLock // write-back locks, one per stripe of hotIDs
+	// direct: worker 0 trains the shared matrices and stages nothing
+	// (hotrows.go); set with several workers, not for one (staging forced
+	// on for a single worker in tests).
+	direct        bool
+	syncTokens    int64        // raw tokens between write-backs
+	hotSyncTokens int64        // raw tokens between write-backs of the hottest rows; 0: none
+	syncLocks     []stripeLock // write-back locks, one per stripe of hotIDs
 
 	// The counters workers write live on cache lines of their own, away
 	// from the fields above that every worker reads for every centre.
