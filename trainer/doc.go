@@ -46,9 +46,11 @@
 // codes carry most tokens, so both cores write the same rows of In and
 // Out for nearly every pair and the cache lines bounce between them (two
 // workers needed 2.1-2.3 times the CPU per pair of one). With two or more
-// workers, each therefore trains its own copy of the rows of the most
-// frequent words (whole replicas of In and Out when they fit in 16 MiB
-// per worker, otherwise the most frequent rows that do) and, every one
+// workers, each but the first therefore trains its own copy of the rows of
+// the most frequent words (whole replicas of In and Out when they fit in
+// 16 MiB per worker, otherwise the most frequent rows that do; the first
+// worker trains the shared matrices, which nobody else writes between
+// write-backs) and, every one
 // (Skip-Gram) or eight (CBOW) tokens per staged row (at least 4,096; on a
 // small corpus at least 32 times per epoch), adds what it changed to the
 // shared matrices and takes a fresh copy (hotrows.go); Skip-Gram also
@@ -64,7 +66,7 @@
 // 1.82-1.83x with shared negatives) and 1.99x for CBOW (5 epochs;
 // 1.78x for one epoch, whose corpus read and output take the same time
 // with one thread or two), at the cost of four copies of the staged rows
-// per worker (9.6 MB per worker at 5,400 words and dimension 100).
+// per staging worker (9.6 MB each at 5,400 words and dimension 100).
 // Quality: NMI@200 and AMI@200 equal to plain Hogwild's and gensim's at
 // dimensions 50 and 100 (3 seeds). At dimension 10 the staleness shows in
 // Skip-Gram's AMI@200: 0.050 with the regular write-backs alone, against

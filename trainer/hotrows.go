@@ -41,9 +41,10 @@ import (
 // The staleness is the same (each of two workers sees the other's updates
 // of a hot row after at most one write-back interval of the staging one),
 // but one worker fewer copies, snapshots and writes back: 600,000
-// patients, dim 100, 2 workers, 1 epoch (hiervec train, alternating runs)
-// 12.76-13.02 s against 13.15-13.36 s and 9.2 MiB less peak memory;
-// NMI@200 over 5 epochs, seeds 1-6, 0.532 against 0.530.
+// patients, dim 100, 2 workers, hiervec train, alternating runs: 1 epoch
+// 12.76-13.02 s against 13.15-13.36 s, 5 epochs 64.06-64.49 s against
+// 64.46-66.12 s, 9.2 MiB less peak memory; NMI@200 over 5 epochs, ten
+// runs (seeds 1-6, then 1-4 again) 0.533 against 0.530 (seeds 1-6).
 
 // hotRowBytes bounds the staging memory of one worker: four copies (In,
 // Out and their snapshots) of the staged rows. 16 MiB holds whole
@@ -133,7 +134,18 @@ const (
 //	Out only, two tiers                    0.466           0.443
 //	Out two tiers plus In's 256            0.474   0.461   0.451
 //
-// hence the last, which costs the two-worker run 4%. CBOW has no such
+// hence the last, which costs the two-worker run 4%. Once the first
+// worker trained the shared matrices directly (one writer of write-backs
+// instead of two, so twice the write-backs cost what they did), more
+// frequent ones bought nothing measurable (600,000 patients, dim 100, 5
+// epochs, seeds 1-4, alternating; NMI@200, wall s):
+//
+//	                                              NMI@200  wall s
+//	as committed                                  0.535    62.3-64.7
+//	regular write-back every 2,700 tokens         0.533    64.0-65.0
+//	tiers every 128 and 512 tokens                0.536    64.6-65.6
+//
+// CBOW has no such
 // loss, and its centres are so cheap that 256 rows every 64 tokens made it
 // 50% slower at dimension 100, so it has none.
 var hotTiersSG = [...]hotTier{{rows: 256, tokens: 256, in: true}, {rows: 1024, tokens: 1024}}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -142,6 +143,14 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		rep.say("%s", describeView(*cotrain, policy, vr))
 	}
+
+	// The reader's buffers (and, for a hierarchy view, the corpus it was
+	// built from) are garbage from here on, and the heap would not reach
+	// its next collection before the run ends: return them to the
+	// operating system before the trainer allocates. 600,000 patients,
+	// dim 100, 2 threads: peak RSS 75.0 MiB instead of 79.5 (a forced
+	// collection alone, without returning the pages, saved 1-3 MiB).
+	debug.FreeOSMemory()
 
 	var set *embedding.Set
 	var algo string
