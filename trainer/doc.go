@@ -61,11 +61,11 @@
 // most one write-back interval, the bounded staleness of asynchronous
 // SGD, instead of whenever the cache line arrives. On the paper-scale
 // synthetic corpus (benchmarks/RESULTS.md) 1 -> 2 threads went from slower
-// to 1.87x for Skip-Gram (dim 100, whole process, 1 epoch; 1.84x over 5
-// epochs, the write-backs weighing more as the pair kernel got faster;
-// 1.82-1.83x with shared negatives) and 1.99x for CBOW (5 epochs;
-// 1.78x for one epoch, whose corpus read and output take the same time
-// with one thread or two), at the cost of four copies of the staged rows
+// to 1.91x for Skip-Gram (dim 100, whole process, 5 epochs; 1.84x before
+// the first worker trained the shared matrices directly; 1.87x with shared
+// negatives) and 1.94-1.99x for CBOW (5 epochs; 1.78x for one epoch,
+// whose corpus read and output take the same time with one thread or
+// two), at the cost of four copies of the staged rows
 // per staging worker (9.6 MB each at 5,400 words and dimension 100).
 // Quality: NMI@200 and AMI@200 equal to plain Hogwild's and gensim's at
 // dimensions 50 and 100 (3 seeds). At dimension 10 the staleness shows in
@@ -77,8 +77,11 @@
 // five epochs at 600,000 patients the moderately frequent rows matter too:
 // with only the 256 hottest rows written back often, Skip-Gram at
 // dimension 100 ended 0.010-0.011 NMI@200 below gensim and a one-worker
-// run; with the two tiers it is within 0.006, for 4% of the two-worker
-// run time. CBOW shows no such loss.
+// run; with the two tiers it is within 0.005 (ten runs), for 4% of the
+// two-worker run time. At dimension 10 two workers still score about 0.01
+// AMI@200 below one (NMI@200 0.514 against 0.521, gensim 0.516), and four
+// times more frequent write-backs do not recover it (benchmarks/RESULTS.md).
+// CBOW shows no such loss.
 // Config.PlainHogwild (hiervec train and reproduce -plain-hogwild) turns
 // staging off.
 //
