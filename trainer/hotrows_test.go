@@ -155,6 +155,9 @@ func TestRefreshAndSyncWithAnotherWriter(t *testing.T) {
 // partial set; the others stage. A single worker with staging forced on
 // stages (TestStagingSingleWorkerBitIdentical relies on it).
 func TestFirstWorkerTrainsSharedRows(t *testing.T) {
+	if raceEnabled {
+		t.Skip("with the race detector every worker stages (shared.direct)")
+	}
 	defer func(b, w int) { hotRowBytes, stageMinWorkers = b, w }(hotRowBytes, stageMinWorkers)
 	c := newTestCorpus(4, [][]int32{{0, 0, 0, 1, 1, 2}})
 	for _, rows := range []int{4, 2} {

@@ -142,7 +142,7 @@ func newShared(c *corpus.Corpus, cfg Config, maxSeq int) *shared {
 		shareNegatives: cfg.SharedNegatives && cfg.Model == SkipGram,
 		hotSlot:        hotSlot,
 		hotIDs:         hotIDs,
-		direct:         cfg.Workers > 1,
+		direct:         cfg.Workers > 1 && !raceEnabled,
 		syncTokens:     syncInterval(cfg.Model, len(hotIDs), total, cfg.Workers),
 		hotSyncTokens:  hotSyncInterval(cfg.Model, len(hotIDs)),
 		syncLocks:      make([]stripeLock, min(syncStripes, len(hotIDs))),

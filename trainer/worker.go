@@ -39,7 +39,10 @@ type shared struct {
 	hotSlot, hotIDs []int32
 	// direct: worker 0 trains the shared matrices and stages nothing
 	// (hotrows.go); set with several workers, not for one (staging forced
-	// on for a single worker in tests).
+	// on for a single worker in tests). Its writes race with the others'
+	// write-backs by design (Hogwild's race, doc.go), so a build with the
+	// race detector stages every worker instead, and the multi-worker runs
+	// of tests outside the !race files stay free of it.
 	direct        bool
 	syncTokens    int64        // raw tokens between write-backs
 	hotSyncTokens int64        // raw tokens between write-backs of the hottest rows; 0: none
