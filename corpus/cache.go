@@ -385,15 +385,9 @@ func (c *Corpus) check() error {
 	if err := mono("visit offsets", c.Visits, nTok); err != nil {
 		return err
 	}
-	if c.SeqVisits == nil {
-		// One visit per sequence.
+	if c.SeqVisits == nil { // one visit per sequence
 		if len(c.Visits) != len(c.Seqs) {
 			return fmt.Errorf("%d sequence offsets but %d visit offsets, and no sequence visit offsets", len(c.Seqs), len(c.Visits))
-		}
-		for i, v := range c.Visits {
-			if v != c.Seqs[i] {
-				return fmt.Errorf("visit %d is not sequence %d, and there are no sequence visit offsets", i, i)
-			}
 		}
 	} else {
 		if err := mono("sequence visit offsets", c.SeqVisits, int64(c.NumVisits())); err != nil {
@@ -402,10 +396,10 @@ func (c *Corpus) check() error {
 		if len(c.SeqVisits) != len(c.Seqs) {
 			return fmt.Errorf("%d sequence offsets but %d sequence visit offsets", len(c.Seqs), len(c.SeqVisits))
 		}
-		for i, sv := range c.SeqVisits {
-			if c.Visits[sv] != c.Seqs[i] {
-				return fmt.Errorf("sequence %d does not start on a visit boundary", i)
-			}
+	}
+	for i := range c.Seqs {
+		if c.Visits[c.FirstVisit(i)] != c.Seqs[i] {
+			return fmt.Errorf("sequence %d does not start on a visit boundary", i)
 		}
 	}
 	counts := make([]int64, v.Len())

@@ -46,6 +46,19 @@ sgconst: \
 	VMOVSS  ·sgConst+12(SB), X12; \
 	VXORPS  X15, X15, X15
 
+// SGENTRY loads into V the entry of the table at T for the logit in F:
+// index (F + maxExp)·expScale, the saturated last entry (AX) for F >=
+// maxExp and the first (DX) for F <= -maxExp. Clobbers BX.
+#define SGENTRY(F, V, T) \
+	VADDSS      X9, F, V; \
+	VMULSS      X11, V, V; \
+	VCVTTSS2SIQ V, BX; \
+	VUCOMISS    X9, F; \
+	CMOVQCC     AX, BX; \
+	VUCOMISS    X10, F; \
+	CMOVQLS     DX, BX; \
+	VMOVSS      (T)(BX*4), V
+
 // SGLOGIT is the pair kernels' step from a logit: it sums Z0's lanes in
 // dotAVX2's order (lanes 0-7 and 8-15 are its Y0 and Y1) into f, then sets
 // X3 to the step g = (label - σ(f))·alpha and, unless R10 (the loss
@@ -67,27 +80,13 @@ sgconst: \
 	JPS         sgnan; \
 	MOVQ        $const_sgTableHigh, AX; \
 	MOVQ        $const_sgTableLow, DX; \
-	VADDSS      X9, X0, X3; \
-	VMULSS      X11, X3, X3; \
-	VCVTTSS2SIQ X3, BX; \
-	VUCOMISS    X9, X0; \
-	CMOVQCC     AX, BX; \
-	VUCOMISS    X10, X0; \
-	CMOVQLS     DX, BX; \
-	VMOVSS      (R14)(BX*4), X3; \
+	SGENTRY(X0, X3, R14); \
 	VSUBSS      X3, X12, X3; \
 	VMULSS      X13, X3, X3; \
 	TESTQ       R10, R10; \
 	JZ          sgupd; \
 	VXORPS      X15, X0, X2; \
-	VADDSS      X9, X2, X4; \
-	VMULSS      X11, X4, X4; \
-	VCVTTSS2SIQ X4, BX; \
-	VUCOMISS    X9, X2; \
-	CMOVQCC     AX, BX; \
-	VUCOMISS    X10, X2; \
-	CMOVQLS     DX, BX; \
-	VMOVSS      (R13)(BX*4), X4; \
+	SGENTRY(X2, X4, R13); \
 	VCMPSS      $2, X10, X2, X5; \
 	VBLENDVPS   X5, X2, X4, X4; \
 	VCVTSS2SD   X4, X4, X4; \

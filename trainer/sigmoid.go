@@ -56,7 +56,7 @@ func buildSigmoidTables() (exp, log *[expTableSize + 1]float32) {
 // logistic returns the SGD step (label - σ(f))·alpha for a prediction with
 // logit f and label 1 (the observed word) or 0 (a negative), and adds the
 // prediction's loss -log σ(z), z = f for label 1 and -f for label 0
-// (gensim's compute_loss), to *loss.
+// (gensim's compute_loss), to *loss (a nil loss is not computed).
 //
 // Inside (-maxExp, maxExp) both come from the tables. Outside, σ is taken
 // as 0 or 1, as word2vec.c does (gensim instead skips such predictions;
@@ -66,20 +66,24 @@ func buildSigmoidTables() (exp, log *[expTableSize + 1]float32) {
 // check sees it and nothing indexes the table with NaN.
 func logistic(f, label, alpha float32, loss *float64) float32 {
 	if f != f {
-		*loss = math.NaN()
+		if loss != nil {
+			*loss = math.NaN()
+		}
 		return 0
 	}
-	z := f
-	if label == 0 {
-		z = -f
-	}
-	switch {
-	case z >= maxExp:
-		// loss ≈ 0
-	case z <= -maxExp:
-		*loss -= float64(z)
-	default:
-		*loss -= float64(logTable[int((z+maxExp)*expScale)])
+	if loss != nil {
+		z := f
+		if label == 0 {
+			z = -f
+		}
+		switch {
+		case z >= maxExp:
+			// loss ≈ 0
+		case z <= -maxExp:
+			*loss -= float64(z)
+		default:
+			*loss -= float64(logTable[int((z+maxExp)*expScale)])
+		}
 	}
 	switch {
 	case f >= maxExp:
@@ -92,7 +96,8 @@ func logistic(f, label, alpha float32, loss *float64) float32 {
 
 // sgConst holds the constants the pair kernels (sgPairAVX512,
 // sgPairRegAVX512) read beside their tables: maxExp, -maxExp, expScale,
-// the label 1, and the sign bit that negates a logit. sgNaN is the loss logistic sets for a NaN logit.
+// the label 1, and the sign bit that negates a logit. sgNaN is the loss
+// logistic sets for a NaN logit.
 var (
 	sgConst = [5]float32{maxExp, -maxExp, expScale, 1, math.Float32frombits(1 << 31)}
 	sgNaN   = math.NaN()

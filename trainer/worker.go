@@ -369,10 +369,6 @@ func trainPair(x, e []float32, rows []*float32, alpha float32, loss *float64) {
 // words') with step alpha, adding the predictions' loss to *loss; e is
 // scratch of len(x). A nil loss is not computed.
 func sgPairRef(x, e []float32, rows []*float32, alpha float32, loss *float64) {
-	var discard float64
-	if loss == nil {
-		loss = &discard
-	}
 	n := len(x)
 	e = e[:n]
 	clear(e)
