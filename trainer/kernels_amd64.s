@@ -46,6 +46,16 @@ sgconst: \
 	VMOVSS  ·sgConst+12(SB), X12; \
 	VXORPS  X15, X15, X15
 
+// SGNEXT moves the pair kernels to the next target row and jumps to
+// target: the rest are negatives, label 0 (X12) and z = -f (the sign bit
+// in X15).
+#define SGNEXT(target) \
+	VXORPS X12, X12, X12; \
+	VMOVSS ·sgConst+16(SB), X15; \
+	ADDQ   $8, R11; \
+	DECQ   R12; \
+	JMP    target
+
 // SGENTRY loads into V the entry of the table at T for the logit in F:
 // index (F + maxExp)·expScale, the saturated last entry (AX) for F >=
 // maxExp and the first (DX) for F <= -maxExp. Clobbers BX.
@@ -757,12 +767,7 @@ sup:
 	CMPQ        AX, R9
 	JLT         sup
 
-	// The rest are negatives: label 0, z = -f.
-	VXORPS X12, X12, X12
-	VMOVSS ·sgConst+16(SB), X15
-	ADDQ   $8, R11
-	DECQ   R12
-	JMP    starget
+	SGNEXT(starget)
 
 sdone:
 	// x += e (axpy(1, e, x): fma(1, e, x) rounds as e + x does).
@@ -842,12 +847,7 @@ rdotdone:
 	RUPDATE(448, Z23, Z31, Z1)
 
 rnext:
-	// The rest are negatives: label 0, z = -f.
-	VXORPS X12, X12, X12
-	VMOVSS ·sgConst+16(SB), X15
-	ADDQ   $8, R11
-	DECQ   R12
-	JMP    rtarget
+	SGNEXT(rtarget)
 
 rdone:
 	// x += e (as sgPairAVX512's sadd: x + e); e stored as it ends.
