@@ -96,7 +96,7 @@ func prepare(ctx context.Context, cfg Config, log func(string)) (*CorpusInfo, *h
 		return nil, nil, fmt.Errorf("benchmarks: %w", err)
 	}
 	info.PatientYears = c.NumSeqs()
-	info.Tokens = int64(len(c.Tokens))
+	info.Tokens = int64(c.Tokens.Len())
 	info.Vocabulary = c.Vocab.Len()
 	for _, w := range c.Vocab.Words {
 		if _, ok := m.Category(w); ok {
@@ -159,7 +159,7 @@ func writeSequences(path string, c *corpus.Corpus) error {
 	defer f.Abort()
 	words := c.Vocab.Words
 	for s := 0; s < c.NumSeqs(); s++ {
-		for i, t := range c.Seq(s) {
+		for i, t := range c.Seq(s).All() {
 			if i > 0 {
 				f.WriteString(" ")
 			}

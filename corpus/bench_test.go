@@ -58,7 +58,7 @@ func BenchmarkCache(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		b.ReportMetric(float64(len(c.Tokens))*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
+		b.ReportMetric(float64(c.Tokens.Len())*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
 	})
 	st, _ := os.Stat(p)
 	b.Run("read", func(b *testing.B) {
@@ -69,7 +69,7 @@ func BenchmarkCache(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		b.ReportMetric(float64(len(c.Tokens))*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
+		b.ReportMetric(float64(c.Tokens.Len())*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
 	})
 }
 
@@ -83,7 +83,7 @@ func BenchmarkReadSequences(b *testing.B) {
 	}
 	var buf bytes.Buffer
 	for s := range c.NumSeqs() {
-		for i, t := range c.Seq(s) {
+		for i, t := range c.Seq(s).All() {
 			if i > 0 {
 				buf.WriteByte(' ')
 			}

@@ -70,7 +70,7 @@ func WriteCache(path string, c *Corpus) error {
 	hdr = append(hdr, cacheMagic...)
 	hdr = binary.LittleEndian.AppendUint32(hdr, cacheVersion)
 	hdr = binary.LittleEndian.AppendUint32(hdr, flags)
-	for _, n := range []uint64{uint64(c.Vocab.Len()), uint64(len(c.Tokens)), uint64(c.NumSeqs()), uint64(c.NumVisits()), wordBytes} {
+	for _, n := range []uint64{uint64(c.Vocab.Len()), uint64(c.Tokens.Len()), uint64(c.NumSeqs()), uint64(c.NumVisits()), wordBytes} {
 		hdr = binary.LittleEndian.AppendUint64(hdr, n)
 	}
 	w.write(hdr)
@@ -88,7 +88,11 @@ func WriteCache(path string, c *Corpus) error {
 	}
 	w.write(kinds)
 	writeInts(w, c.Vocab.Counts)
-	writeInts(w, c.Tokens)
+	if wide := c.Tokens.Wide(); wide != nil { // on disk every token takes 4 bytes
+		writeInts(w, wide)
+	} else {
+		writeInts(w, c.Tokens.Narrow())
+	}
 	writeInts(w, c.Seqs)
 	writeInts(w, c.Visits)
 	sv := c.SeqVisits
@@ -132,12 +136,12 @@ func (w *cacheWriter) write(p []byte) {
 }
 
 // writeInts encodes a slice little-endian in 64 KiB chunks.
-func writeInts[T int32 | int64](w *cacheWriter, s []T) {
+func writeInts[T uint16 | int32 | int64](w *cacheWriter, s []T) {
 	if w.buf == nil {
 		w.buf = make([]byte, 0, 64<<10)
 	}
 	var zero T
-	size := int(binary.Size(zero))
+	size := max(4, int(binary.Size(zero))) // a uint16 is written in 4 bytes
 	per := cap(w.buf) / size
 	for len(s) > 0 && w.err == nil {
 		n := min(per, len(s))
@@ -217,6 +221,31 @@ func readInts[T int32 | int64](r *cacheReader, s []T) error {
 	return nil
 }
 
+// readTokens fills t with ids stored as 4 bytes each, checking each against
+// the vocabulary size first (a narrow Tokens cannot hold a larger id).
+func readTokens(r *cacheReader, t Tokens, vocab int32) error {
+	if r.buf == nil {
+		r.buf = make([]byte, 64<<10)
+	}
+	per := len(r.buf) / 4
+	for at := 0; at < t.Len(); {
+		n := min(per, t.Len()-at)
+		b := r.buf[:4*n]
+		if err := r.read(b); err != nil {
+			return err
+		}
+		for i := range n {
+			id := int32(binary.LittleEndian.Uint32(b[4*i:]))
+			if id < 0 || id >= vocab {
+				return fmt.Errorf("token %d has id %d outside the vocabulary of %d", at+i, id, vocab)
+			}
+			t.Set(at+i, id)
+		}
+		at += n
+	}
+	return nil
+}
+
 // decodeCache reads a cache of size bytes from r. It checks the declared
 // sizes against size before allocating, so a damaged header cannot cause a
 // huge allocation.
@@ -286,7 +315,7 @@ func decodeCache(br io.Reader, size int64) (*Corpus, error) {
 		c.Vocab.Kinds[i] = Kind(k)
 	}
 	c.Vocab.Counts = make([]int64, nVocab)
-	c.Tokens = make([]int32, nTok)
+	c.Tokens = MakeTokens(int(nTok), int(nVocab))
 	c.Seqs = make([]int64, nSeq+1)
 	c.Visits = make([]int64, nVis+1)
 	c.SeqVisits = make([]int64, nSeq+1)
@@ -295,7 +324,7 @@ func decodeCache(br io.Reader, size int64) (*Corpus, error) {
 		err  func() error
 	}{
 		{"counts", func() error { return readInts(r, c.Vocab.Counts) }},
-		{"tokens", func() error { return readInts(r, c.Tokens) }},
+		{"tokens", func() error { return readTokens(r, c.Tokens, int32(nVocab)) }},
 		{"sequence offsets", func() error { return readInts(r, c.Seqs) }},
 		{"visit offsets", func() error { return readInts(r, c.Visits) }},
 		{"sequence visit offsets", func() error { return readInts(r, c.SeqVisits) }},
@@ -367,7 +396,7 @@ func (c *Corpus) check() error {
 			return fmt.Errorf("word %d has unknown kind %d", i, k)
 		}
 	}
-	nTok := int64(len(c.Tokens))
+	nTok := int64(c.Tokens.Len())
 	mono := func(name string, off []int64, end int64) error {
 		if len(off) == 0 || off[0] != 0 || off[len(off)-1] != end {
 			return fmt.Errorf("%s must run from 0 to %d", name, end)
@@ -403,7 +432,7 @@ func (c *Corpus) check() error {
 		}
 	}
 	counts := make([]int64, v.Len())
-	for i, t := range c.Tokens {
+	for i, t := range c.Tokens.All() {
 		if t < 0 || int(t) >= v.Len() {
 			return fmt.Errorf("token %d has id %d outside the vocabulary of %d", i, t, v.Len())
 		}

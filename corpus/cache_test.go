@@ -48,7 +48,7 @@ func TestCacheRoundTrip(t *testing.T) {
 				name string
 				a, b any
 			}{
-				{"tokens", got.Tokens, c.Tokens}, {"seqs", got.Seqs, c.Seqs}, {"visits", got.Visits, c.Visits},
+				{"tokens", got.Tokens.Int32s(), c.Tokens.Int32s()}, {"seqs", got.Seqs, c.Seqs}, {"visits", got.Visits, c.Visits},
 				{"seqVisits", got.SeqVisits, c.SeqVisits}, {"years", got.Years, c.Years}, {"patients", got.Patients, c.Patients},
 			} {
 				if !reflect.DeepEqual(pair.a, pair.b) {
@@ -136,7 +136,7 @@ func TestCacheCorruption(t *testing.T) {
 
 func TestWriteCacheRejectsBrokenCorpus(t *testing.T) {
 	c := sampleCorpus(t)
-	c.Tokens[0] = int32(c.Vocab.Len()) // out of range
+	c.Tokens.Set(0, int32(c.Vocab.Len())) // out of range
 	if err := WriteCache(filepath.Join(t.TempDir(), "c"), c); err == nil {
 		t.Fatal("no error for a token outside the vocabulary")
 	}
@@ -160,13 +160,15 @@ func TestCacheStructuralChecks(t *testing.T) {
 		wordBytes += len(w)
 	}
 	tokens := cacheHeaderSize + 13*nv + wordBytes // offset of the token section
-	seqs := tokens + 4*len(c.Tokens)
+	seqs := tokens + 4*c.Tokens.Len()
 	tests := []struct {
 		name   string
 		mutate func([]byte)
 		want   string
 	}{
 		{"token out of range", func(b []byte) { binary.LittleEndian.PutUint32(b[tokens:], uint32(nv)) }, "outside the vocabulary"},
+		{"token beyond narrow ids", func(b []byte) { binary.LittleEndian.PutUint32(b[tokens+4:], NarrowLimit) }, "outside the vocabulary"},
+		{"negative token", func(b []byte) { binary.LittleEndian.PutUint32(b[tokens:], 1<<31) }, "outside the vocabulary"},
 		{"count wrong", func(b []byte) { b[cacheHeaderSize+5*nv+wordBytes]++ }, "the tokens hold it"},
 		{"offsets decrease", func(b []byte) { binary.LittleEndian.PutUint64(b[seqs+8:], 1<<40) }, "sequence offsets"},
 		{"unknown kind", func(b []byte) { b[cacheHeaderSize+4*nv+wordBytes] = 7 }, "unknown kind"},

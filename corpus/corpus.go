@@ -1,9 +1,10 @@
 package corpus
 
 // Corpus is a tokenised training corpus held flat in memory: a vocabulary,
-// every token of every sequence concatenated in one []int32, and offsets
-// that cut it into sequences (patient-years) and visits (the codes of one
-// calendar date). Memory is 4 bytes per token plus 8 bytes per sequence and
+// every token of every sequence concatenated in one array (Tokens: 2 bytes
+// per token up to 65,536 distinct tokens, 4 beyond), and offsets that cut
+// it into sequences (patient-years) and visits (the codes of one calendar
+// date). Memory is 2 (or 4) bytes per token plus 8 bytes per sequence and
 // per visit, whatever the number of patients.
 //
 // Sequence i is Tokens[Seqs[i]:Seqs[i+1]]. Visit j is
@@ -17,7 +18,7 @@ package corpus
 type Corpus struct {
 	Vocab *Vocab
 
-	Tokens    []int32
+	Tokens    Tokens
 	Seqs      []int64 // len = NumSeqs()+1, Seqs[0] = 0
 	Visits    []int64 // len = NumVisits()+1, Visits[0] = 0
 	SeqVisits []int64 // len = NumSeqs()+1, SeqVisits[NumSeqs()] = NumVisits(); or nil: one visit per sequence
@@ -60,8 +61,8 @@ func (c *Corpus) FirstVisit(i int) int64 {
 	return c.SeqVisits[i]
 }
 
-// Seq returns the tokens of sequence i (a sub-slice, not a copy).
-func (c *Corpus) Seq(i int) []int32 { return c.Tokens[c.Seqs[i]:c.Seqs[i+1]] }
+// Seq returns the tokens of sequence i (sharing the array, not a copy).
+func (c *Corpus) Seq(i int) Tokens { return c.Tokens.Slice(int(c.Seqs[i]), int(c.Seqs[i+1])) }
 
-// Visit returns the tokens of visit j (a sub-slice, not a copy).
-func (c *Corpus) Visit(j int) []int32 { return c.Tokens[c.Visits[j]:c.Visits[j+1]] }
+// Visit returns the tokens of visit j (sharing the array, not a copy).
+func (c *Corpus) Visit(j int) Tokens { return c.Tokens.Slice(int(c.Visits[j]), int(c.Visits[j+1])) }

@@ -31,9 +31,10 @@
 // A sequence file (ReadSequences) has one sequence per line, tokens
 // separated by white space, taken as given.
 //
-// The Corpus itself is flat: one []int32 of token ids for the whole corpus
-// plus offsets for sequences and visits, so memory is 4 bytes per token
-// plus 8 per sequence and per visit. While an extract is read, each row
+// The Corpus itself is flat: one array of token ids for the whole corpus
+// plus offsets for sequences and visits, so memory is 2 bytes per token
+// (4 when the vocabulary has more than 65,536 words: Tokens) plus 8 per
+// sequence and per visit. While an extract is read, each row
 // costs 12 more bytes (patient-year, date, code id as int32) until the rows
 // are grouped; no string is kept per row. The vocabulary is sorted like
 // word2vec's: count descending, ties by token ascending.

@@ -22,7 +22,7 @@ func ExampleReadExtract() {
 	fmt.Printf("rows %d, patients %d, patient-years %d, tokens %d\n", rep.Rows, rep.Patients, rep.PatientYears, rep.Tokens)
 	for s := 0; s < c.NumSeqs(); s++ {
 		var words []string
-		for _, t := range c.Seq(s) {
+		for _, t := range c.Seq(s).All() {
 			words = append(words, c.Vocab.Words[t])
 		}
 		fmt.Println(c.Years[s], words)

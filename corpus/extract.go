@@ -273,7 +273,7 @@ func (b *extractBuilder) build() *Corpus {
 
 	c := &Corpus{
 		Vocab:     &Vocab{Words: b.words, Kinds: make([]Kind, len(b.words)), Counts: make([]int64, len(b.words))},
-		Tokens:    make([]int32, len(rows)),
+		Tokens:    MakeTokens(len(rows), len(b.words)),
 		Seqs:      make([]int64, nPY+1),
 		SeqVisits: make([]int64, nPY+1),
 		Visits:    []int64{0},
@@ -296,7 +296,7 @@ func (b *extractBuilder) build() *Corpus {
 			if k > 0 && date[row] != date[seg[k-1]] {
 				c.Visits = append(c.Visits, t)
 			}
-			c.Tokens[t] = b.rowCode[row]
+			c.Tokens.Set(int(t), b.rowCode[row])
 		}
 		c.Visits = append(c.Visits, start[r+1])
 		c.Seqs[r+1] = start[r+1]

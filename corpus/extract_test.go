@@ -19,7 +19,7 @@ func seqStrings(c *Corpus) []string {
 		var vs []string
 		for v := c.FirstVisit(s); v < c.FirstVisit(s+1); v++ {
 			var ws []string
-			for _, t := range c.Visit(int(v)) {
+			for _, t := range c.Visit(int(v)).All() {
 				ws = append(ws, c.Vocab.Words[t])
 			}
 			vs = append(vs, strings.Join(ws, " "))
@@ -133,8 +133,8 @@ func TestReadExtractDedupeMinCount(t *testing.T) {
 			for _, k := range c.Vocab.Counts {
 				n += k
 			}
-			if n != int64(len(c.Tokens)) {
-				t.Errorf("counts sum to %d, %d tokens", n, len(c.Tokens))
+			if n != int64(c.Tokens.Len()) {
+				t.Errorf("counts sum to %d, %d tokens", n, c.Tokens.Len())
 			}
 		})
 	}

@@ -94,7 +94,7 @@ func TestReadFile(t *testing.T) {
 			if got := seqStrings(c); !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("sequences = %q, want %q", got, tt.want)
 			}
-			if rep.Tokens != int64(len(c.Tokens)) || rep.PatientYears != int64(c.NumSeqs()) {
+			if rep.Tokens != int64(c.Tokens.Len()) || rep.PatientYears != int64(c.NumSeqs()) {
 				t.Errorf("report %+v does not match the corpus", rep)
 			}
 		})

@@ -33,8 +33,8 @@ func FuzzReadExtract(f *testing.F) {
 		if rep.Rows != rep.Accepted+rep.Skipped {
 			t.Fatalf("Rows %d != Accepted %d + Skipped %d", rep.Rows, rep.Accepted, rep.Skipped)
 		}
-		if rep.Tokens != int64(len(c.Tokens)) {
-			t.Fatalf("report tokens %d, corpus %d", rep.Tokens, len(c.Tokens))
+		if rep.Tokens != int64(c.Tokens.Len()) {
+			t.Fatalf("report tokens %d, corpus %d", rep.Tokens, c.Tokens.Len())
 		}
 		if got := rep.Accepted - rep.DedupedTokens - rep.DroppedMinCountTokens; got != rep.Tokens {
 			t.Fatalf("accepted %d - deduped %d - min-count %d != tokens %d", rep.Accepted, rep.DedupedTokens, rep.DroppedMinCountTokens, rep.Tokens)
@@ -63,9 +63,9 @@ func FuzzReadSequences(f *testing.F) {
 		if err != nil {
 			t.Fatalf("parallel reader: %v", err)
 		}
-		if !slices.Equal(p.Tokens, c.Tokens) || !slices.Equal(p.Seqs, c.Seqs) || !slices.Equal(p.Vocab.Words, c.Vocab.Words) ||
+		if !slices.Equal(p.Tokens.Int32s(), c.Tokens.Int32s()) || !slices.Equal(p.Seqs, c.Seqs) || !slices.Equal(p.Vocab.Words, c.Vocab.Words) ||
 			!slices.Equal(p.Vocab.Counts, c.Vocab.Counts) || prep.BlankLines != rep.BlankLines || prep.Rows != rep.Rows {
-			t.Fatalf("parallel reader disagrees: %v %v, streaming %v %v", p.Vocab.Words, p.Tokens, c.Vocab.Words, c.Tokens)
+			t.Fatalf("parallel reader disagrees: %v %v, streaming %v %v", p.Vocab.Words, p.Tokens.Int32s(), c.Vocab.Words, c.Tokens.Int32s())
 		}
 	})
 }

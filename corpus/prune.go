@@ -13,7 +13,7 @@ func finish(c *Corpus, opt ReadOptions, rep *ReadReport) {
 		for i := range last {
 			last[i] = -1
 		}
-		before := int64(len(c.Tokens))
+		before := int64(c.Tokens.Len())
 		rep.EmptySequencesDropped += c.compact(func(s int, t int32) bool {
 			if last[t] == int32(s) {
 				return false
@@ -21,7 +21,7 @@ func finish(c *Corpus, opt ReadOptions, rep *ReadReport) {
 			last[t] = int32(s)
 			return true
 		})
-		rep.DedupedTokens += before - int64(len(c.Tokens))
+		rep.DedupedTokens += before - int64(c.Tokens.Len())
 	}
 	c.Recount()
 	if opt.MinCount > 1 {
@@ -44,7 +44,7 @@ func finish(c *Corpus, opt ReadOptions, rep *ReadReport) {
 // fillTotals sets the corpus totals of rep.
 func fillTotals(c *Corpus, rep *ReadReport) {
 	rep.PatientYears = int64(c.NumSeqs())
-	rep.Tokens = int64(len(c.Tokens))
+	rep.Tokens = int64(c.Tokens.Len())
 	rep.Patients = countPatients(c)
 }
 
@@ -84,9 +84,9 @@ func (c *Corpus) compact(keep func(seq int, tok int32) bool) int64 {
 			oldEnd := c.Visits[v+1]
 			visitStart := w
 			for i := tokEnd; i < oldEnd; i++ {
-				t := c.Tokens[i]
+				t := c.Tokens.At(int(i))
 				if keep(s, t) {
-					c.Tokens[w] = t
+					c.Tokens.Set(int(w), t)
 					w++
 				}
 			}
@@ -113,7 +113,7 @@ func (c *Corpus) compact(keep func(seq int, tok int32) bool) int64 {
 			c.Patients[ns-1] = c.Patients[s]
 		}
 	}
-	c.Tokens = c.Tokens[:w]
+	c.Tokens.Truncate(int(w))
 	c.Visits = c.Visits[:nv+1]
 	c.Seqs = c.Seqs[:ns+1]
 	if c.SeqVisits != nil {
@@ -136,7 +136,7 @@ func (c *Corpus) Recount() {
 		counts = make([]int64, c.Vocab.Len())
 	}
 	clear(counts)
-	for _, t := range c.Tokens {
+	for _, t := range c.Tokens.All() {
 		counts[t]++
 	}
 	c.Vocab.Counts = counts
@@ -146,8 +146,8 @@ func (c *Corpus) Recount() {
 // the token ids. Counts must be current.
 func (c *Corpus) sortVocab() {
 	newID, v := c.Vocab.sorted()
-	for i, t := range c.Tokens {
-		c.Tokens[i] = newID[t]
+	for i, t := range c.Tokens.All() {
+		c.Tokens.Set(i, newID[t])
 	}
 	c.Vocab = v
 }

@@ -12,7 +12,8 @@ import (
 // ReadSequencesFile reads a sequence file from path; see ReadSequences. A
 // gzip file is decompressed transparently. An uncompressed regular file is
 // read in parallel, one byte range per processor, into arrays allocated at
-// their final size (4 bytes per token and 16 per sequence); the result is
+// their final size (2 bytes per token, or 4 past 65,536 distinct tokens,
+// and 8 per sequence); the result is
 // the same as ReadSequences'.
 func ReadSequencesFile(path string) (*Corpus, *ReadReport, error) {
 	if f, err := os.Open(path); err == nil {
@@ -59,15 +60,15 @@ func ReadSequences(r io.Reader, name string) (*Corpus, *ReadReport, error) {
 	v := &Vocab{}
 	c := &Corpus{Vocab: v, Seqs: []int64{0}}
 	err = eachLine(br, func(line []byte) {
-		start := int64(len(c.Tokens))
+		start := int64(c.Tokens.Len())
 		for f := range bytes.FieldsSeq(line) {
 			id, ok := index[string(f)]
 			if !ok {
 				id = addWord(v, index, string(f))
 			}
-			c.Tokens = append(c.Tokens, id)
+			c.Tokens.Append(id)
 		}
-		if n := int64(len(c.Tokens)); n > start {
+		if n := int64(c.Tokens.Len()); n > start {
 			rep.Rows++
 			c.Seqs = append(c.Seqs, n)
 		} else {

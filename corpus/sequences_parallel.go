@@ -20,11 +20,12 @@ const minPartBytes = 1 << 20
 // ReadSequences does, with the same result to the last token id, but in
 // two passes over byte ranges cut at line ends, one goroutine per range:
 // the first pass counts tokens and lines, so that Tokens and the offsets
-// are allocated once at their final size (4 bytes per token, 8 per
+// are allocated once at their final size (2 bytes per token, 8 per
 // sequence: Visits shares Seqs' array, one visit per sequence, and
 // SeqVisits is nil), and the
 // second parses each range into its place with a vocabulary and counts of
-// its own, merged afterwards. A file that changes between the passes
+// its own, merged afterwards. A file of more than 65,536 distinct tokens is
+// parsed a second time, into 4 bytes per token (NarrowLimit). A file that changes between the passes
 // is an error. There are at most parts ranges of at least minPart bytes.
 func readSequencesParallel(ra io.ReaderAt, size int64, name string, parts int, minPart int64) (*Corpus, *ReadReport, error) {
 	var start int64
@@ -54,21 +55,78 @@ func readSequencesParallel(ra io.ReaderAt, size int64, name string, parts int, m
 		nTok += ps[k].tokens
 		nSeq += ps[k].lines
 	}
-	c := &Corpus{Tokens: make([]int32, nTok), Seqs: make([]int64, nSeq+1)}
+	// Tokens start narrow (2 bytes each); a file with more distinct tokens
+	// than a narrow array can number is parsed again into a wide one.
+	c := &Corpus{Tokens: MakeTokens(int(nTok), 0), Seqs: make([]int64, nSeq+1)}
 	c.Visits = c.Seqs
+	v, err := parseParts(ra, c, ps)
+	if errors.Is(err, errNarrowOverflow) {
+		c.Tokens = MakeTokens(int(nTok), NarrowLimit+1)
+		for k := range ps {
+			ps[k].words, ps[k].counts = nil, nil
+		}
+		v, err = parseParts(ra, c, ps)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("corpus: %s: %w", name, err)
+	}
+	// Sort the merged vocabulary as finish does, and map each range's ids
+	// straight to the sorted ones: the tokens are rewritten once, in
+	// parallel.
+	rep := &ReadReport{SkippedByReason: map[string]int64{}}
+	for k := range ps {
+		rep.Rows += ps[k].lines
+		rep.BlankLines += ps[k].blank
+	}
+	newID, sorted := v.sorted()
+	for k := range ps {
+		for local, id := range ps[k].remap {
+			ps[k].remap[local] = newID[id]
+		}
+	}
+	for k := range ps {
+		g.Go(func() error {
+			p := &ps[k]
+			toks := c.Tokens.Slice(int(p.tokOff), int(p.tokOff+p.tokens))
+			if nar := toks.Narrow(); nar != nil {
+				for i, t := range nar {
+					nar[i] = uint16(p.remap[t])
+				}
+			} else {
+				wide := toks.Wide()
+				for i, t := range wide {
+					wide[i] = p.remap[t]
+				}
+			}
+			return nil
+		})
+	}
+	g.Wait()
+	c.Vocab = sorted
+	rep.Accepted = rep.Rows
+	fillTotals(c, rep)
+	return c, rep, nil
+}
+
+// errNarrowOverflow: the file has more distinct tokens than narrow Tokens
+// can number.
+var errNarrowOverflow = errors.New("more distinct tokens than narrow ids can number")
+
+// parseParts runs the second pass over every range of ps in parallel, then
+// merges the ranges' vocabularies and counts into one vocabulary (in order
+// of first appearance) and sets each range's remap to it. With narrow
+// c.Tokens it returns errNarrowOverflow when the merged vocabulary does not
+// fit (a range's local ids never exceed the merged vocabulary's).
+func parseParts(ra io.ReaderAt, c *Corpus, ps []seqPart) (*Vocab, error) {
+	var g errgroup.Group
 	for k := range ps {
 		g.Go(func() error { return ps[k].parse(ra, c) })
 	}
 	if err := g.Wait(); err != nil {
-		return nil, nil, fmt.Errorf("corpus: %s: %w", name, err)
+		return nil, err
 	}
-
-	// Merge the per-range vocabularies and counts, sort the vocabulary as
-	// finish does, and map each range's ids straight to the sorted ones: the
-	// tokens are rewritten once, in parallel.
 	v := &Vocab{}
 	index := make(map[string]int32)
-	rep := &ReadReport{SkippedByReason: map[string]int64{}}
 	for k := range ps {
 		p := &ps[k]
 		p.remap = make([]int32, len(p.words))
@@ -80,30 +138,11 @@ func readSequencesParallel(ra io.ReaderAt, size int64, name string, parts int, m
 			v.Counts[id] += p.counts[local]
 			p.remap[local] = id
 		}
-		rep.Rows += p.lines
-		rep.BlankLines += p.blank
 	}
-	newID, sorted := v.sorted()
-	for k := range ps {
-		for local, id := range ps[k].remap {
-			ps[k].remap[local] = newID[id]
-		}
+	if !c.Tokens.IsWide() && v.Len() > NarrowLimit {
+		return nil, errNarrowOverflow
 	}
-	for k := range ps {
-		g.Go(func() error {
-			p := &ps[k]
-			toks := c.Tokens[p.tokOff : p.tokOff+p.tokens]
-			for i, t := range toks {
-				toks[i] = p.remap[t]
-			}
-			return nil
-		})
-	}
-	g.Wait()
-	c.Vocab = sorted
-	rep.Accepted = rep.Rows
-	fillTotals(c, rep)
-	return c, rep, nil
+	return v, nil
 }
 
 // seqPart is one byte range [lo, hi) of a sequence file, starting at a line
@@ -142,14 +181,15 @@ func (p *seqPart) count(ra io.ReaderAt) error {
 func (p *seqPart) parse(ra io.ReaderAt, c *Corpus) error {
 	index := make(map[string]int32)
 	short := newPackedTable() // tokens of up to 7 bytes, packed
-	toks := c.Tokens[p.tokOff : p.tokOff+p.tokens]
+	toks := c.Tokens.Slice(int(p.tokOff), int(p.tokOff+p.tokens))
+	nar, wide := toks.Narrow(), toks.Wide()
 	ends := c.Seqs[p.seqOff+1 : p.seqOff+p.lines+1]
 	var nt, ns int
 	changed := false
 	err := p.eachLine(ra, func(line []byte) {
 		start := nt
 		for f := range bytes.FieldsSeq(line) {
-			if nt == len(toks) {
+			if nt == toks.Len() {
 				changed = true
 				return
 			}
@@ -172,7 +212,11 @@ func (p *seqPart) parse(ra io.ReaderAt, c *Corpus) error {
 					index[w] = id
 				}
 			}
-			toks[nt] = id
+			if wide != nil {
+				wide[nt] = id
+			} else {
+				nar[nt] = uint16(id) // wrong past NarrowLimit ids, but then parseParts reports the overflow
+			}
 			p.counts[id]++
 			nt++
 		}
@@ -188,7 +232,7 @@ func (p *seqPart) parse(ra io.ReaderAt, c *Corpus) error {
 	if err != nil {
 		return err
 	}
-	if changed || nt != len(toks) || ns != len(ends) {
+	if changed || nt != toks.Len() || ns != len(ends) {
 		return errors.New("the file changed while it was being read")
 	}
 	return nil

@@ -23,10 +23,10 @@ func buildCorpus(seqs [][]string, years, patients []int32) *corpus.Corpus {
 			if strings.HasPrefix(w, "CAT") {
 				kind = corpus.KindCategory
 			}
-			c.Tokens = append(c.Tokens, c.Vocab.Add(w, kind))
+			c.Tokens.Append(c.Vocab.Add(w, kind))
 		}
-		c.Seqs = append(c.Seqs, int64(len(c.Tokens)))
-		c.Visits = append(c.Visits, int64(len(c.Tokens)))
+		c.Seqs = append(c.Seqs, int64(c.Tokens.Len()))
+		c.Visits = append(c.Visits, int64(c.Tokens.Len()))
 		c.SeqVisits = append(c.SeqVisits, int64(i+1))
 	}
 	return c

@@ -33,7 +33,7 @@ func PatientYearVectors(c *corpus.Corpus, s *embedding.Set) ([]float32, []bool) 
 	for i := range ns {
 		clear(sum)
 		cnt := 0
-		for _, tok := range c.Seq(i) {
+		for _, tok := range c.Seq(i).All() {
 			r := rowOf[tok]
 			if r < 0 {
 				continue

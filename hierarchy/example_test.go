@@ -49,11 +49,11 @@ func ExampleCoTrain() {
 		v.Counts[id]++
 		toks = append(toks, id)
 	}
-	c := &corpus.Corpus{Vocab: v, Tokens: toks, Seqs: []int64{0, 3}, Visits: []int64{0, 2, 3}, SeqVisits: []int64{0, 2}}
+	c := &corpus.Corpus{Vocab: v, Tokens: corpus.TokensOf(toks...), Seqs: []int64{0, 3}, Visits: []int64{0, 2, 3}, SeqVisits: []int64{0, 2}}
 
 	co, rep := hierarchy.CoTrain(c, m, hierarchy.PolicyDefaultOP)
 	var words []string
-	for _, t := range co.Seq(0) {
+	for _, t := range co.Seq(0).All() {
 		words = append(words, co.Vocab.Words[t]+"/"+co.Vocab.Kinds[t].String())
 	}
 	fmt.Println(strings.Join(words, " "))
@@ -61,7 +61,7 @@ func ExampleCoTrain() {
 
 	sep, _ := hierarchy.CategoryView(c, m, hierarchy.PolicyAll)
 	words = words[:0]
-	for _, t := range sep.Seq(0) {
+	for _, t := range sep.Seq(0).All() {
 		words = append(words, sep.Vocab.Words[t])
 	}
 	fmt.Println(strings.Join(words, " "))

@@ -2,6 +2,7 @@ package hierarchy
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 
 	"github.com/hiervec/hiervec/corpus"
@@ -60,13 +61,13 @@ func CategoryView(c *corpus.Corpus, m *Map, p Policy) (*corpus.Corpus, *ViewRepo
 // tokens it expands to (emitOff/emit), then makes one pass over the flat
 // token array with no map look-ups.
 func buildView(c *corpus.Corpus, m *Map, p Policy, keepCodes bool) (*corpus.Corpus, *ViewReport) {
-	rep := &ViewReport{Tokens: int64(len(c.Tokens))}
+	rep := &ViewReport{Tokens: int64(c.Tokens.Len())}
 	v := c.Vocab
 	nv := v.Len()
 
 	// Occurrences per input id, from the tokens themselves.
 	occ := make([]int64, nv)
-	for _, t := range c.Tokens {
+	for _, t := range c.Tokens.All() {
 		occ[t]++
 	}
 
@@ -145,7 +146,7 @@ func buildView(c *corpus.Corpus, m *Map, p Policy, keepCodes bool) (*corpus.Corp
 	// One pass over the tokens, visit by visit.
 	out := &corpus.Corpus{
 		Vocab:     vocab,
-		Tokens:    make([]int32, 0, total),
+		Tokens:    corpus.MakeTokens(int(total), vocab.Len()),
 		Seqs:      make([]int64, 1, c.NumSeqs()+1),
 		Visits:    make([]int64, 1, max(c.NumVisits(), c.NumSeqs())+1),
 		SeqVisits: make([]int64, 1, c.NumSeqs()+1),
@@ -156,9 +157,9 @@ func buildView(c *corpus.Corpus, m *Map, p Policy, keepCodes bool) (*corpus.Corp
 	if c.Patients != nil {
 		out.Patients = make([]int32, 0, c.NumSeqs())
 	}
-	toks := out.Tokens
+	toks, n := out.Tokens, 0 // tokens written so far: toks[:n]
 	for i := 0; i < c.NumSeqs(); i++ {
-		seqStart, visitStart := len(toks), len(out.Visits)
+		seqStart, visitStart := n, len(out.Visits)
 		// visit bounds of sequence i (the whole sequence when c has no visits)
 		lo, hi := i, i+1
 		bounds := c.Seqs
@@ -166,28 +167,26 @@ func buildView(c *corpus.Corpus, m *Map, p Policy, keepCodes bool) (*corpus.Corp
 			lo, hi, bounds = int(c.FirstVisit(i)), int(c.FirstVisit(i+1)), c.Visits
 		}
 		for j := lo; j < hi; j++ {
-			start := len(toks)
-			for _, t := range c.Tokens[bounds[j]:bounds[j+1]] {
-				s, e := emitOff[t], emitOff[t+1]
-				if e-s == 1 {
-					toks = append(toks, emit[s])
-				} else {
-					toks = append(toks, emit[s:e]...)
+			start := n
+			for _, t := range c.Tokens.Slice(int(bounds[j]), int(bounds[j+1])).All() {
+				for _, o := range emit[emitOff[t]:emitOff[t+1]] {
+					toks.Set(n, o)
+					n++
 				}
 			}
-			if len(toks) == start && !keepCodes {
+			if n == start && !keepCodes {
 				rep.EmptyVisitsDropped++
 				continue
 			}
-			out.Visits = append(out.Visits, int64(len(toks)))
+			out.Visits = append(out.Visits, int64(n))
 		}
-		if len(toks) == seqStart && !keepCodes {
+		if n == seqStart && !keepCodes {
 			rep.EmptySequencesDropped++
 			rep.EmptyVisitsDropped -= int64(hi - lo) // counted as part of the sequence
 			out.Visits = out.Visits[:visitStart]
 			continue
 		}
-		out.Seqs = append(out.Seqs, int64(len(toks)))
+		out.Seqs = append(out.Seqs, int64(n))
 		out.SeqVisits = append(out.SeqVisits, int64(len(out.Visits)-1))
 		if c.Years != nil {
 			out.Years = append(out.Years, c.Years[i])
@@ -196,7 +195,9 @@ func buildView(c *corpus.Corpus, m *Map, p Policy, keepCodes bool) (*corpus.Corp
 			out.Patients = append(out.Patients, c.Patients[i])
 		}
 	}
-	out.Tokens = toks
-	rep.OutTokens = int64(len(toks))
+	if n != toks.Len() { // total counts every token emitted, and nothing is dropped from a kept sequence
+		panic(fmt.Sprintf("hierarchy: view wrote %d tokens, expected %d", n, toks.Len()))
+	}
+	rep.OutTokens = int64(n)
 	return out, rep
 }

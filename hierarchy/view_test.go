@@ -23,11 +23,11 @@ func buildCorpus(seqs [][][]string, years, patients []int32, cats ...string) *co
 				}
 				id := c.Vocab.Add(w, k)
 				c.Vocab.Counts[id]++
-				c.Tokens = append(c.Tokens, id)
+				c.Tokens.Append(id)
 			}
-			c.Visits = append(c.Visits, int64(len(c.Tokens)))
+			c.Visits = append(c.Visits, int64(c.Tokens.Len()))
 		}
-		c.Seqs = append(c.Seqs, int64(len(c.Tokens)))
+		c.Seqs = append(c.Seqs, int64(c.Tokens.Len()))
 		c.SeqVisits = append(c.SeqVisits, int64(len(c.Visits)-1))
 	}
 	return c
@@ -40,7 +40,7 @@ func render(c *corpus.Corpus) []string {
 		var vs []string
 		for j := c.SeqVisits[i]; j < c.SeqVisits[i+1]; j++ {
 			var ws []string
-			for _, t := range c.Visit(int(j)) {
+			for _, t := range c.Visit(int(j)).All() {
 				ws = append(ws, c.Vocab.Words[t])
 			}
 			vs = append(vs, strings.Join(ws, " "))
@@ -54,8 +54,8 @@ func render(c *corpus.Corpus) []string {
 // kinds of a view.
 func checkCorpus(t *testing.T, c *corpus.Corpus) {
 	t.Helper()
-	if c.Seqs[0] != 0 || c.Visits[0] != 0 || c.SeqVisits[0] != 0 || c.Seqs[c.NumSeqs()] != int64(len(c.Tokens)) || c.Visits[c.NumVisits()] != int64(len(c.Tokens)) || c.SeqVisits[c.NumSeqs()] != int64(c.NumVisits()) {
-		t.Fatalf("offsets do not close: seqs %v visits %v seqVisits %v tokens %d", c.Seqs, c.Visits, c.SeqVisits, len(c.Tokens))
+	if c.Seqs[0] != 0 || c.Visits[0] != 0 || c.SeqVisits[0] != 0 || c.Seqs[c.NumSeqs()] != int64(c.Tokens.Len()) || c.Visits[c.NumVisits()] != int64(c.Tokens.Len()) || c.SeqVisits[c.NumSeqs()] != int64(c.NumVisits()) {
+		t.Fatalf("offsets do not close: seqs %v visits %v seqVisits %v tokens %d", c.Seqs, c.Visits, c.SeqVisits, c.Tokens.Len())
 	}
 	for i := 0; i < c.NumSeqs(); i++ {
 		if c.Visits[c.SeqVisits[i]] != c.Seqs[i] {
@@ -63,7 +63,7 @@ func checkCorpus(t *testing.T, c *corpus.Corpus) {
 		}
 	}
 	counts := make([]int64, c.Vocab.Len())
-	for _, tok := range c.Tokens {
+	for _, tok := range c.Tokens.All() {
 		counts[tok]++
 	}
 	if !slices.Equal(counts, c.Vocab.Counts) {
@@ -172,7 +172,7 @@ func TestViewWithoutVisits(t *testing.T) {
 	}
 	v := corpus.NewVocab()
 	a, i := v.Add("A000", corpus.KindCode), v.Add("I10", corpus.KindCode)
-	c := &corpus.Corpus{Vocab: v, Tokens: []int32{a, i, i}, Seqs: []int64{0, 2, 3}}
+	c := &corpus.Corpus{Vocab: v, Tokens: corpus.TokensOf(a, i, i), Seqs: []int64{0, 2, 3}}
 	out, _ := CoTrain(c, m, PolicyFirst)
 	checkCorpus(t, out)
 	if got := render(out); !slices.Equal(got, []string{"A000 DIG001 I10 CIR007", "I10 CIR007"}) {
@@ -210,10 +210,10 @@ func syntheticView(tb testing.TB, nCodes, nTokens int) (*Map, *corpus.Corpus) {
 	}
 	v.Add("UNMAPPED1", corpus.KindCode)
 	z := rand.NewZipf(rng, 1.1, 1, uint64(v.Len()-1))
-	c := &corpus.Corpus{Vocab: v, Tokens: make([]int32, nTokens), Seqs: []int64{0}, Visits: []int64{0}, SeqVisits: []int64{0}}
-	for i := range c.Tokens {
-		c.Tokens[i] = int32(z.Uint64())
-		v.Counts[c.Tokens[i]]++
+	c := &corpus.Corpus{Vocab: v, Tokens: corpus.MakeTokens(nTokens, v.Len()), Seqs: []int64{0}, Visits: []int64{0}, SeqVisits: []int64{0}}
+	for i := range c.Tokens.Len() {
+		c.Tokens.Set(i, int32(z.Uint64()))
+		v.Counts[c.Tokens.At(i)]++
 	}
 	for pos := 0; pos < nTokens; {
 		end := min(nTokens, pos+1+rng.IntN(25))
@@ -262,5 +262,5 @@ func benchView(b *testing.B, view func(*corpus.Corpus, *Map, Policy) (*corpus.Co
 	for b.Loop() {
 		view(c, m, PolicyDefaultOP)
 	}
-	b.ReportMetric(float64(len(c.Tokens))*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
+	b.ReportMetric(float64(c.Tokens.Len())*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
 }

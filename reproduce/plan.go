@@ -153,9 +153,9 @@ func cost(r Job, c *corpus.Corpus, window, negative int) float64 {
 		return trainer.ExpectedPairs(c, window) * float64(1+negative) * (d + sgFixedDims) * 2
 	case AlgoCBOW:
 		d += cbowFixedDims
-		return float64(len(c.Tokens))*float64(1+negative)*d*2 + trainer.ExpectedPairs(c, window)*d
+		return float64(c.Tokens.Len())*float64(1+negative)*d*2 + trainer.ExpectedPairs(c, window)*d
 	}
-	return float64(c.NumVisits())*float64(c.Vocab.Len())*d*2 + float64(len(c.Tokens))*float64(c.Vocab.Len())*d
+	return float64(c.NumVisits())*float64(c.Vocab.Len())*d*2 + float64(c.Tokens.Len())*float64(c.Vocab.Len())*d
 }
 
 // sgFixedDims and cbowFixedDims: a pair's dimension-independent cost, in

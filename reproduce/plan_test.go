@@ -50,7 +50,7 @@ func TestCostTracksMeasuredTime(t *testing.T) {
 	c := corpus.NewVocab()
 	c.Add("a", corpus.KindCode)
 	c.Add("b", corpus.KindCode)
-	cp := &corpus.Corpus{Vocab: c, Tokens: []int32{0, 1, 0, 1, 0, 1}, Seqs: []int64{0, 6}, Visits: []int64{0, 6}, SeqVisits: []int64{0, 1}}
+	cp := &corpus.Corpus{Vocab: c, Tokens: corpus.TokensOf(0, 1, 0, 1, 0, 1), Seqs: []int64{0, 6}, Visits: []int64{0, 6}, SeqVisits: []int64{0, 1}}
 	for _, tc := range []struct {
 		algo   Algorithm
 		lo, hi float64 // measured ns per pair at dims 10 and 100

@@ -112,7 +112,7 @@ func Run(ctx context.Context, cfg Config, progress func(Event)) (*Result, error)
 		return nil, err
 	}
 	say("read %s: %d patient-years, %d tokens, %d codes; %d rows skipped (%s)",
-		cfg.Input, base.NumSeqs(), len(base.Tokens), base.Vocab.Len(), report.Skipped, time.Since(t0).Round(time.Millisecond))
+		cfg.Input, base.NumSeqs(), base.Tokens.Len(), base.Vocab.Len(), report.Skipped, time.Since(t0).Round(time.Millisecond))
 	if err := corpus.WriteCache(filepath.Join(cfg.Out, CacheFile), base); err != nil {
 		return nil, err
 	}
@@ -129,7 +129,7 @@ func Run(ctx context.Context, cfg Config, progress func(Event)) (*Result, error)
 
 	runs := Plan(cfg.Models, cfg.Dims, cfg.Variants, cfg.Med2Vec, 200)
 	views := newViews(base, m, policy, say)
-	res := &Result{Synthetic: synthetic, Sequences: base.NumSeqs(), Tokens: len(base.Tokens), Codes: base.Vocab.Len()}
+	res := &Result{Synthetic: synthetic, Sequences: base.NumSeqs(), Tokens: base.Tokens.Len(), Codes: base.Vocab.Len()}
 	sets, err := trainAll(ctx, cfg, runs, views, res, progress)
 	if err != nil {
 		return nil, err

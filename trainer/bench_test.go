@@ -19,10 +19,10 @@ func TestBenchCorpusShape(t *testing.T) {
 	c := benchCorpus()
 	lens := make([]int, c.NumSeqs())
 	for i := range lens {
-		lens[i] = len(c.Seq(i))
+		lens[i] = c.Seq(i).Len()
 	}
 	sort.Ints(lens)
-	mean := float64(len(c.Tokens)) / float64(len(lens))
+	mean := float64(c.Tokens.Len()) / float64(len(lens))
 	med, top := lens[len(lens)/2], lens[len(lens)-1]
 	if med < 7 || med > 9 || mean < 12 || mean > 16 || top != 300 {
 		t.Errorf("bench corpus: median %d, mean %.1f, max %d; want about 8, 14, 300", med, mean, top)

@@ -17,9 +17,9 @@ func ExampleTrain() {
 		for _, code := range s {
 			id := v.Add(code, corpus.KindCode)
 			v.Counts[id]++
-			c.Tokens = append(c.Tokens, id)
+			c.Tokens.Append(id)
 		}
-		c.Seqs = append(c.Seqs, int64(len(c.Tokens)))
+		c.Seqs = append(c.Seqs, int64(c.Tokens.Len()))
 	}
 	cfg := trainer.DefaultConfig(trainer.SkipGram)
 	cfg.Dim, cfg.Window, cfg.Workers = 8, 100, 1

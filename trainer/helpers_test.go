@@ -22,9 +22,9 @@ func newTestCorpus(vocabSize int, seqs [][]int32) *corpus.Corpus {
 				v.Counts[t]++
 			}
 		}
-		c.Tokens = append(c.Tokens, s...)
-		c.Seqs = append(c.Seqs, int64(len(c.Tokens)))
-		c.Visits = append(c.Visits, int64(len(c.Tokens)))
+		c.Tokens.Append(s...)
+		c.Seqs = append(c.Seqs, int64(c.Tokens.Len()))
+		c.Visits = append(c.Visits, int64(c.Tokens.Len()))
 		c.SeqVisits = append(c.SeqVisits, int64(len(c.Visits)-1))
 	}
 	return c

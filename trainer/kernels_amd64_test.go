@@ -28,7 +28,7 @@ func BenchmarkKernelPaths(b *testing.B) {
 				if _, err := Train(context.Background(), c, cfg, nil); err != nil {
 					b.Fatal(err)
 				}
-				tokens += int64(len(c.Tokens))
+				tokens += int64(c.Tokens.Len())
 			}
 			b.ReportMetric(float64(tokens)/b.Elapsed().Seconds(), "tokens/s")
 		})

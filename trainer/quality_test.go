@@ -87,7 +87,7 @@ func TestSharedNegativesQuality(t *testing.T) {
 		labels = append(labels, catID[cat])
 	}
 	t.Logf("synthetic corpus: %d patients, %d sequences, %d tokens, %d codes in %d categories",
-		patients, c.NumSeqs(), len(c.Tokens), len(rows), len(catID))
+		patients, c.NumSeqs(), c.Tokens.Len(), len(rows), len(catID))
 
 	defer func() { blockShared, syncOverride = false, 0 }()
 	if os.Getenv("HIERVEC_QUALITY_SYNC") != "" {

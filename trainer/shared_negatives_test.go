@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hiervec/hiervec/corpus"
 )
 
 // TestSharedNegativesMatchesFormula trains one sequence on the
@@ -56,7 +58,7 @@ func replaySharedNegatives(t *testing.T, dim int, block bool) {
 	w := newWorker(sh, 0)
 	r := w.rng
 	alpha := float64(w.alpha)
-	w.trainSeq(seq)
+	w.trainSeq(corpus.TokensOf(seq...))
 
 	sig := func(f float64) float64 {
 		switch {

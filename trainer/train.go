@@ -115,10 +115,10 @@ func rowStride(cfg Config) int {
 func newShared(c *corpus.Corpus, cfg Config, maxSeq int) *shared {
 	v := c.Vocab.Len()
 	counts := make([]int64, v)
-	for _, t := range c.Tokens {
+	for _, t := range c.Tokens.All() {
 		counts[t]++
 	}
-	total := int64(len(c.Tokens))
+	total := int64(c.Tokens.Len())
 	stageWorkers := cfg.Workers
 	if cfg.PlainHogwild || (cfg.SharedNegatives && cfg.Model == SkipGram && blockShared) {
 		stageWorkers = 0 // asked for; or the block form, which writes the shared rows directly
@@ -210,10 +210,10 @@ func initInput(vocab, dim, stride int, seed uint64) []float32 {
 func check(c *corpus.Corpus, cfg Config) (maxSeq int, err error) {
 	errs := []error{cfg.Validate()}
 	switch {
-	case c == nil || c.Vocab == nil || c.Vocab.Len() == 0 || len(c.Tokens) == 0:
+	case c == nil || c.Vocab == nil || c.Vocab.Len() == 0 || c.Tokens.Len() == 0:
 		errs = append(errs, fmt.Errorf("%w: no tokens to train on", ErrEmptyCorpus))
-	case len(c.Seqs) < 2 || c.Seqs[0] != 0 || c.Seqs[len(c.Seqs)-1] != int64(len(c.Tokens)):
-		errs = append(errs, fmt.Errorf("trainer: corpus sequence offsets do not cover its %d tokens", len(c.Tokens)))
+	case len(c.Seqs) < 2 || c.Seqs[0] != 0 || c.Seqs[len(c.Seqs)-1] != int64(c.Tokens.Len()):
+		errs = append(errs, fmt.Errorf("trainer: corpus sequence offsets do not cover its %d tokens", c.Tokens.Len()))
 	default:
 		for s := 0; s+1 < len(c.Seqs); s++ {
 			n := c.Seqs[s+1] - c.Seqs[s]
@@ -224,7 +224,7 @@ func check(c *corpus.Corpus, cfg Config) (maxSeq int, err error) {
 			maxSeq = max(maxSeq, int(n))
 		}
 		v := int32(c.Vocab.Len())
-		for i, t := range c.Tokens {
+		for i, t := range c.Tokens.All() {
 			if t < 0 || t >= v {
 				errs = append(errs, fmt.Errorf("trainer: corpus token %d has id %d outside the vocabulary of %d", i, t, v))
 				break

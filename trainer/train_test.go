@@ -185,7 +185,7 @@ func TestSubsamplingDropsFrequentTokens(t *testing.T) {
 	cfg.Window, cfg.ShrinkWindow = 1, false
 	maxSeq, _ := check(c, cfg)
 	w := newWorker(newShared(c, cfg, maxSeq), 0)
-	w.trainSeq(seq)
+	w.trainSeq(corpus.TokensOf(seq...))
 	var frequent, rare int
 	for _, tok := range w.kept {
 		if tok == 0 {
@@ -398,8 +398,8 @@ func TestProgress(t *testing.T) {
 		t.Fatal("no progress reports")
 	}
 	last := reports[len(reports)-1]
-	if !last.Done || last.TokensDone != last.TokensTotal || last.TokensTotal != int64(cfg.Epochs*len(c.Tokens)) {
-		t.Errorf("final report %+v: want Done with all %d tokens", last, cfg.Epochs*len(c.Tokens))
+	if !last.Done || last.TokensDone != last.TokensTotal || last.TokensTotal != int64(cfg.Epochs*c.Tokens.Len()) {
+		t.Errorf("final report %+v: want Done with all %d tokens", last, cfg.Epochs*c.Tokens.Len())
 	}
 	if last.Epoch != cfg.Epochs || last.Pairs == 0 || math.Abs(last.Alpha-cfg.MinAlpha) > 1e-12 {
 		t.Errorf("final report %+v", last)

@@ -6,6 +6,8 @@ import (
 	"math"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/hiervec/hiervec/corpus"
 )
 
 // publishTokens is how many raw tokens a worker processes between updates
@@ -207,7 +209,7 @@ func (w *worker) publish() {
 
 // runEpoch trains chunks of the current epoch until none is left, the run
 // is stopped, or the loss stops being finite.
-func (w *worker) runEpoch(ctx context.Context, corpusTokens []int32, seqs []int64) error {
+func (w *worker) runEpoch(ctx context.Context, corpusTokens corpus.Tokens, seqs []int64) error {
 	sh := w.sh
 	w.refresh()
 	defer w.sync()
@@ -218,7 +220,7 @@ func (w *worker) runEpoch(ctx context.Context, corpusTokens []int32, seqs []int6
 		}
 		lossBefore := w.loss
 		for s := sh.c.start[k]; s < sh.c.start[k+1]; s++ {
-			w.trainSeq(corpusTokens[seqs[s]:seqs[s+1]])
+			w.trainSeq(corpusTokens.Slice(int(seqs[s]), int(seqs[s+1])))
 			if w.pending >= publishTokens {
 				w.publish()
 			}
@@ -246,20 +248,19 @@ func (w *worker) runEpoch(ctx context.Context, corpusTokens []int32, seqs []int6
 
 // trainSeq trains on one sequence: subsampling, then for each kept centre
 // a (possibly reduced) window over the kept tokens of this sequence only.
-func (w *worker) trainSeq(seq []int32) {
-	w.pending += int64(len(seq))
-	w.sinceSync += int64(len(seq))
-	w.sinceHot += int64(len(seq))
-	kept := seq
-	if w.sh.cfg.Subsample > 0 {
-		kept = w.kept[:0]
-		keep := w.sh.keep
-		for _, t := range seq {
-			if keep[t] >= uint32(w.rng.next()>>32) {
-				kept = append(kept, t)
-			}
-		}
-		w.kept = kept // same backing array; keeps the last sequence for tests
+func (w *worker) trainSeq(seq corpus.Tokens) {
+	n := int64(seq.Len())
+	w.pending += n
+	w.sinceSync += n
+	w.sinceHot += n
+	var kept []int32
+	switch nar := seq.Narrow(); {
+	case nar != nil:
+		kept = keptTokens(w, nar)
+	case w.sh.cfg.Subsample > 0:
+		kept = keptTokens(w, seq.Wide())
+	default:
+		kept = seq.Wide()
 	}
 	switch {
 	case w.sh.cfg.Model == CBOW:
@@ -271,6 +272,27 @@ func (w *worker) trainSeq(seq []int32) {
 	default:
 		w.sgSeq(kept)
 	}
+}
+
+// keptTokens returns the tokens of seq that subsampling keeps (all of them
+// without subsampling), as int32 ids in w.kept, whose backing array it
+// reuses (and which keeps the last sequence for tests).
+func keptTokens[T uint16 | int32](w *worker, seq []T) []int32 {
+	kept := w.kept[:0]
+	if w.sh.cfg.Subsample > 0 {
+		keep := w.sh.keep
+		for _, t := range seq {
+			if keep[t] >= uint32(w.rng.next()>>32) {
+				kept = append(kept, int32(t))
+			}
+		}
+	} else {
+		for _, t := range seq {
+			kept = append(kept, int32(t))
+		}
+	}
+	w.kept = kept
+	return kept
 }
 
 // span returns the context range [lo, hi) of position i in a sequence of n

@@ -150,7 +150,7 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if len(c.Visits) > 0 && &c.Visits[0] != &c.Seqs[0] {
 			offsets += 8 * int64(len(c.Visits))
 		}
-		corpusBytes := 4*int64(len(c.Tokens)) + offsets
+		corpusBytes := c.Tokens.Bytes() + offsets
 		sum.Memory = &inspectMemory{Dim: *dim, ModelBytes: model, CorpusBytes: corpusBytes, TotalBytes: model + corpusBytes}
 		if m != nil {
 			coverage(sum.inspectCCSR, c, m, policy, *top)

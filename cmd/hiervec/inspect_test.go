@@ -91,8 +91,9 @@ func TestInspectJSON(t *testing.T) {
 		t.Errorf("skipped_by_reason = %v, want icd_version 1, date 1", m["skipped_by_reason"])
 	}
 	mem, _ := m["training_memory"].(map[string]any)
-	// 2 matrices x 4 words x 10 dims x 4 bytes; 6 tokens x 4 bytes + 8 bytes x (2 x 5 sequence offsets + 6 visit offsets).
-	if mem["model_bytes"] != 320.0 || mem["corpus_bytes"] != float64(6*4+8*(2*5+6)) {
+	// 2 matrices x 4 words x 10 dims x 4 bytes; 6 tokens x 2 bytes (a vocabulary
+	// of fewer than 65,536 words) + 8 bytes x (2 x 5 sequence offsets + 6 visit offsets).
+	if mem["model_bytes"] != 320.0 || mem["corpus_bytes"] != float64(6*2+8*(2*5+6)) {
 		t.Errorf("training_memory = %v", mem)
 	}
 	// A sequence file: one visit per sequence, one array of offsets.
@@ -101,8 +102,8 @@ func TestInspectJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	mem, _ = runInspectJSON(t, "-input", seqs, "-input-format", "sequences", "-dim", "10")["training_memory"].(map[string]any)
-	if mem["model_bytes"] != float64(2*3*10*4) || mem["corpus_bytes"] != float64(6*4+8*4) {
-		t.Errorf("sequence file: training_memory = %v, want model %d, corpus %d", mem, 2*3*10*4, 6*4+8*4)
+	if mem["model_bytes"] != float64(2*3*10*4) || mem["corpus_bytes"] != float64(6*2+8*4) {
+		t.Errorf("sequence file: training_memory = %v, want model %d, corpus %d", mem, 2*3*10*4, 6*2+8*4)
 	}
 	lengths, _ := m["sequence_length"].(map[string]any)
 	if lengths["max"] != 3.0 || lengths["median"] != 1.0 || lengths["mean"] != 1.5 {

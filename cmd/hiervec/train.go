@@ -63,7 +63,7 @@ func (f *inputFlags) read(rep *reporter) (*corpus.Corpus, *corpus.ReadReport, er
 		return nil, nil, err
 	}
 	rep.say("read %s: %d sequences, %d tokens, %d distinct tokens (%s)",
-		f.input, c.NumSeqs(), len(c.Tokens), c.Vocab.Len(), fmtDuration(time.Since(start)))
+		f.input, c.NumSeqs(), c.Tokens.Len(), c.Vocab.Len(), fmtDuration(time.Since(start)))
 	if report != nil && report.Rows > 0 {
 		rep.say("rows: %d read, %d accepted, %d skipped%s", report.Rows, report.Accepted, report.Skipped, reasons(report.SkippedByReason))
 	}

@@ -57,7 +57,7 @@ func (b *batch) rows() int { return len(b.seq) }
 func (b *batch) build(c *corpus.Corpus, visitSeq []int32, lo, hi, window int) {
 	b.codes, b.codeOff, b.seq = b.codes[:0], append(b.codeOff[:0], 0), b.seq[:0]
 	for j := lo; j < hi; j++ {
-		b.scratch = append(b.scratch[:0], c.Visit(j)...)
+		b.scratch = c.Visit(j).AppendTo(b.scratch[:0])
 		slices.Sort(b.scratch)
 		b.codes = append(b.codes, slices.Compact(b.scratch)...)
 		b.codeOff = append(b.codeOff, int32(len(b.codes)))

@@ -18,7 +18,7 @@ func Example() {
 	// Patient-year 0: {E119, I10} then {I10}; patient-year 1: {J449, R05} then {R05}.
 	c := &corpus.Corpus{
 		Vocab:     v,
-		Tokens:    []int32{0, 1, 1, 2, 3, 3},
+		Tokens:    corpus.TokensOf(0, 1, 1, 2, 3, 3),
 		Seqs:      []int64{0, 3, 6},
 		Visits:    []int64{0, 2, 3, 5, 6},
 		SeqVisits: []int64{0, 2, 4},

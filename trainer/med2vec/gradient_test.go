@@ -18,13 +18,13 @@ func buildCorpus(vocab int, seqs [][][]int32) *corpus.Corpus {
 	c := &corpus.Corpus{Vocab: v, Seqs: []int64{0}, Visits: []int64{0}, SeqVisits: []int64{0}}
 	for _, s := range seqs {
 		for _, visit := range s {
-			c.Tokens = append(c.Tokens, visit...)
+			c.Tokens.Append(visit...)
 			for _, t := range visit {
 				v.Counts[t]++
 			}
-			c.Visits = append(c.Visits, int64(len(c.Tokens)))
+			c.Visits = append(c.Visits, int64(c.Tokens.Len()))
 		}
-		c.Seqs = append(c.Seqs, int64(len(c.Tokens)))
+		c.Seqs = append(c.Seqs, int64(c.Tokens.Len()))
 		c.SeqVisits = append(c.SeqVisits, int64(len(c.Visits)-1))
 	}
 	return c

@@ -118,8 +118,8 @@ func checkCorpus(c *corpus.Corpus) error {
 			return fmt.Errorf("%w: SeqVisits decreases at sequence %d", ErrBadCorpus, i)
 		}
 	}
-	if c.Visits[0] != 0 || c.Visits[nv] > int64(len(c.Tokens)) {
-		return fmt.Errorf("%w: visit offsets run past the %d tokens", ErrBadCorpus, len(c.Tokens))
+	if c.Visits[0] != 0 || c.Visits[nv] > int64(c.Tokens.Len()) {
+		return fmt.Errorf("%w: visit offsets run past the %d tokens", ErrBadCorpus, c.Tokens.Len())
 	}
 	for j := range nv {
 		if c.Visits[j] > c.Visits[j+1] {
@@ -127,7 +127,7 @@ func checkCorpus(c *corpus.Corpus) error {
 		}
 	}
 	V := int32(c.Vocab.Len())
-	for i, t := range c.Tokens {
+	for i, t := range c.Tokens.All() {
 		if t < 0 || t >= V {
 			return fmt.Errorf("%w: token %d has id %d outside the vocabulary of %d", ErrBadCorpus, i, t, V)
 		}

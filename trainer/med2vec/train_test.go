@@ -287,8 +287,13 @@ func TestBadCorpus(t *testing.T) {
 	}{
 		{"nil", func() *corpus.Corpus { return nil }, ErrEmptyCorpus},
 		{"no visits", func() *corpus.Corpus { return buildCorpus(3, nil) }, ErrEmptyCorpus},
-		{"token out of vocabulary", func() *corpus.Corpus { c := good(); c.Tokens[1] = 3; return c }, ErrBadCorpus},
-		{"negative token", func() *corpus.Corpus { c := good(); c.Tokens[0] = -1; return c }, ErrBadCorpus},
+		{"token out of vocabulary", func() *corpus.Corpus { c := good(); c.Tokens.Set(1, 3); return c }, ErrBadCorpus},
+		{"negative token", func() *corpus.Corpus {
+			c := good()
+			c.Tokens = corpus.WideTokens(c.Tokens.Int32s())
+			c.Tokens.Set(0, -1)
+			return c
+		}, ErrBadCorpus},
 		{"seq visits", func() *corpus.Corpus { c := good(); c.SeqVisits[1] = 1; return c }, ErrBadCorpus},
 		{"no seq visits, two visits in a sequence", func() *corpus.Corpus { c := good(); c.SeqVisits = nil; return c }, ErrBadCorpus},
 		{"visit offsets", func() *corpus.Corpus { c := good(); c.Visits[2] = 9; return c }, ErrBadCorpus},
