@@ -2,6 +2,7 @@ package reproduce
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/hiervec/hiervec/corpus"
 	"github.com/hiervec/hiervec/embedding"
@@ -171,7 +172,8 @@ const (
 func (r Job) Sets(trained *embedding.Set) []*embedding.Set {
 	keys := r.Keys()
 	switch {
-	case r.Algo == AlgoMed2Vec || r.View == ViewCategories:
+	case r.Algo == AlgoMed2Vec || r.View == ViewCategories ||
+		r.View == ViewCodes && !slices.Contains(trained.Kinds, corpus.KindCategory): // nothing to split off
 		s := *trained
 		s.Name = keys[0]
 		return []*embedding.Set{&s}

@@ -2,9 +2,11 @@ package reproduce
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/hiervec/hiervec/corpus"
+	"github.com/hiervec/hiervec/embedding"
 	"github.com/hiervec/hiervec/trainer"
 )
 
@@ -61,5 +63,31 @@ func TestCostTracksMeasuredTime(t *testing.T) {
 		if got < want/1.25 || got > want*1.25 {
 			t.Errorf("%v: cost ratio dim 100 / dim 10 = %.2f, measured %.2f", tc.algo, got, want)
 		}
+	}
+}
+
+// TestJobSets: a codes-only run's set is named and shared as it is (the
+// vectors are not copied); with categories among its rows, the codes are
+// split off into a set of their own, and a CO run gives both parts.
+func TestJobSets(t *testing.T) {
+	codesOnly := &embedding.Set{Tokens: []string{"A00", "B00"}, Kinds: []corpus.Kind{corpus.KindCode, corpus.KindCode},
+		Dim: 1, Vectors: []float32{1, 2}}
+	sets := Job{AlgoSG, 1, ViewCodes}.Sets(codesOnly)
+	if len(sets) != 1 || sets[0].Name != "SG_SEP_embeddings_1" || sets[0].Len() != 2 || &sets[0].Vectors[0] != &codesOnly.Vectors[0] {
+		t.Errorf("codes only: %d sets, name %q, shared %v", len(sets), sets[0].Name, &sets[0].Vectors[0] == &codesOnly.Vectors[0])
+	}
+	if codesOnly.Name != "" {
+		t.Errorf("naming the shared set renamed the trained one: %q", codesOnly.Name)
+	}
+	mixed := &embedding.Set{Tokens: []string{"A00", "CIR001", "B00"}, Kinds: []corpus.Kind{corpus.KindCode, corpus.KindCategory, corpus.KindCode},
+		Dim: 1, Vectors: []float32{1, 2, 3}}
+	sets = Job{AlgoSG, 1, ViewCodes}.Sets(mixed)
+	if len(sets) != 1 || !slices.Equal(sets[0].Tokens, []string{"A00", "B00"}) || !slices.Equal(sets[0].Vectors, []float32{1, 3}) {
+		t.Errorf("codes and a category: %+v", sets[0])
+	}
+	sets = Job{AlgoSG, 1, ViewCO}.Sets(mixed)
+	if len(sets) != 2 || sets[0].Name != "SG_CO_embeddings_1" || sets[1].Name != "SG_CO_cat_embeddings_1" ||
+		!slices.Equal(sets[1].Tokens, []string{"CIR001"}) || sets[0].Len() != 2 {
+		t.Errorf("CO: %d sets", len(sets))
 	}
 }

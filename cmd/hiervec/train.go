@@ -199,6 +199,10 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	// The corpus, the output matrix and the workers' copies are garbage
+	// now: return them before the writers allocate, so that writing adds
+	// nothing to the training's peak (600,000 patients, dim 100: 1.4 MB).
+	debug.FreeOSMemory()
 	sets := nameSets(set, algo, variant, *catsOnly)
 	if err := writeSets(*out, format, set, sets, m); err != nil {
 		return err
