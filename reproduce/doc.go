@@ -19,5 +19,5 @@
 // CCSR labels, nearest-neighbour precision, and the AUC of logistic
 // regression on patient-year vectors for each outcome), and the scores are
 // written as report.md (in the shape of the paper's Table 2), report.json and
-// nmi.png.
+// nmi.svg.
 package reproduce

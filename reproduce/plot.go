@@ -1,13 +1,12 @@
 package reproduce
 
 import (
+	"encoding/xml"
 	"fmt"
 	"image/color"
+	"math"
 	"sort"
-
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
+	"strings"
 
 	"github.com/hiervec/hiervec/internal/atomicfile"
 )
@@ -23,14 +22,36 @@ type Bar struct {
 }
 
 // variantColors gives each variant a fixed colour so charts compare.
-var variantColors = map[string]color.Color{
-	"SEP": color.RGBA{R: 0x4c, G: 0x72, B: 0xb0, A: 0xff},
-	"CO":  color.RGBA{R: 0xdd, G: 0x84, B: 0x52, A: 0xff},
-	"":    color.RGBA{R: 0x55, G: 0xa8, B: 0x68, A: 0xff},
+var variantColors = map[string]color.RGBA{
+	"SEP": {R: 0x4c, G: 0x72, B: 0xb0, A: 0xff},
+	"CO":  {R: 0xdd, G: 0x84, B: 0x52, A: 0xff},
+	"":    {R: 0x55, G: 0xa8, B: 0x68, A: 0xff},
 }
 
+// otherColor fills the bars of a variant missing from variantColors.
+var otherColor = color.RGBA{R: 0x8c, G: 0x8c, B: 0x8c, A: 0xff}
+
+// Chart geometry, in SVG user units (pixels).
+const (
+	chartHeight  = 400.0 // whole picture
+	marginLeft   = 64.0  // tick labels and the y-axis label
+	marginRight  = 16.0
+	marginTop    = 40.0 // title
+	marginBottom = 36.0 // group labels
+	barWidth     = 14.0
+	titleSize    = 14.0 // font sizes
+	labelSize    = 12.0
+	charWidth    = 0.6 // rough advance of a sans-serif glyph, in font sizes
+	yHeadroom    = 1.45
+	legendLine   = 16.0 // legend row height
+	legendSwatch = 10.0
+)
+
+const chartTitle = "NMI of k-means clusters of code vectors against CCSR categories"
+
 // PlotNMI draws NMI by model and dimension (groups on the x axis), one bar
-// per variant and k, and writes it as a PNG to path (atomically).
+// per variant and k, and writes it as an SVG picture to path (atomically).
+// Each bar carries a title with its value, which viewers show on hover.
 func PlotNMI(path string, bars []Bar) error {
 	if len(bars) == 0 {
 		return fmt.Errorf("reproduce: no scores to plot")
@@ -47,92 +68,141 @@ func PlotNMI(path string, bars []Bar) error {
 	}
 	var seriesList []series
 	seenSeries := map[series]bool{}
+	inGroup := [][]Bar{}
+	maxNMI := 0.0
 	for _, b := range bars {
 		g := group{b.Model, b.Dim}
-		if _, ok := seen[g]; !ok {
-			seen[g] = len(groups)
+		gi, ok := seen[g]
+		if !ok {
+			gi = len(groups)
+			seen[g] = gi
 			groups = append(groups, g)
+			inGroup = append(inGroup, nil)
 		}
+		inGroup[gi] = append(inGroup[gi], b)
 		s := series{b.Variant, b.K}
 		if !seenSeries[s] {
 			seenSeries[s] = true
 			seriesList = append(seriesList, s)
 		}
+		if !math.IsInf(b.NMI, 0) && b.NMI > maxNMI {
+			maxNMI = b.NMI
+		}
+	}
+	byKThenVariant := func(ki int, vi string, kj int, vj string) bool {
+		if ki != kj {
+			return ki < kj
+		}
+		return variantRank(vi) < variantRank(vj)
 	}
 	sort.SliceStable(seriesList, func(i, j int) bool {
-		if seriesList[i].k != seriesList[j].k {
-			return seriesList[i].k < seriesList[j].k
-		}
-		return variantRank(seriesList[i].variant) < variantRank(seriesList[j].variant)
+		return byKThenVariant(seriesList[i].k, seriesList[i].variant, seriesList[j].k, seriesList[j].variant)
 	})
-
-	p := plot.New()
-	p.Title.Text = "NMI of k-means clusters of code vectors against CCSR categories"
-	p.Y.Label.Text = "NMI"
-	p.Y.Min = 0
-	width := vg.Points(10)
-	maxNMI := 0.0
-	inGroup := make([][]Bar, len(groups))
-	for _, b := range bars {
-		g := seen[group{b.Model, b.Dim}]
-		inGroup[g] = append(inGroup[g], b)
-		maxNMI = max(maxNMI, b.NMI)
-	}
-	legend := map[series]bool{}
-	for gi, gb := range inGroup {
-		sort.SliceStable(gb, func(i, j int) bool {
-			if gb[i].K != gb[j].K {
-				return gb[i].K < gb[j].K
-			}
-			return variantRank(gb[i].Variant) < variantRank(gb[j].Variant)
-		})
-		for i, b := range gb {
-			vals := make(plotter.Values, len(groups))
-			vals[gi] = b.NMI
-			bc, err := plotter.NewBarChart(vals, width)
-			if err != nil {
-				return fmt.Errorf("reproduce: chart: %w", err)
-			}
-			bc.LineStyle.Width = 0
-			c := variantColors[b.Variant]
-			if b.K != seriesList[0].k {
-				c = lighter(c)
-			}
-			bc.Color = c
-			bc.Offset = vg.Length(float64(i)-float64(len(gb)-1)/2) * width
-			p.Add(bc)
-			if s := (series{b.Variant, b.K}); !legend[s] {
-				legend[s] = true
-				name := b.Variant
-				if name == "" {
-					name = "Med2Vec"
-				}
-				p.Legend.Add(fmt.Sprintf("%s k=%d", name, b.K), bc)
-			}
-		}
-	}
-	p.Y.Max = maxNMI * 1.45
+	firstK := seriesList[0].k
 	names := make([]string, len(groups))
+	longest := 0
 	for i, g := range groups {
 		names[i] = fmt.Sprintf("%s-%d", g.model, g.dim)
+		longest = max(longest, len(names[i]))
 	}
-	p.NominalX(names...)
-	p.Legend.Top = true
-	p.Legend.Left = true
 
-	wt, err := p.WriterTo(vg.Length(60+len(groups)*len(seriesList)*12)*vg.Millimeter/3, 10*vg.Centimeter, "png")
-	if err != nil {
-		return fmt.Errorf("reproduce: chart: %w", err)
+	// Geometry: one slot per group, wide enough for its bars and its label;
+	// the picture is wide enough for the slots and the title.
+	slot := max(float64(len(seriesList)+1)*barWidth, float64(longest)*labelSize*charWidth+8)
+	plotW := float64(len(groups)) * slot
+	width := max(marginLeft+plotW+marginRight, float64(len(chartTitle))*titleSize*charWidth+2*marginRight)
+	plotW = width - marginLeft - marginRight
+	slot = plotW / float64(len(groups))
+	plotH := chartHeight - marginTop - marginBottom
+	bottom := marginTop + plotH
+	yMax := yHeadroom * maxNMI
+	if yMax <= 0 {
+		yMax = 1
 	}
-	f, err := atomicfile.Create(path)
-	if err != nil {
-		return err
+	yOf := func(v float64) float64 { return bottom - v/yMax*plotH }
+
+	var w strings.Builder
+	w.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
+	fmt.Fprintf(&w, `<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="%s" height="%s" viewBox="0 0 %s %s" font-family="sans-serif">`+"\n",
+		coord(width), coord(chartHeight), coord(width), coord(chartHeight))
+	fmt.Fprintf(&w, `<rect width="100%%" height="100%%" fill="#ffffff"/>`+"\n")
+	fmt.Fprintf(&w, `<text x="%s" y="%s" font-size="%s" text-anchor="middle">%s</text>`+"\n",
+		coord(width/2), coord(marginTop/2+titleSize/3), coord(titleSize), escape(chartTitle))
+
+	// Y axis: grid lines, ticks and labels, then the axis label.
+	step := tickStep(yMax)
+	decimals := max(2, int(math.Ceil(-math.Log10(step)-1e-9)))
+	for i := 0; float64(i)*step <= yMax*(1+1e-9); i++ {
+		v := float64(i) * step
+		y := yOf(v)
+		if i > 0 {
+			fmt.Fprintf(&w, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#e5e5e5"/>`+"\n",
+				coord(marginLeft), coord(y), coord(marginLeft+plotW), coord(y))
+		}
+		fmt.Fprintf(&w, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#000000"/>`+"\n",
+			coord(marginLeft-4), coord(y), coord(marginLeft), coord(y))
+		fmt.Fprintf(&w, `<text x="%s" y="%s" font-size="%s" text-anchor="end">%.*f</text>`+"\n",
+			coord(marginLeft-6), coord(y+labelSize/3), coord(labelSize), decimals, v)
 	}
-	defer f.Abort()
-	if _, err := wt.WriteTo(f); err != nil {
-		return fmt.Errorf("reproduce: write %s: %w", path, err)
+	yLabelX, yLabelY := marginLeft/4+labelSize/2, marginTop+plotH/2
+	fmt.Fprintf(&w, `<text x="%s" y="%s" font-size="%s" text-anchor="middle" transform="rotate(-90 %s %s)">NMI</text>`+"\n",
+		coord(yLabelX), coord(yLabelY), coord(labelSize), coord(yLabelX), coord(yLabelY))
+
+	// Bars, centred in their group's slot, and the group labels.
+	type entry struct {
+		label, fill string
 	}
-	return f.Commit()
+	var legend []entry
+	inLegend := map[series]bool{}
+	for gi, gb := range inGroup {
+		sort.SliceStable(gb, func(i, j int) bool {
+			return byKThenVariant(gb[i].K, gb[i].Variant, gb[j].K, gb[j].Variant)
+		})
+		centre := marginLeft + (float64(gi)+0.5)*slot
+		for i, b := range gb {
+			fill := barFill(b.Variant, b.K != firstK)
+			x := centre + (float64(i)-float64(len(gb))/2)*barWidth
+			h := 0.0
+			if b.NMI > 0 {
+				h = min(b.NMI, yMax) / yMax * plotH
+			}
+			fmt.Fprintf(&w, `<rect class="bar" x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s</title></rect>`+"\n",
+				coord(x), coord(bottom-h), coord(barWidth), coord(h), fill,
+				escape(fmt.Sprintf("%s %s k=%d: NMI %.3f", names[gi], variantName(b.Variant), b.K, b.NMI)))
+			if s := (series{b.Variant, b.K}); !inLegend[s] {
+				inLegend[s] = true
+				legend = append(legend, entry{fmt.Sprintf("%s k=%d", variantName(b.Variant), b.K), fill})
+			}
+		}
+		fmt.Fprintf(&w, `<text x="%s" y="%s" font-size="%s" text-anchor="middle">%s</text>`+"\n",
+			coord(centre), coord(bottom+6+labelSize), coord(labelSize), escape(names[gi]))
+	}
+
+	// Axes on top of the bars.
+	fmt.Fprintf(&w, `<path d="M%s %sV%sH%s" fill="none" stroke="#000000"/>`+"\n",
+		coord(marginLeft), coord(marginTop), coord(bottom), coord(marginLeft+plotW))
+
+	// Legend in the top left of the plot.
+	longestEntry := 0
+	for _, e := range legend {
+		longestEntry = max(longestEntry, len(e.label))
+	}
+	lx, ly := marginLeft+8, marginTop+8
+	fmt.Fprintf(&w, `<rect x="%s" y="%s" width="%s" height="%s" fill="#ffffff" fill-opacity="0.85" stroke="#cccccc"/>`+"\n",
+		coord(lx), coord(ly), coord(legendSwatch+14+float64(longestEntry)*labelSize*charWidth), coord(float64(len(legend))*legendLine+8))
+	for i, e := range legend {
+		y := ly + 4 + float64(i)*legendLine
+		fmt.Fprintf(&w, `<rect class="swatch" x="%s" y="%s" width="%s" height="%s" fill="%s"/>`+"\n",
+			coord(lx+6), coord(y+(legendLine-legendSwatch)/2), coord(legendSwatch), coord(legendSwatch), e.fill)
+		fmt.Fprintf(&w, `<text x="%s" y="%s" font-size="%s">%s</text>`+"\n",
+			coord(lx+legendSwatch+10), coord(y+legendLine/2+labelSize/3), coord(labelSize), escape(e.label))
+	}
+	w.WriteString("</svg>\n")
+
+	if err := atomicfile.WriteFile(path, []byte(w.String())); err != nil {
+		return fmt.Errorf("reproduce: write chart: %w", err)
+	}
+	return nil
 }
 
 func variantRank(v string) int {
@@ -145,9 +215,55 @@ func variantRank(v string) int {
 	return 2
 }
 
+// variantName is the variant as the chart labels it ("" is Med2Vec).
+func variantName(v string) string {
+	if v == "" {
+		return "Med2Vec"
+	}
+	return v
+}
+
+// barFill is the fill colour of a variant's bars, lighter for its second k.
+func barFill(variant string, second bool) string {
+	c, ok := variantColors[variant]
+	if !ok {
+		c = otherColor
+	}
+	if second {
+		c = lighter(c)
+	}
+	return fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B)
+}
+
 // lighter mixes c halfway with white (the second k of a variant).
-func lighter(c color.Color) color.Color {
-	r, g, b, _ := c.RGBA()
-	mix := func(v uint32) uint8 { return uint8((v>>8 + 255) / 2) }
-	return color.RGBA{R: mix(r), G: mix(g), B: mix(b), A: 0xff}
+func lighter(c color.RGBA) color.RGBA {
+	mix := func(v uint8) uint8 { return uint8((uint16(v) + 255) / 2) }
+	return color.RGBA{R: mix(c.R), G: mix(c.G), B: mix(c.B), A: 0xff}
+}
+
+// tickStep is the smallest round step (1, 2 or 5 times a power of ten) that
+// divides 0 to yMax into at most ten steps: 0.1 for an NMI of 0.5 or 0.6.
+func tickStep(yMax float64) float64 {
+	raw := yMax / 10
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	for _, m := range []float64{1, 2, 5} {
+		if m*mag >= raw {
+			return m * mag
+		}
+	}
+	return 10 * mag
+}
+
+// coord formats a coordinate with two decimals at most.
+func coord(v float64) string {
+	s := fmt.Sprintf("%.2f", v)
+	s = strings.TrimRight(s, "0")
+	return strings.TrimSuffix(s, ".")
+}
+
+// escape makes s safe as SVG text content.
+func escape(s string) string {
+	var b strings.Builder
+	xml.EscapeText(&b, []byte(s)) // a strings.Builder never fails
+	return b.String()
 }

@@ -187,7 +187,7 @@ func paperCell(key string) string {
 	return ""
 }
 
-// writeReports writes report.md, report.json and nmi.png.
+// writeReports writes report.md, report.json and nmi.svg.
 func writeReports(cfg Config, res *Result, m *hierarchy.Map, elapsed time.Duration) error {
 	var js bytes.Buffer
 	if err := evaluate.WriteJSON(&js, res.Scores); err != nil {
@@ -250,7 +250,7 @@ func writeMarkdown(b *bytes.Buffer, cfg Config, res *Result, m *hierarchy.Map, e
 	b.WriteString("Paper columns: the values Finch et al. reported on their 600,000 patients (where they quote them); ")
 	b.WriteString("they are the target shape, not numbers synthetic data should match.\n\n")
 	writeTable2(b, res.Scores)
-	b.WriteString("\n![NMI by model, dimension and variant](nmi.png)\n\n")
+	b.WriteString("\n![NMI by model, dimension and variant](nmi.svg)\n\n")
 	b.WriteString("## Every set\n\n")
 	var outcomes []string
 	for _, s := range res.Scores {

@@ -23,7 +23,7 @@ const (
 	EmbeddingsFile = "embeddings.json"
 	ReportMarkdown = "report.md"
 	ReportJSON     = "report.json"
-	ChartFile      = "nmi.png"
+	ChartFile      = "nmi.svg"
 	CacheFile      = "corpus.cache"
 	VariantsDir    = "variants"
 	// The synthetic run's inputs.
