@@ -67,8 +67,14 @@ func buildView(c *corpus.Corpus, m *Map, p Policy, keepCodes bool) (*corpus.Corp
 
 	// Occurrences per input id, from the tokens themselves.
 	occ := make([]int64, nv)
-	for _, t := range c.Tokens.All() {
-		occ[t]++
+	if nar := c.Tokens.Narrow(); nar != nil {
+		for _, t := range nar {
+			occ[t]++
+		}
+	} else {
+		for _, t := range c.Tokens.Wide() {
+			occ[t]++
+		}
 	}
 
 	// Output words: interned once; per input id the list of output words.
@@ -158,6 +164,8 @@ func buildView(c *corpus.Corpus, m *Map, p Policy, keepCodes bool) (*corpus.Corp
 		out.Patients = make([]int32, 0, c.NumSeqs())
 	}
 	toks, n := out.Tokens, 0 // tokens written so far: toks[:n]
+	narrow, wide := toks.Narrow(), toks.Wide()
+	inNarrow, inWide := c.Tokens.Narrow(), c.Tokens.Wide()
 	for i := 0; i < c.NumSeqs(); i++ {
 		seqStart, visitStart := n, len(out.Visits)
 		// visit bounds of sequence i (the whole sequence when c has no visits)
@@ -168,9 +176,19 @@ func buildView(c *corpus.Corpus, m *Map, p Policy, keepCodes bool) (*corpus.Corp
 		}
 		for j := lo; j < hi; j++ {
 			start := n
-			for _, t := range c.Tokens.Slice(int(bounds[j]), int(bounds[j+1])).All() {
+			for k := bounds[j]; k < bounds[j+1]; k++ {
+				var t int32
+				if inNarrow != nil {
+					t = int32(inNarrow[k])
+				} else {
+					t = inWide[k]
+				}
 				for _, o := range emit[emitOff[t]:emitOff[t+1]] {
-					toks.Set(n, o)
+					if narrow != nil {
+						narrow[n] = uint16(o) // o < vocab.Len() <= NarrowLimit
+					} else {
+						wide[n] = o
+					}
 					n++
 				}
 			}
