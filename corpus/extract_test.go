@@ -2,11 +2,15 @@ package corpus
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -325,6 +329,81 @@ func TestAppendNormalizedAgrees(t *testing.T) {
 	for _, s := range []string{"e11.9 ", "A00.0", " z00 ", "", "S72.001A", "\tj45.909\r", "\u00a0e11.9", "ä11.9", "..", " . "} {
 		if got, want := string(appendNormalized(nil, s)), NormalizeCode(s); got != want {
 			t.Errorf("appendNormalized(%q) = %q, NormalizeCode = %q", s, got, want)
+		}
+	}
+}
+
+// TestReadExtractManyChunks reads an extract of several row chunks, in
+// random patient and date order, with more distinct codes than 2-byte ids
+// can number arriving half-way (so some chunks hold 2-byte and later ones
+// 4-byte ids), and compares every sequence with a grouping done here the
+// plain way: per patient and year, rows stably sorted by date, a visit per
+// date.
+func TestReadExtractManyChunks(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	const nRows = 3<<rowChunkBits + 123
+	type row struct {
+		patient, date int
+		code          string
+	}
+	rows := make([]row, nRows)
+	var b strings.Builder
+	b.WriteString("patient_id,date,code\n")
+	for i := range rows {
+		r := row{patient: rng.IntN(5000), date: 20190000 + rng.IntN(2)*10000 + (1+rng.IntN(12))*100 + 1 + rng.IntN(28)}
+		if i < nRows/2 {
+			r.code = fmt.Sprintf("A%d", rng.IntN(300))
+		} else {
+			r.code = fmt.Sprintf("B%d", i) // a new code on every row: past 65,536 distinct
+		}
+		rows[i] = r
+		fmt.Fprintf(&b, "p%d,%d-%02d-%02d,%s\n", r.patient, r.date/10000, r.date/100%100, r.date%100, r.code)
+	}
+	c, rep := readString(t, b.String(), DefaultReadOptions())
+	if rep.Accepted != nRows || c.Tokens.Len() != nRows || !c.Tokens.IsWide() {
+		t.Fatalf("accepted %d, tokens %d (wide %v), want %d rows, wide", rep.Accepted, c.Tokens.Len(), c.Tokens.IsWide(), nRows)
+	}
+
+	// The plain grouping: patient-years in order of the patient's first row,
+	// then year; rows stably sorted by date within one.
+	firstSeen := map[int]int{}
+	for _, r := range rows {
+		if _, ok := firstSeen[r.patient]; !ok {
+			firstSeen[r.patient] = len(firstSeen)
+		}
+	}
+	type pyKey struct{ order, year int }
+	groups := map[pyKey][]row{}
+	for _, r := range rows {
+		k := pyKey{firstSeen[r.patient], r.date / 10000}
+		groups[k] = append(groups[k], r)
+	}
+	keys := make([]pyKey, 0, len(groups))
+	for k := range groups {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(x, y pyKey) int { return cmp.Or(x.order-y.order, x.year-y.year) })
+	var want []string
+	for _, k := range keys {
+		g := groups[k]
+		slices.SortStableFunc(g, func(x, y row) int { return x.date - y.date })
+		var vs []string
+		var ws []string
+		for i, r := range g {
+			if i > 0 && r.date != g[i-1].date {
+				vs, ws = append(vs, strings.Join(ws, " ")), nil
+			}
+			ws = append(ws, r.code)
+		}
+		want = append(want, strings.Join(append(vs, strings.Join(ws, " ")), " | "))
+	}
+	got := seqStrings(c)
+	if len(got) != len(want) {
+		t.Fatalf("%d sequences, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("sequence %d:\n got %s\nwant %s", i, got[i], want[i])
 		}
 	}
 }
