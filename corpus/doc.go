@@ -34,9 +34,11 @@
 // The Corpus itself is flat: one array of token ids for the whole corpus
 // plus offsets for sequences and visits, so memory is 2 bytes per token
 // (4 when the vocabulary has more than 65,536 words: Tokens) plus 8 per
-// sequence and per visit. While an extract is read, each row
-// costs 12 more bytes (patient-year, date, code id as int32) until the rows
-// are grouped; no string is kept per row. The vocabulary is sorted like
+// sequence and per visit. While an extract is read, each row costs 8 more
+// bytes (patient-year, month and day, a 2-byte code id; 10 past 65,536
+// codes) in chunks that grow without copying, and 4 more while the rows
+// are grouped (their order); no string is kept per row, one per patient
+// (its identifier, for ReadReport.PatientIDs). The vocabulary is sorted like
 // word2vec's: count descending, ties by token ascending.
 //
 // # Cache format
