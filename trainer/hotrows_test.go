@@ -296,3 +296,37 @@ func TestSyncHotWritesBackOnlyTheHottestRows(t *testing.T) {
 		t.Errorf("CBOW: hot write-back every %d tokens, want none", sh.hotSyncTokens)
 	}
 }
+
+// TestEstimateMemoryMatchesAllocations: EstimateMemory gives the bytes the
+// run's matrices and its workers' copies of the staged rows really take,
+// whole and partial staging, one to three workers, plain Hogwild.
+func TestEstimateMemoryMatchesAllocations(t *testing.T) {
+	defer func(b int) { hotRowBytes = b }(hotRowBytes)
+	c := newTestCorpus(5, [][]int32{{0, 0, 0, 1, 1, 2, 3, 4}})
+	counts := []int64{3, 2, 1, 1, 1}
+	for _, model := range []Model{SkipGram, CBOW} {
+		for _, workers := range []int{1, 2, 3} {
+			for _, rows := range []int{5, 2} {
+				for _, plain := range []bool{false, true} {
+					cfg := testConfig(model)
+					cfg.Dim, cfg.Workers, cfg.PlainHogwild = 20, workers, plain
+					hotRowBytes = rows * 4 * 4 * cfg.Dim
+					sh := newShared(c, cfg, 8)
+					var staging int64
+					for id := range workers {
+						w := newWorker(sh, id)
+						staging += 4 * int64(len(w.hIn)+len(w.hIn0)+len(w.hOut)+len(w.hOut0))
+					}
+					got := EstimateMemory(counts, cfg)
+					want := Memory{Model: 4 * int64(len(sh.in)+len(sh.out)), Staging: staging}
+					if got != want {
+						t.Errorf("%v, %d workers, %d rows staged, plain %v: estimate %+v, allocated %+v", model, workers, rows, plain, got, want)
+					}
+					if workers > 1 && !plain && staging == 0 {
+						t.Errorf("%v, %d workers: nothing staged; the case tests nothing", model, workers)
+					}
+				}
+			}
+		}
+	}
+}

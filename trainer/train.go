@@ -110,6 +110,43 @@ func rowStride(cfg Config) int {
 	return cfg.Dim
 }
 
+// stageWorkers is the worker count hotRows decides staging by: 0 when the
+// run asks for plain Hogwild, or takes the block form of shared negatives,
+// which writes the shared rows directly.
+func stageWorkers(cfg Config) int {
+	if cfg.PlainHogwild || (cfg.SharedNegatives && cfg.Model == SkipGram && blockShared) {
+		return 0
+	}
+	return cfg.Workers
+}
+
+// Memory is what a run allocates for its model besides the corpus: In and
+// Out, their rows padded to the kernels' stride, and the copies of the
+// staged rows (four per row: In, Out and their snapshots) that each worker
+// but the first keeps when several train. The workers' scratch (a few
+// sequences' worth) is left out.
+type Memory struct {
+	Model   int64 // In and Out
+	Staging int64 // every staging worker's copies
+}
+
+// EstimateMemory returns the Memory of a run of cfg on a corpus whose
+// words occur counts[id] times each (the staged rows are the most
+// frequent ones).
+func EstimateMemory(counts []int64, cfg Config) Memory {
+	stride := int64(rowStride(cfg))
+	m := Memory{Model: 2 * int64(len(counts)) * stride * 4}
+	_, ids := hotRows(counts, cfg.Dim, stageWorkers(cfg))
+	if len(ids) > 0 {
+		copies := int64(cfg.Workers)
+		if cfg.Workers > 1 && !raceEnabled { // the first worker trains the shared rows (shared.direct)
+			copies--
+		}
+		m.Staging = copies * int64(len(ids)) * 4 * stride * 4
+	}
+	return m
+}
+
 // newShared builds the model matrices and sampling tables of a run on a
 // checked corpus.
 func newShared(c *corpus.Corpus, cfg Config, maxSeq int) *shared {
@@ -119,11 +156,7 @@ func newShared(c *corpus.Corpus, cfg Config, maxSeq int) *shared {
 		counts[t]++
 	}
 	total := int64(c.Tokens.Len())
-	stageWorkers := cfg.Workers
-	if cfg.PlainHogwild || (cfg.SharedNegatives && cfg.Model == SkipGram && blockShared) {
-		stageWorkers = 0 // asked for; or the block form, which writes the shared rows directly
-	}
-	hotSlot, hotIDs := hotRows(counts, cfg.Dim, stageWorkers)
+	hotSlot, hotIDs := hotRows(counts, cfg.Dim, stageWorkers(cfg))
 	stride := rowStride(cfg)
 	return &shared{
 		cfg:      cfg,

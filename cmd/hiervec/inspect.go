@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/hiervec/hiervec/corpus"
 	"github.com/hiervec/hiervec/hierarchy"
+	"github.com/hiervec/hiervec/trainer"
 )
 
 func init() {
@@ -32,16 +34,22 @@ type inspectSummary struct {
 	*inspectCCSR
 }
 
-// inspectMemory estimates training memory: the In and Out matrices
-// (vocabulary x dim float32 each) plus the corpus (4 bytes a token and 8
-// bytes per sequence offset, visit offset and sequence-visit offset, the
-// last two only when visits are not sequences: a sequence file's corpus
-// shares one array).
+// inspectMemory estimates the memory of training a model on the input:
+// the In and Out matrices with their rows as the trainer pads them, the
+// copies of the most frequent rows each thread but the first keeps
+// (trainer.EstimateMemory), and the corpus (2 bytes a token, 4 past 65,536
+// distinct tokens, and 8 bytes per sequence offset, visit offset and
+// sequence-visit offset, the last two only when visits are not sequences:
+// a sequence file's corpus shares one array). The program itself adds
+// about 10 MiB.
 type inspectMemory struct {
-	Dim         int   `json:"dim"`
-	ModelBytes  int64 `json:"model_bytes"`
-	CorpusBytes int64 `json:"corpus_bytes"`
-	TotalBytes  int64 `json:"total_bytes"`
+	Dim          int    `json:"dim"`
+	Model        string `json:"model"`
+	Threads      int    `json:"threads"`
+	ModelBytes   int64  `json:"model_bytes"`
+	StagingBytes int64  `json:"staging_bytes"`
+	CorpusBytes  int64  `json:"corpus_bytes"`
+	TotalBytes   int64  `json:"total_bytes"`
 }
 
 // inspectCCSR describes a CCSR map and, with an input, how it covers the
@@ -76,6 +84,8 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		ccsrPath    = fs.String("ccsr", "", "CCSR map (DXCCSR CSV, reference sheet CSV, wide or plain code,category CSV)")
 		policyName  = fs.String("policy", "", "category policy for codes with several: default-op, default-ip, first or all (default: the map's default)")
 		dim         = fs.Int("dim", 100, "vector dimension for the training memory estimate")
+		modelName   = fs.String("model", "sg", "model for the training memory estimate: sg or cbow")
+		threads     = fs.Int("threads", runtime.NumCPU(), "worker goroutines for the training memory estimate")
 		top         = fs.Int("top", 10, "number of most frequent unmapped codes to list with -ccsr")
 		asJSON      = fs.Bool("json", false, "print one JSON object instead of text")
 	)
@@ -91,6 +101,13 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	if *dim < 1 {
 		return usagef("-dim is %d; it must be at least 1", *dim)
+	}
+	if *threads < 1 {
+		return usagef("-threads is %d; it must be at least 1", *threads)
+	}
+	model, err := trainer.ParseModel(*modelName)
+	if err != nil {
+		return usagef("%v", err)
 	}
 	if *top < 0 {
 		return usagef("-top is %d; it must be at least 0", *top)
@@ -145,13 +162,17 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		visits, vocab := int64(c.NumVisits()), int64(c.Vocab.Len())
 		stats := c.LengthStats()
 		sum.Visits, sum.Vocabulary, sum.Lengths = &visits, &vocab, &stats
-		model := 2 * vocab * int64(*dim) * 4
+		cfg := trainer.DefaultConfig(model)
+		cfg.Dim, cfg.Workers = *dim, *threads
+		tm := trainer.EstimateMemory(c.Vocab.Counts, cfg)
 		offsets := 8 * int64(len(c.Seqs)+len(c.SeqVisits)) // SeqVisits nil: one visit per sequence
 		if len(c.Visits) > 0 && &c.Visits[0] != &c.Seqs[0] {
 			offsets += 8 * int64(len(c.Visits))
 		}
 		corpusBytes := c.Tokens.Bytes() + offsets
-		sum.Memory = &inspectMemory{Dim: *dim, ModelBytes: model, CorpusBytes: corpusBytes, TotalBytes: model + corpusBytes}
+		sum.Memory = &inspectMemory{Dim: *dim, Model: strings.ToLower(model.String()), Threads: *threads,
+			ModelBytes: tm.Model, StagingBytes: tm.Staging, CorpusBytes: corpusBytes,
+			TotalBytes: tm.Model + tm.Staging + corpusBytes}
 		if m != nil {
 			coverage(sum.inspectCCSR, c, m, policy, *top)
 		}
@@ -225,7 +246,12 @@ func printInspect(w io.Writer, s *inspectSummary) {
 		l := s.Lengths
 		line("sequence length", "median %g, mean %.2f, p90 %d, p99 %d, max %d", l.Median, l.Mean, l.P90, l.P99, l.Max)
 		mem := s.Memory
-		line("training memory", "%s at dim %d (model %s, corpus %s)", bytesIEC(mem.TotalBytes), mem.Dim, bytesIEC(mem.ModelBytes), bytesIEC(mem.CorpusBytes))
+		threads := fmt.Sprintf("%d threads", mem.Threads)
+		if mem.Threads == 1 {
+			threads = "1 thread"
+		}
+		line("training memory", "%s for %s at dim %d, %s (model %s, staged rows %s, corpus %s)",
+			bytesIEC(mem.TotalBytes), mem.Model, mem.Dim, threads, bytesIEC(mem.ModelBytes), bytesIEC(mem.StagingBytes), bytesIEC(mem.CorpusBytes))
 	}
 	if c := s.inspectCCSR; c != nil {
 		line("ccsr map", "%s (%s layout, policy %s)", c.CCSRFile, c.CCSRLayout, c.Policy)

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hiervec/hiervec/trainer"
 )
 
 const inspectSecret = "PATIENT-SECRET-4242"
@@ -85,7 +87,7 @@ func TestInspectJSON(t *testing.T) {
 		})
 	}
 
-	m := runInspectJSON(t, "-input", ex, "-skip-bad", "-dim", "10")
+	m := runInspectJSON(t, "-input", ex, "-skip-bad", "-dim", "10", "-model", "cbow", "-threads", "1")
 	reasons, _ := m["skipped_by_reason"].(map[string]any)
 	if reasons["icd_version"] != 1.0 || reasons["date"] != 1.0 {
 		t.Errorf("skipped_by_reason = %v, want icd_version 1, date 1", m["skipped_by_reason"])
@@ -93,7 +95,8 @@ func TestInspectJSON(t *testing.T) {
 	mem, _ := m["training_memory"].(map[string]any)
 	// 2 matrices x 4 words x 10 dims x 4 bytes; 6 tokens x 2 bytes (a vocabulary
 	// of fewer than 65,536 words) + 8 bytes x (2 x 5 sequence offsets + 6 visit offsets).
-	if mem["model_bytes"] != 320.0 || mem["corpus_bytes"] != float64(6*2+8*(2*5+6)) {
+	if mem["model_bytes"] != 320.0 || mem["corpus_bytes"] != float64(6*2+8*(2*5+6)) || mem["staging_bytes"] != 0.0 ||
+		mem["total_bytes"] != float64(320+6*2+8*(2*5+6)) || mem["model"] != "cbow" || mem["threads"] != 1.0 {
 		t.Errorf("training_memory = %v", mem)
 	}
 	// A sequence file: one visit per sequence, one array of offsets.
@@ -101,9 +104,19 @@ func TestInspectJSON(t *testing.T) {
 	if err := os.WriteFile(seqs, []byte("A00 B00\nB00\nC00 A00 B00\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	mem, _ = runInspectJSON(t, "-input", seqs, "-input-format", "sequences", "-dim", "10")["training_memory"].(map[string]any)
+	mem, _ = runInspectJSON(t, "-input", seqs, "-input-format", "sequences", "-dim", "10", "-model", "cbow", "-threads", "1")["training_memory"].(map[string]any)
 	if mem["model_bytes"] != float64(2*3*10*4) || mem["corpus_bytes"] != float64(6*2+8*4) {
 		t.Errorf("sequence file: training_memory = %v, want model %d, corpus %d", mem, 2*3*10*4, 6*2+8*4)
+	}
+	// Skip-Gram on three threads: its padded rows and two threads' copies of
+	// the staged rows, as the trainer allocates them.
+	mem, _ = runInspectJSON(t, "-input", seqs, "-input-format", "sequences", "-dim", "10", "-model", "sg", "-threads", "3")["training_memory"].(map[string]any)
+	cfg := trainer.DefaultConfig(trainer.SkipGram)
+	cfg.Dim, cfg.Workers = 10, 3
+	want := trainer.EstimateMemory([]int64{3, 2, 1}, cfg) // B00 A00 C00
+	if want.Staging == 0 || mem["model_bytes"] != float64(want.Model) || mem["staging_bytes"] != float64(want.Staging) ||
+		mem["total_bytes"] != float64(want.Model+want.Staging+6*2+8*4) {
+		t.Errorf("sequence file, sg, 3 threads: training_memory = %v, want model %d, staging %d", mem, want.Model, want.Staging)
 	}
 	lengths, _ := m["sequence_length"].(map[string]any)
 	if lengths["max"] != 3.0 || lengths["median"] != 1.0 || lengths["mean"] != 1.5 {
