@@ -195,55 +195,56 @@ func (r *cacheReader) read(p []byte) error {
 	return nil
 }
 
-// readInts decodes len(s) little-endian integers in 64 KiB chunks.
-func readInts[T int32 | int64](r *cacheReader, s []T) error {
+// readChunks reads n little-endian values of size bytes each in 64 KiB
+// chunks, handing fill each chunk with the index of its first value.
+func readChunks(r *cacheReader, n, size int, fill func(b []byte, at int) error) error {
 	if r.buf == nil {
 		r.buf = make([]byte, 64<<10)
 	}
-	var zero T
-	size := int(binary.Size(zero))
 	per := len(r.buf) / size
-	for len(s) > 0 {
-		n := min(per, len(s))
-		b := r.buf[:n*size]
+	for at := 0; at < n; {
+		k := min(per, n-at)
+		b := r.buf[:k*size]
 		if err := r.read(b); err != nil {
 			return err
 		}
-		for i := range s[:n] {
-			if size == 4 {
-				s[i] = T(int32(binary.LittleEndian.Uint32(b[4*i:])))
-			} else {
-				s[i] = T(int64(binary.LittleEndian.Uint64(b[8*i:])))
-			}
+		if err := fill(b, at); err != nil {
+			return err
 		}
-		s = s[n:]
+		at += k
 	}
 	return nil
+}
+
+// readInts fills s with values written by writeInts.
+func readInts[T int32 | int64](r *cacheReader, s []T) error {
+	var zero T
+	size := int(binary.Size(zero))
+	return readChunks(r, len(s), size, func(b []byte, at int) error {
+		for i := range len(b) / size {
+			if size == 4 {
+				s[at+i] = T(int32(binary.LittleEndian.Uint32(b[4*i:])))
+			} else {
+				s[at+i] = T(int64(binary.LittleEndian.Uint64(b[8*i:])))
+			}
+		}
+		return nil
+	})
 }
 
 // readTokens fills t with ids stored as 4 bytes each, checking each against
 // the vocabulary size first (a narrow Tokens cannot hold a larger id).
 func readTokens(r *cacheReader, t Tokens, vocab int32) error {
-	if r.buf == nil {
-		r.buf = make([]byte, 64<<10)
-	}
-	per := len(r.buf) / 4
-	for at := 0; at < t.Len(); {
-		n := min(per, t.Len()-at)
-		b := r.buf[:4*n]
-		if err := r.read(b); err != nil {
-			return err
-		}
-		for i := range n {
+	return readChunks(r, t.Len(), 4, func(b []byte, at int) error {
+		for i := range len(b) / 4 {
 			id := int32(binary.LittleEndian.Uint32(b[4*i:]))
 			if id < 0 || id >= vocab {
 				return fmt.Errorf("token %d has id %d outside the vocabulary of %d", at+i, id, vocab)
 			}
 			t.Set(at+i, id)
 		}
-		at += n
-	}
-	return nil
+		return nil
+	})
 }
 
 // decodeCache reads a cache of size bytes from r. It checks the declared

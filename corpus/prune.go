@@ -136,9 +136,7 @@ func (c *Corpus) Recount() {
 		counts = make([]int64, c.Vocab.Len())
 	}
 	clear(counts)
-	for _, t := range c.Tokens.All() {
-		counts[t]++
-	}
+	c.Tokens.Count(counts)
 	c.Vocab.Counts = counts
 }
 

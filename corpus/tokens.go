@@ -126,6 +126,19 @@ func (t Tokens) Narrow() []uint16 {
 // Wide returns the wide array (nil when the tokens are narrow).
 func (t Tokens) Wide() []int32 { return t.wide }
 
+// Count adds one to counts[id] for every token.
+func (t Tokens) Count(counts []int64) {
+	if t.wide != nil {
+		for _, id := range t.wide {
+			counts[id]++
+		}
+		return
+	}
+	for _, id := range t.narrow {
+		counts[id]++
+	}
+}
+
 // All yields each position and id.
 func (t Tokens) All() iter.Seq2[int, int32] {
 	return func(yield func(int, int32) bool) {

@@ -40,6 +40,18 @@ func checkTokens(t *testing.T, name string, tk Tokens, ids []int32, wide bool) {
 	if !slices.Equal(seen, ids) || !slices.Equal(tk.AppendTo([]int32{-7}), append([]int32{-7}, ids...)) {
 		t.Errorf("%s: All %v / AppendTo disagree with %v", name, seen, ids)
 	}
+	var maxID int32
+	for _, id := range ids {
+		maxID = max(maxID, id)
+	}
+	counts, want := make([]int64, maxID+1), make([]int64, maxID+1)
+	tk.Count(counts)
+	for _, id := range ids {
+		want[id]++
+	}
+	if !slices.Equal(counts, want) {
+		t.Errorf("%s: Count %v, want %v", name, counts, want)
+	}
 	if (tk.Narrow() == nil) == (tk.Wide() == nil) && len(ids) > 0 {
 		t.Errorf("%s: exactly one of Narrow and Wide must hold the tokens", name)
 	}

@@ -67,15 +67,7 @@ func buildView(c *corpus.Corpus, m *Map, p Policy, keepCodes bool) (*corpus.Corp
 
 	// Occurrences per input id, from the tokens themselves.
 	occ := make([]int64, nv)
-	if nar := c.Tokens.Narrow(); nar != nil {
-		for _, t := range nar {
-			occ[t]++
-		}
-	} else {
-		for _, t := range c.Tokens.Wide() {
-			occ[t]++
-		}
-	}
+	c.Tokens.Count(occ)
 
 	// Output words: interned once; per input id the list of output words.
 	outIdx := make(map[string]int32)

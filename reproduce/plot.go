@@ -66,8 +66,8 @@ func PlotNMI(path string, bars []Bar) error {
 		variant string
 		k       int
 	}
-	var seriesList []series
-	seenSeries := map[series]bool{}
+	seenSeries := map[series]bool{} // the distinct (variant, k) pairs
+	firstK := bars[0].K             // the smallest k: its bars take the full colour
 	inGroup := [][]Bar{}
 	maxNMI := 0.0
 	for _, b := range bars {
@@ -80,25 +80,12 @@ func PlotNMI(path string, bars []Bar) error {
 			inGroup = append(inGroup, nil)
 		}
 		inGroup[gi] = append(inGroup[gi], b)
-		s := series{b.Variant, b.K}
-		if !seenSeries[s] {
-			seenSeries[s] = true
-			seriesList = append(seriesList, s)
-		}
+		seenSeries[series{b.Variant, b.K}] = true
+		firstK = min(firstK, b.K)
 		if !math.IsInf(b.NMI, 0) && b.NMI > maxNMI {
 			maxNMI = b.NMI
 		}
 	}
-	byKThenVariant := func(ki int, vi string, kj int, vj string) bool {
-		if ki != kj {
-			return ki < kj
-		}
-		return variantRank(vi) < variantRank(vj)
-	}
-	sort.SliceStable(seriesList, func(i, j int) bool {
-		return byKThenVariant(seriesList[i].k, seriesList[i].variant, seriesList[j].k, seriesList[j].variant)
-	})
-	firstK := seriesList[0].k
 	names := make([]string, len(groups))
 	longest := 0
 	for i, g := range groups {
@@ -108,7 +95,7 @@ func PlotNMI(path string, bars []Bar) error {
 
 	// Geometry: one slot per group, wide enough for its bars and its label;
 	// the picture is wide enough for the slots and the title.
-	slot := max(float64(len(seriesList)+1)*barWidth, float64(longest)*labelSize*charWidth+8)
+	slot := max(float64(len(seenSeries)+1)*barWidth, float64(longest)*labelSize*charWidth+8)
 	plotW := float64(len(groups)) * slot
 	width := max(marginLeft+plotW+marginRight, float64(len(chartTitle))*titleSize*charWidth+2*marginRight)
 	plotW = width - marginLeft - marginRight
@@ -156,7 +143,10 @@ func PlotNMI(path string, bars []Bar) error {
 	inLegend := map[series]bool{}
 	for gi, gb := range inGroup {
 		sort.SliceStable(gb, func(i, j int) bool {
-			return byKThenVariant(gb[i].K, gb[i].Variant, gb[j].K, gb[j].Variant)
+			if gb[i].K != gb[j].K {
+				return gb[i].K < gb[j].K
+			}
+			return variantRank(gb[i].Variant) < variantRank(gb[j].Variant)
 		})
 		centre := marginLeft + (float64(gi)+0.5)*slot
 		for i, b := range gb {

@@ -290,11 +290,10 @@ type stripeLock struct {
 // walk the same rows in step. Each worker starts at a different stripe,
 // so they rarely wait for each other.
 func (w *worker) sync() {
-	if w.hIn == nil {
-		return
+	if w.hIn != nil {
+		w.writeBackSlots(len(w.sh.hotIDs), len(w.sh.hotIDs), w.id)
 	}
-	w.writeBackSlots(len(w.sh.hotIDs), len(w.sh.hotIDs), w.id)
-	w.resetSince()
+	w.resetSince() // also without copies, so that runEpoch does not call again at once
 }
 
 // syncHot writes back the rows of the tiers of hotTiersSG whose interval
@@ -305,7 +304,7 @@ func (w *worker) sync() {
 // trains the shared matrices directly has nothing to write back.
 func (w *worker) syncHot() {
 	if w.hIn == nil {
-		w.sinceHot = 0
+		w.resetSince()
 		return
 	}
 	inRows, outRows := 0, 0

@@ -120,6 +120,10 @@ func stageWorkers(cfg Config) int {
 	return cfg.Workers
 }
 
+// firstTrainsShared reports whether the first worker of a run trains the
+// shared matrices directly instead of staging (shared.direct).
+func firstTrainsShared(cfg Config) bool { return cfg.Workers > 1 && !raceEnabled }
+
 // Memory is what a run allocates for its model besides the corpus: In and
 // Out, their rows padded to the kernels' stride, and the copies of the
 // staged rows (four per row: In, Out and their snapshots) that each worker
@@ -139,7 +143,7 @@ func EstimateMemory(counts []int64, cfg Config) Memory {
 	_, ids := hotRows(counts, cfg.Dim, stageWorkers(cfg))
 	if len(ids) > 0 {
 		copies := int64(cfg.Workers)
-		if cfg.Workers > 1 && !raceEnabled { // the first worker trains the shared rows (shared.direct)
+		if firstTrainsShared(cfg) {
 			copies--
 		}
 		m.Staging = copies * int64(len(ids)) * 4 * stride * 4
@@ -152,9 +156,7 @@ func EstimateMemory(counts []int64, cfg Config) Memory {
 func newShared(c *corpus.Corpus, cfg Config, maxSeq int) *shared {
 	v := c.Vocab.Len()
 	counts := make([]int64, v)
-	for _, t := range c.Tokens.All() {
-		counts[t]++
-	}
+	c.Tokens.Count(counts)
 	total := int64(c.Tokens.Len())
 	hotSlot, hotIDs := hotRows(counts, cfg.Dim, stageWorkers(cfg))
 	stride := rowStride(cfg)
@@ -175,7 +177,7 @@ func newShared(c *corpus.Corpus, cfg Config, maxSeq int) *shared {
 		shareNegatives: cfg.SharedNegatives && cfg.Model == SkipGram,
 		hotSlot:        hotSlot,
 		hotIDs:         hotIDs,
-		direct:         cfg.Workers > 1 && !raceEnabled,
+		direct:         firstTrainsShared(cfg),
 		syncTokens:     syncInterval(cfg.Model, len(hotIDs), total, cfg.Workers),
 		hotSyncTokens:  hotSyncInterval(cfg.Model, len(hotIDs)),
 		syncLocks:      make([]stripeLock, min(syncStripes, len(hotIDs))),
