@@ -98,7 +98,7 @@ type trainFlags struct {
 func newTrainFlagSet(stderr io.Writer, cfg *trainer.Config, f *trainFlags) *flag.FlagSet {
 	fs := newFlagSet("train", stderr)
 	f.in.register(fs)
-	fs.StringVar(&f.model, "model", "sg", "model: sg, cbow or med2vec")
+	fs.StringVar(&f.model, "model", "sg", "model: sg, cbow or med2vec (its defaults: sg -alpha 0.025; cbow -alpha 0.05; med2vec -dim 200 -epochs 10)")
 	registerTrainerFlags(fs, cfg, true)
 	fs.StringVar(&f.ccsr, "ccsr", "", "CCSR map (DXCCSR CSV, reference sheet CSV, wide or plain code,category CSV)")
 	fs.BoolVar(&f.cotrain, "cotrain", false, "co-train: follow each code by its CCSR category token (the paper's CO)")
