@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"runtime"
 	"strconv"
@@ -82,6 +83,13 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	sets, err := export.Read(*embPath, format)
 	if err != nil {
 		return err
+	}
+	vectors := 0
+	for _, s := range sets {
+		vectors += s.Len()
+	}
+	if vectors == 0 {
+		return fmt.Errorf("%s holds no vectors (%d sets): nothing to evaluate", *embPath, len(sets))
 	}
 	m, err := hierarchy.ReadMapFile(*ccsrPath)
 	if err != nil {
