@@ -27,7 +27,7 @@ const QualityK = 200
 // Config sets what Run measures. Every tool trains on the same sequence file
 // with the same settings; only the implementation differs.
 type Config struct {
-	// Patients is the number of synthetic patients (corpus/synth); each has
+	// Patients is the number of synthetic patients (package synth); each has
 	// one to three patient-years.
 	Patients int
 	// Seed seeds the synthetic corpus (synth.Config.Seed).

@@ -9,9 +9,9 @@ import (
 	"path/filepath"
 
 	"github.com/hiervec/hiervec/corpus"
-	"github.com/hiervec/hiervec/corpus/synth"
 	"github.com/hiervec/hiervec/hierarchy"
 	"github.com/hiervec/hiervec/internal/atomicfile"
+	"github.com/hiervec/hiervec/synth"
 	"github.com/hiervec/hiervec/trainer"
 )
 

@@ -8,12 +8,12 @@ import (
 	"time"
 
 	"github.com/hiervec/hiervec/corpus"
-	"github.com/hiervec/hiervec/corpus/synth"
 	"github.com/hiervec/hiervec/embedding"
 	"github.com/hiervec/hiervec/evaluate"
 	"github.com/hiervec/hiervec/export"
 	"github.com/hiervec/hiervec/hierarchy"
 	"github.com/hiervec/hiervec/release"
+	"github.com/hiervec/hiervec/synth"
 	"github.com/hiervec/hiervec/trainer"
 	"github.com/hiervec/hiervec/trainer/med2vec"
 )
