@@ -90,17 +90,17 @@ type Config struct {
 //   - Hiervec: empty; the caller names the binary (the CLI uses itself).
 func DefaultConfig() Config {
 	return Config{
-		Patients: 60000,
-		Seed:     1,
-		Models:   []string{"sg", "cbow"},
-		Dims:     []int{10, 50, 100},
-		Threads:  []int{runtime.NumCPU()},
+		Patients:      60000,
+		Seed:          1,
+		Models:        []string{"sg", "cbow"},
+		Dims:          []int{10, 50, 100},
+		Threads:       []int{runtime.NumCPU()},
 		Word2Vec:      benchWord2Vec(),
 		AlphaPerModel: true,
 		Seeds:         1,
-		Python:   "/usr/bin/python3",
-		FastText: "/usr/bin/fasttext",
-		WorkDir:  filepath.Join(os.TempDir(), "hiervec-bench"),
+		Python:        "/usr/bin/python3",
+		FastText:      "/usr/bin/fasttext",
+		WorkDir:       filepath.Join(os.TempDir(), "hiervec-bench"),
 	}
 }
 

@@ -42,7 +42,10 @@ func (j job) command(cfg Config, seqs, outDir string) (argv []string, vectors st
 			"-negative", i(cfg.Word2Vec.Negative), "-sample", f(cfg.Word2Vec.Subsample),
 			"-epochs", i(cfg.Word2Vec.Epochs), "-threads", i(j.Threads), "-seed", i(j.Seed),
 			"-alpha", f(j.Alpha), "-min-alpha", f(cfg.Word2Vec.MinAlpha),
-			"-out", vectors, "-format", "word2vec", "-quiet"}
+			"-out", vectors, "-format", "word2vec", "-quiet",
+			// Every tool writes every vector: the peers have no small-cell
+			// rule, and the harness's vectors stay in its work directory.
+			"-min-patients", "1"}
 		if j.Tool == ToolHiervecShared {
 			argv = append(argv, "-shared-negatives")
 		}
