@@ -53,8 +53,8 @@ func TestValidate(t *testing.T) {
 	if err == nil {
 		t.Fatal("Validate accepted a config with nine problems")
 	}
-	for _, want := range []string{"model", "dimension", "window", "negative", "subsample",
-		"alpha 0.001 must be greater than min alpha", "epochs", "workers"} {
+	for _, want := range []string{"Model is 7", "Dim is 0", "Window is -1", "Negative is -2", "Subsample is -1",
+		"Alpha is 0.001; want a learning rate above MinAlpha 0.01", "Epochs is 0", "Workers is 0"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("Validate error does not mention %q:\n%v", want, err)
 		}
@@ -71,7 +71,7 @@ func TestTrainRejectsEmptyCorpus(t *testing.T) {
 	if !errors.Is(err, ErrEmptyCorpus) {
 		t.Errorf("err = %v, want ErrEmptyCorpus", err)
 	}
-	if err == nil || !strings.Contains(err.Error(), "dimension 0") {
+	if err == nil || !strings.Contains(err.Error(), "Dim is 0") {
 		t.Errorf("err = %v, want the config problem reported too", err)
 	}
 	bad := newTestCorpus(3, [][]int32{{0, 1, 5}})
@@ -414,6 +414,42 @@ func TestProgress(t *testing.T) {
 		// An untrained SGNS pair loses about (1+5)·ln 2 ≈ 4.2.
 		if !math.IsNaN(p.Loss) && (p.Loss <= 0 || p.Loss > 5) {
 			t.Errorf("report %d: loss %v out of range", i, p.Loss)
+		}
+	}
+}
+
+// TestValidateNoSilentDefaults: zero and out-of-range values are refused
+// with the field named, never replaced by a default.
+func TestValidateNoSilentDefaults(t *testing.T) {
+	for _, m := range []Model{SkipGram, CBOW} {
+		if err := PaperConfig(m).Validate(); err != nil {
+			t.Errorf("PaperConfig(%v).Validate() = %v", m, err)
+		}
+		if c := PaperConfig(m); c.Window != 100 || c.Epochs != 10 || c.Alpha != 0.025 {
+			t.Errorf("PaperConfig(%v) = window %d, epochs %d, alpha %g", m, c.Window, c.Epochs, c.Alpha)
+		}
+	}
+	for _, tc := range []struct {
+		field string
+		edit  func(*Config)
+	}{
+		{"Dim", func(c *Config) { c.Dim = 0 }},
+		{"Dim", func(c *Config) { c.Dim = 3000000 }},
+		{"Epochs", func(c *Config) { c.Epochs = 0 }},
+		{"Alpha", func(c *Config) { c.Alpha = 0 }},
+		{"Alpha", func(c *Config) { c.Alpha = -1 }},
+		{"Alpha", func(c *Config) { c.Alpha = math.NaN() }},
+		{"Negative", func(c *Config) { c.Negative = 0 }},
+		{"Subsample", func(c *Config) { c.Subsample = 1 }},
+		{"Workers", func(c *Config) { c.Workers = MaxWorkers + 1 }},
+		{"SharedNegatives", func(c *Config) { c.Model, c.SharedNegatives = CBOW, true }},
+	} {
+		c := DefaultConfig(SkipGram)
+		tc.edit(&c)
+		err := c.Validate()
+		var fe *FieldError
+		if !errors.As(err, &fe) || fe.Field != tc.field || fe.Want == "" {
+			t.Errorf("%s: Validate() = %v, want a FieldError for it", tc.field, err)
 		}
 	}
 }

@@ -116,3 +116,20 @@ func fmtRate(v float64) string {
 		return fmt.Sprintf("%.0f", v)
 	}
 }
+
+// warn prints a warning line, even when quiet: a warning is about what the
+// output holds, not progress.
+func (r *reporter) warn(format string, a ...any) {
+	if r.bar != nil {
+		r.bar.Clear()
+	}
+	fmt.Fprintf(r.w, "warning: "+format+"\n", a...)
+}
+
+// fmtBytes prints a size in MiB or GiB.
+func fmtBytes(n int64) string {
+	if n >= 1<<30 {
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	}
+	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+}

@@ -2,9 +2,9 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
-	"runtime"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -13,6 +13,7 @@ import (
 	"github.com/hiervec/hiervec/embedding"
 	"github.com/hiervec/hiervec/export"
 	"github.com/hiervec/hiervec/hierarchy"
+	"github.com/hiervec/hiervec/release"
 	"github.com/hiervec/hiervec/reproduce"
 	"github.com/hiervec/hiervec/trainer"
 	"github.com/hiervec/hiervec/trainer/med2vec"
@@ -45,6 +46,20 @@ func (f *inputFlags) register(fs interface {
 	fs.IntVar(&f.minCount, "min-count", 1, "drop codes seen fewer than this many times")
 }
 
+// check validates the input flags without reading anything.
+func (f *inputFlags) check() error {
+	if f.input == "" {
+		return usagef("-input is required")
+	}
+	if _, err := corpus.ParseFormat(f.inputFormat); err != nil {
+		return usagef("-input-format %q: want auto, extract, sequences or cache", f.inputFormat)
+	}
+	if f.minCount < 1 {
+		return usagef("-min-count %d: want 1 or more (1 keeps every code)", f.minCount)
+	}
+	return nil
+}
+
 // read loads the corpus the flags name and reports what was read.
 func (f *inputFlags) read(rep *reporter) (*corpus.Corpus, *corpus.ReadReport, error) {
 	if f.input == "" {
@@ -70,148 +85,195 @@ func (f *inputFlags) read(rep *reporter) (*corpus.Corpus, *corpus.ReadReport, er
 	return c, report, nil
 }
 
-func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// trainFlags are train's flags besides the input's and the trainer's.
+type trainFlags struct {
+	in                                          inputFlags
+	model, ccsr, policy, out, format, m2vExport string
+	cotrain, catsOnly, quiet                    bool
+	minPatients                                 *int
+}
+
+// newTrainFlagSet registers train's flags, those of cfg's fields with
+// cfg's values as their defaults.
+func newTrainFlagSet(stderr io.Writer, cfg *trainer.Config, f *trainFlags) *flag.FlagSet {
 	fs := newFlagSet("train", stderr)
-	var in inputFlags
-	in.register(fs)
-	var (
-		ccsrPath      = fs.String("ccsr", "", "CCSR map (DXCCSR CSV, reference sheet CSV, wide or plain code,category CSV)")
-		cotrain       = fs.Bool("cotrain", false, "co-train: follow each code by its CCSR category token (the paper's CO)")
-		catsOnly      = fs.Bool("categories-only", false, "train on category tokens only: every code replaced by its category (SEP's category run)")
-		policyName    = fs.String("policy", "", "codes with several categories: default-op, default-ip, first or all (default: default-op when the file has it, else first)")
-		modelName     = fs.String("model", "sg", "model: sg, cbow or med2vec")
-		dim           = fs.Int("dim", 0, "vector dimension (default 100; 200 for med2vec)")
-		window        = fs.Int("window", 100, "maximum context window (the paper's 100: all codes of a patient-year)")
-		negative      = fs.Int("negative", 5, "negative samples per positive")
-		sample        = fs.Float64("sample", 1e-3, "subsampling threshold (0 disables)")
-		epochs        = fs.Int("epochs", 0, "epochs (default 5 as gensim; 10 for med2vec)")
-		alpha         = fs.Float64("alpha", 0, "initial learning rate (default 0.025 for sg, 0.05 for cbow)")
-		minAlpha      = fs.Float64("min-alpha", 0.0001, "final learning rate")
-		noShrink      = fs.Bool("no-shrink-window", false, "use the full window for every centre instead of b ~ U[1, window]")
-		sharedNeg     = fs.Bool("shared-negatives", false, "sg: draw one set of negatives per centre, shared by its window (faster; see the trainer package doc for the quality evidence)")
-		plainHogwild  = fs.Bool("plain-hogwild", false, "with 2+ threads, write the shared vectors directly instead of staging the frequent rows per thread (slower; see the trainer package doc)")
-		threads       = fs.Int("threads", runtime.NumCPU(), "worker goroutines")
-		seed          = fs.Uint64("seed", 1, "random seed (with -threads 1 runs are bit-identical)")
-		out           = fs.String("out", "", "output file (directory for -format tsv)")
-		formatName    = fs.String("format", "", "released, word2vec, word2vec-binary or tsv (default: from -out's extension)")
-		med2vecExport = fs.String("med2vec-export", "relu-bias", "med2vec vectors: relu-bias (ReLU(W_c+b_c), the author's advice), relu or raw")
-		quiet         = fs.Bool("quiet", false, "print nothing but errors")
-	)
+	f.in.register(fs)
+	fs.StringVar(&f.model, "model", "sg", "model: sg, cbow or med2vec")
+	registerTrainerFlags(fs, cfg, true)
+	fs.StringVar(&f.ccsr, "ccsr", "", "CCSR map (DXCCSR CSV, reference sheet CSV, wide or plain code,category CSV)")
+	fs.BoolVar(&f.cotrain, "cotrain", false, "co-train: follow each code by its CCSR category token (the paper's CO)")
+	fs.BoolVar(&f.catsOnly, "categories-only", false, "train on category tokens only: every code replaced by its category (SEP's category run)")
+	fs.StringVar(&f.policy, "policy", "", "codes with several categories: default-op, default-ip, first or all (default: default-op when the file has it, else first)")
+	f.minPatients = minPatientsFlag(fs)
+	fs.StringVar(&f.out, "out", "", "output file (directory for -format tsv)")
+	fs.StringVar(&f.format, "format", "", "released, word2vec, word2vec-binary or tsv (default: from -out's extension)")
+	fs.StringVar(&f.m2vExport, "med2vec-export", "relu-bias", "med2vec vectors: relu-bias (ReLU(W_c+b_c), the author's advice), relu or raw")
+	fs.BoolVar(&f.quiet, "quiet", false, "print nothing but errors and warnings")
+	return fs
+}
+
+func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	// The defaults of -dim, -epochs and -alpha depend on -model: parse once
+	// to learn it, then again with every flag registered with that model's
+	// defaults.
+	var f trainFlags
+	cfg := trainer.DefaultConfig(trainer.SkipGram)
+	fs := newTrainFlagSet(stderr, &cfg, &f)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *out == "" {
+	isMed2Vec := strings.EqualFold(strings.TrimSpace(f.model), "med2vec")
+	model := trainer.SkipGram
+	if !isMed2Vec {
+		var err error
+		if model, err = trainer.ParseModel(f.model); err != nil {
+			return usagef("-model %q: want sg, cbow or med2vec", f.model)
+		}
+	}
+	m2v := med2vec.DefaultConfig()
+	if model != trainer.SkipGram || isMed2Vec {
+		cfg = trainer.DefaultConfig(model)
+		if isMed2Vec {
+			cfg.Dim, cfg.Epochs = m2v.CodeDim, m2v.Epochs
+		}
+		f = trainFlags{}
+		fs = newTrainFlagSet(io.Discard, &cfg, &f)
+		if err := parseFlags(fs, args); err != nil {
+			return err
+		}
+	}
+	in := &f.in
+	set := setFlags(fs)
+	rep := newReporter(stderr, f.quiet)
+
+	// Every flag is checked before any work.
+	if f.out == "" {
 		return usagef("-out is required")
 	}
-	if (*cotrain || *catsOnly) && *ccsrPath == "" {
+	if (f.cotrain || f.catsOnly) && f.ccsr == "" {
 		return usagef("-cotrain and -categories-only need -ccsr")
 	}
-	if *cotrain && *catsOnly {
+	if f.cotrain && f.catsOnly {
 		return usagef("-cotrain and -categories-only exclude each other")
 	}
-	format, err := fileFormat(*formatName, *out)
+	var policy *hierarchy.Policy
+	if f.policy != "" {
+		p, err := hierarchy.ParsePolicy(f.policy)
+		if err != nil {
+			return usagef("-policy %q: want default-op, default-ip, first or all", f.policy)
+		}
+		policy = &p
+	}
+	format, err := fileFormat(f.format, f.out)
 	if err != nil {
 		return err
 	}
-	rep := newReporter(stderr, *quiet)
+	if err := checkMinPatients(*f.minPatients, rep); err != nil {
+		return err
+	}
+	if isMed2Vec {
+		if err := refuseFlags(set, append(word2vecOnly, "cotrain", "categories-only"), "to -model med2vec (it trains on the codes' visits with its own optimiser)"); err != nil {
+			return err
+		}
+		if cfg.Dim < 1 || cfg.Dim > trainer.MaxDim {
+			return usagef("-dim %d: want an integer from 1 to %d", cfg.Dim, trainer.MaxDim)
+		}
+		m2v.CodeDim, m2v.VisitDim, m2v.Epochs, m2v.Workers, m2v.Seed = cfg.Dim, cfg.Dim, cfg.Epochs, cfg.Workers, cfg.Seed
+		if m2v.Export, err = med2vec.ParseExport(f.m2vExport); err != nil {
+			return usagef("-med2vec-export %q: want relu-bias, relu or raw", f.m2vExport)
+		}
+		if err := m2v.Validate(); err != nil {
+			return usagef("%v", err)
+		}
+	} else {
+		if err := refuseFlags(set, []string{"med2vec-export"}, "to -model "+f.model+" (it is a Med2Vec option)"); err != nil {
+			return err
+		}
+		if err := trainerConfigError(cfg.Validate()); err != nil {
+			return err
+		}
+	}
+	if err := in.check(); err != nil {
+		return err
+	}
+	if err := probeOutput(f.out, format); err != nil {
+		return err
+	}
 
+	var m *hierarchy.Map
+	if f.ccsr != "" {
+		if m, err = hierarchy.ReadMapFile(f.ccsr); err != nil {
+			return err
+		}
+	}
 	c, _, err := in.read(rep)
 	if err != nil {
 		return err
 	}
-	var m *hierarchy.Map
-	if *ccsrPath != "" {
-		if m, err = hierarchy.ReadMapFile(*ccsrPath); err != nil {
-			return err
-		}
-	}
 	variant := "SEP"
-	switch {
-	case *cotrain || *catsOnly:
-		policy := m.DefaultPolicy()
-		if *policyName != "" {
-			if policy, err = hierarchy.ParsePolicy(*policyName); err != nil {
-				return usagef("%v", err)
-			}
+	if f.cotrain || f.catsOnly {
+		p := m.DefaultPolicy()
+		if policy != nil {
+			p = *policy
 		}
 		var vr *hierarchy.ViewReport
-		if *cotrain {
+		if f.cotrain {
 			variant = "CO"
-			c, vr = hierarchy.CoTrain(c, m, policy)
+			c, vr = hierarchy.CoTrain(c, m, p)
 		} else {
-			c, vr = hierarchy.CategoryView(c, m, policy)
+			c, vr = hierarchy.CategoryView(c, m, p)
 		}
-		rep.say("%s", describeView(*cotrain, policy, vr))
+		rep.say("%s", describeView(f.cotrain, p, vr))
+		if vr.Tokens > 0 && vr.UnmappedTokens == vr.Tokens {
+			return fmt.Errorf("the CCSR map %s gives a category to none of the %d codes read; check that it is a map of the input's code system", f.ccsr, c.Vocab.Len())
+		}
 	}
+	counts := release.Count(c)
 
 	// The reader's buffers (and, for a hierarchy view, the corpus it was
 	// built from) are garbage from here on, and the heap would not reach
 	// its next collection before the run ends: return them to the
-	// operating system before the trainer allocates. 600,000 patients,
-	// dim 100, 2 threads: peak RSS 75.0 MiB instead of 79.5 (a forced
-	// collection alone, without returning the pages, saved 1-3 MiB).
+	// operating system before the trainer allocates.
 	debug.FreeOSMemory()
 
-	var set *embedding.Set
+	var trained *embedding.Set
 	var algo string
-	switch strings.ToLower(*modelName) {
-	case "med2vec":
+	if isMed2Vec {
 		algo = "Med2Vec"
-		cfg := med2vec.DefaultConfig()
-		if *dim != 0 {
-			cfg.CodeDim, cfg.VisitDim = *dim, *dim
-		}
-		if *epochs != 0 {
-			cfg.Epochs = *epochs
-		}
-		cfg.Workers, cfg.Seed = *threads, *seed
-		if cfg.Export, err = med2vec.ParseExport(*med2vecExport); err != nil {
-			return usagef("%v", err)
-		}
-		set, err = med2vec.Train(ctx, c, cfg, func(p med2vec.Progress) {
+		trained, err = med2vec.Train(ctx, c, m2v, func(p med2vec.Progress) {
 			rep.report(status{Label: "Med2Vec", Done: p.VisitsDone, Total: p.VisitsTotal, Final: p.Done,
 				Info: fmt.Sprintf("epoch %d/%d  loss %.4f  ETA %s", p.Epoch, p.Epochs, p.Loss, fmtDuration(p.ETA))})
 		})
-	default:
-		model, perr := trainer.ParseModel(*modelName)
-		if perr != nil {
-			return usagef("%v", perr)
-		}
+	} else {
 		algo = model.String()
-		cfg := trainer.DefaultConfig(model)
-		cfg.Window, cfg.Negative, cfg.Subsample, cfg.MinAlpha = *window, *negative, *sample, *minAlpha
-		cfg.Workers, cfg.Seed, cfg.ShrinkWindow, cfg.SharedNegatives = *threads, *seed, !*noShrink, *sharedNeg
-		cfg.PlainHogwild = *plainHogwild
-		if *dim != 0 {
-			cfg.Dim = *dim
-		}
-		if *epochs != 0 {
-			cfg.Epochs = *epochs
-		}
-		if *alpha > 0 {
-			cfg.Alpha = *alpha
+		mem := trainer.EstimateMemory(c.Vocab.Counts, cfg)
+		if err := checkMemory(mem.Model+mem.Staging, fmt.Sprintf("training %s at -dim %d with %d threads", algo, cfg.Dim, cfg.Workers)); err != nil {
+			return err
 		}
 		label := fmt.Sprintf("%s_%s dim %d", algo, variant, cfg.Dim)
-		set, err = trainer.Train(ctx, c, cfg, func(p trainer.Progress) {
+		trained, err = trainer.Train(ctx, c, cfg, func(p trainer.Progress) {
 			rep.report(status{Label: label, Done: p.TokensDone, Total: p.TokensTotal, Final: p.Done, Info: trainInfo(p)})
 		})
 	}
 	if err != nil {
 		return err
 	}
+	c = nil
 	// The corpus, the output matrix and the workers' copies are garbage
 	// now: return them before the writers allocate, so that writing adds
-	// nothing to the training's peak (600,000 patients, dim 100: 1.4 MB).
+	// nothing to the training's peak.
 	debug.FreeOSMemory()
-	sets := nameSets(set, algo, variant, *catsOnly)
-	if err := writeSets(*out, format, set, sets, m); err != nil {
+	released, srep := release.Apply(trained, counts, *f.minPatients)
+	rep.say("%s", srep)
+	sets := nameSets(released, algo, variant, f.catsOnly)
+	if err := writeSets(f.out, format, released, sets, m); err != nil {
 		return err
 	}
 	names := make([]string, len(sets))
 	for i, s := range sets {
 		names[i] = fmt.Sprintf("%s (%d x %d)", s.Name, s.Len(), s.Dim)
 	}
-	fmt.Fprintf(stdout, "wrote %s: %s\n", *out, strings.Join(names, ", "))
+	fmt.Fprintf(stdout, "wrote %s: %s\n", f.out, strings.Join(names, ", "))
 	return nil
 }
 
