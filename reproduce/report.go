@@ -27,6 +27,7 @@ func EvalConfig(cfg Config) evaluate.Config {
 	ec := evaluate.DefaultConfig()
 	ec.Ks = append([]int(nil), cfg.Ks...)
 	ec.Seed, ec.Workers = cfg.Word2Vec.Seed, cfg.Word2Vec.Workers
+	ec.Vectors, ec.Random = evaluate.VectorsBoth, true
 	return ec
 }
 
