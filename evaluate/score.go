@@ -13,7 +13,7 @@ import (
 )
 
 // Labeler returns the hierarchy label of a code token (its CCSR category,
-// say) and whether it has one; (*hierarchy.Map).Category fits.
+// say) and whether it has one; hierarchy.Labeler's Label method fits.
 type Labeler func(token string) (label string, ok bool)
 
 // Config configures ScoreSet and EvaluateSets.

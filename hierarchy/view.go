@@ -8,12 +8,6 @@ import (
 	"github.com/hiervec/hiervec/corpus"
 )
 
-// CodeCount is a code and how many times it occurs.
-type CodeCount struct {
-	Code  string
-	Count int64
-}
-
 // ViewReport says what building a view did. Codes without a category are
 // never lost silently: they are counted here.
 type ViewReport struct {
@@ -85,31 +79,23 @@ func buildView(c *corpus.Corpus, m *Map, p Policy, keepCodes bool) (*corpus.Corp
 	}
 	emitOff := make([]int32, nv+1)
 	emit := make([]int32, 0, nv*2)
-	var unmapped []CodeCount
+	lab := NewLabeler(m, p)
 	for id := 0; id < nv; id++ {
 		w := v.Words[id]
 		if v.Kinds[id] != corpus.KindCode {
 			emit = append(emit, intern(w, v.Kinds[id]))
 		} else {
-			cats := m.Categories(corpus.NormalizeCode(w), p)
 			if keepCodes {
 				emit = append(emit, intern(w, corpus.KindCode))
 			}
-			for _, cat := range cats {
+			for _, cat := range lab.Categories(w) {
 				emit = append(emit, intern(cat, corpus.KindCategory))
-			}
-			if len(cats) == 0 && occ[id] > 0 {
-				rep.UnmappedTokens += occ[id]
-				rep.UnmappedCodes++
-				unmapped = append(unmapped, CodeCount{w, occ[id]})
 			}
 		}
 		emitOff[id+1] = int32(len(emit))
 	}
-	slices.SortFunc(unmapped, func(a, b CodeCount) int {
-		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Code, b.Code))
-	})
-	rep.TopUnmapped = unmapped[:min(len(unmapped), topUnmapped)]
+	cov := lab.Coverage(v, occ, topUnmapped)
+	rep.UnmappedTokens, rep.UnmappedCodes, rep.TopUnmapped = cov.UnmappedTokens, cov.UnmappedCodes, cov.TopUnmapped
 
 	// Counts of the output words, and the sorted output vocabulary.
 	cnt := make([]int64, len(outWords))

@@ -120,11 +120,9 @@ func Run(ctx context.Context, cfg Config, progress func(Event)) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
-	policy := m.DefaultPolicy()
-	if cfg.Policy != "" {
-		if policy, err = hierarchy.ParsePolicy(cfg.Policy); err != nil {
-			return nil, fmt.Errorf("reproduce: %w", err)
-		}
+	policy, err := hierarchy.ResolvePolicy(cfg.Policy, m)
+	if err != nil {
+		return nil, fmt.Errorf("reproduce: %w", err)
 	}
 
 	runs := Plan(cfg.Models, cfg.Dims, cfg.Variants, cfg.Med2Vec, 200)

@@ -128,11 +128,9 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	variant := "SEP"
 	switch {
 	case *cotrain || *catsOnly:
-		policy := m.DefaultPolicy()
-		if *policyName != "" {
-			if policy, err = hierarchy.ParsePolicy(*policyName); err != nil {
-				return usagef("%v", err)
-			}
+		policy, err := hierarchy.ResolvePolicy(*policyName, m)
+		if err != nil {
+			return usagef("%v", err)
 		}
 		var vr *hierarchy.ViewReport
 		if *cotrain {
