@@ -25,10 +25,13 @@ func (l Labeler) Map() *Map { return l.m }
 func (l Labeler) Policy() Policy { return l.p }
 
 // Categories returns the categories of a code token under the policy (see
-// Map.Categories), nil when it has none. The token is looked up as given
+// Map.Categories), nil when it has none or the labeler has no map. The token is looked up as given
 // and, failing that, normalised as corpus.NormalizeCode does ("E11.9" and
 // "e119" find E119). The slice is shared: do not modify it.
 func (l Labeler) Categories(tok string) []string {
+	if l.m == nil {
+		return nil
+	}
 	if cats := l.m.Categories(tok, l.p); cats != nil {
 		return cats
 	}
