@@ -79,6 +79,8 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		cotrain       = fs.Bool("cotrain", false, "co-train: follow each code by its CCSR category token (the paper's CO)")
 		catsOnly      = fs.Bool("categories-only", false, "train on category tokens only: every code replaced by its category (SEP's category run)")
 		policyName    = fs.String("policy", "", "codes with several categories: default-op, default-ip, first or all (default: default-op when the file has it, else first)")
+		levelsFlag    = fs.String("levels", "", "co-train with ancestor tokens after each code, comma-separated: ccsr (the paper's CO, as -cotrain), body, icd3, icd4, icd5, icd6 (icd: all four), chapter (default: off)")
+		icdOrder      = fs.String("icd-order", "", "ICD-10-CM order file (icd10cm_order_YYYY.txt, .gz ok) whose headers are the icd4..icd6 nodes (default: the codes of the map and the corpus)")
 		modelName     = fs.String("model", "sg", "model: sg, cbow or med2vec")
 		dim           = fs.Int("dim", 0, "vector dimension (default 100; 200 for med2vec)")
 		window        = fs.Int("window", 100, "maximum context window (the paper's 100: all codes of a patient-year)")
@@ -109,6 +111,16 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *cotrain && *catsOnly {
 		return usagef("-cotrain and -categories-only exclude each other")
 	}
+	levels, err := hierarchy.ParseLevels(*levelsFlag)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	if levels != 0 && *catsOnly {
+		return usagef("-levels and -categories-only exclude each other")
+	}
+	if levels.NeedsMap() && *ccsrPath == "" {
+		return usagef("-levels %s needs -ccsr", levels)
+	}
 	format, err := fileFormat(*formatName, *out)
 	if err != nil {
 		return err
@@ -127,6 +139,14 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	variant := "SEP"
 	switch {
+	case levels != 0:
+		variant = "CO"
+		var vr *hierarchy.ViewReport
+		var policy hierarchy.Policy
+		if c, vr, policy, err = coTrainLevels(c, m, *policyName, levels, *icdOrder); err != nil {
+			return err
+		}
+		rep.say("%s", describeView(true, fmt.Sprintf("levels %s, policy %s", levels, policy), vr))
 	case *cotrain || *catsOnly:
 		policy, err := hierarchy.ResolvePolicy(*policyName, m)
 		if err != nil {
@@ -139,7 +159,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		} else {
 			c, vr = hierarchy.CategoryView(c, m, policy)
 		}
-		rep.say("%s", describeView(*cotrain, policy, vr))
+		rep.say("%s", describeView(*cotrain, "policy "+policy.String(), vr))
 	}
 
 	// The reader's buffers (and, for a hierarchy view, the corpus it was
@@ -279,13 +299,13 @@ func projectorMeta(m *hierarchy.Map) func(string, corpus.Kind) (string, string) 
 
 // describeView says what building a CO or category view did, naming the
 // most frequent codes without a category.
-func describeView(co bool, p hierarchy.Policy, vr *hierarchy.ViewReport) string {
+func describeView(co bool, how string, vr *hierarchy.ViewReport) string {
 	name := "category-only"
 	if co {
 		name = "co-trained"
 	}
-	msg := fmt.Sprintf("%s view (policy %s): %d tokens in, %d out; %d code tokens (%d distinct codes) without a category",
-		name, p, vr.Tokens, vr.OutTokens, vr.UnmappedTokens, vr.UnmappedCodes)
+	msg := fmt.Sprintf("%s view (%s): %d tokens in, %d out; %d code tokens (%d distinct codes) without a category",
+		name, how, vr.Tokens, vr.OutTokens, vr.UnmappedTokens, vr.UnmappedCodes)
 	if !co && vr.EmptySequencesDropped > 0 {
 		msg += fmt.Sprintf("; %d sequences left empty and dropped", vr.EmptySequencesDropped)
 	}
