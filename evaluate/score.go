@@ -12,8 +12,8 @@ import (
 	"github.com/hiervec/hiervec/embedding"
 )
 
-// Labeler returns the hierarchy label of a token (a code's CCSR category,
-// say) and whether it has one; (*hierarchy.Map).Category fits.
+// Labeler returns the hierarchy label of a code token (its CCSR category,
+// say) and whether it has one; hierarchy.Labeler's Label method fits.
 type Labeler func(token string) (label string, ok bool)
 
 // BodySystem labels a CCSR category with its body system, the first three

@@ -47,24 +47,9 @@ func scoreAll(ctx context.Context, cfg Config, sets []*embedding.Set, m *hierarc
 		say("outcomes %s: %d of %d patient-years matched", strings.Join(o.Names, ", "), j.Matched, j.Sequences)
 	}
 	start := time.Now()
-	return evaluate.EvaluateSets(ctx, sets, Labeler(m, policy), EvalConfig(cfg), down, func(done, total int, set string) {
+	return evaluate.EvaluateSets(ctx, sets, hierarchy.NewLabeler(m, policy).Label, EvalConfig(cfg), down, func(done, total int, set string) {
 		say("evaluated %s (%d/%d, %s)", set, done, total, time.Since(start).Round(100*time.Millisecond))
 	})
-}
-
-// Labeler returns the label of a code under policy: its (first) category.
-// Codes are looked up as given and, failing that, normalised.
-func Labeler(m *hierarchy.Map, policy hierarchy.Policy) evaluate.Labeler {
-	return func(tok string) (string, bool) {
-		cats := m.Categories(tok, policy)
-		if len(cats) == 0 {
-			cats = m.Categories(corpus.NormalizeCode(tok), policy)
-		}
-		if len(cats) == 0 {
-			return "", false
-		}
-		return cats[0], true
-	}
 }
 
 // paperTable2 holds the NMI@200 / NMI@400 Finch et al. reported (their

@@ -80,13 +80,10 @@ func Run(ctx context.Context, cfg Config, progress func(Event)) (*Result, error)
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	var policy *hierarchy.Policy
 	if cfg.Policy != "" {
-		p, err := hierarchy.ParsePolicy(cfg.Policy)
-		if err != nil {
+		if _, err := hierarchy.ParsePolicy(cfg.Policy); err != nil {
 			return nil, fmt.Errorf("reproduce: %w", err)
 		}
-		policy = &p
 	}
 	for _, f := range []string{cfg.Input, cfg.CCSR, cfg.Outcomes} {
 		if f == "" {
@@ -140,9 +137,9 @@ func Run(ctx context.Context, cfg Config, progress func(Event)) (*Result, error)
 	}
 	say("read %s: %d patient-years, %d tokens, %d codes; %d rows skipped (%s)",
 		cfg.Input, base.NumSeqs(), base.Tokens.Len(), base.Vocab.Len(), report.Skipped, time.Since(t0).Round(time.Millisecond))
-	p := m.DefaultPolicy()
-	if policy != nil {
-		p = *policy
+	p, err := hierarchy.ResolvePolicy(cfg.Policy, m)
+	if err != nil {
+		return nil, fmt.Errorf("reproduce: %w", err)
 	}
 	if err := rm.save(); err != nil {
 		return nil, err

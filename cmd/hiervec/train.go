@@ -89,6 +89,7 @@ func (f *inputFlags) read(rep *reporter) (*corpus.Corpus, *corpus.ReadReport, er
 type trainFlags struct {
 	in                                          inputFlags
 	model, ccsr, policy, out, format, m2vExport string
+	levels, icdOrder                            string
 	cotrain, catsOnly, quiet                    bool
 	minPatients                                 *int
 }
@@ -104,6 +105,8 @@ func newTrainFlagSet(stderr io.Writer, cfg *trainer.Config, f *trainFlags) *flag
 	fs.BoolVar(&f.cotrain, "cotrain", false, "co-train: follow each code by its CCSR category token (the paper's CO)")
 	fs.BoolVar(&f.catsOnly, "categories-only", false, "train on category tokens only: every code replaced by its category (SEP's category run)")
 	fs.StringVar(&f.policy, "policy", "", "codes with several categories: default-op, default-ip, first or all (default: default-op when the file has it, else first)")
+	fs.StringVar(&f.levels, "levels", "", "co-train with ancestor tokens after each code, comma-separated: ccsr (the paper's CO, as -cotrain), body, icd3, icd4, icd5, icd6 (icd: all four), chapter (default: off)")
+	fs.StringVar(&f.icdOrder, "icd-order", "", "ICD-10-CM order file (icd10cm_order_YYYY.txt, .gz ok) whose headers are the icd4..icd6 nodes (default: the codes of the map and the corpus)")
 	f.minPatients = minPatientsFlag(fs)
 	fs.StringVar(&f.out, "out", "", "output file (directory for -format tsv)")
 	fs.StringVar(&f.format, "format", "", "released, word2vec, word2vec-binary or tsv (default: from -out's extension)")
@@ -156,13 +159,20 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if f.cotrain && f.catsOnly {
 		return usagef("-cotrain and -categories-only exclude each other")
 	}
-	var policy *hierarchy.Policy
 	if f.policy != "" {
-		p, err := hierarchy.ParsePolicy(f.policy)
-		if err != nil {
+		if _, err := hierarchy.ParsePolicy(f.policy); err != nil {
 			return usagef("-policy %q: want default-op, default-ip, first or all", f.policy)
 		}
-		policy = &p
+	}
+	levels, err := hierarchy.ParseLevels(f.levels)
+	if err != nil {
+		return usagef("-levels: %v", err)
+	}
+	if levels != 0 && f.catsOnly {
+		return usagef("-levels and -categories-only exclude each other")
+	}
+	if levels.NeedsMap() && f.ccsr == "" {
+		return usagef("-levels %s needs -ccsr", levels)
 	}
 	format, err := fileFormat(f.format, f.out)
 	if err != nil {
@@ -172,7 +182,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if isMed2Vec {
-		if err := refuseFlags(set, append(word2vecOnly, "cotrain", "categories-only"), "to -model med2vec (it trains on the codes' visits with its own optimiser)"); err != nil {
+		if err := refuseFlags(set, append(word2vecOnly, "cotrain", "categories-only", "levels"), "to -model med2vec (it trains on the codes' visits with its own optimiser)"); err != nil {
 			return err
 		}
 		if cfg.Dim < 1 || cfg.Dim > trainer.MaxDim {
@@ -211,22 +221,30 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	variant := "SEP"
-	if f.cotrain || f.catsOnly {
-		p := m.DefaultPolicy()
-		if policy != nil {
-			p = *policy
+	var vr *hierarchy.ViewReport
+	switch {
+	case levels != 0:
+		variant = "CO"
+		var policy hierarchy.Policy
+		if c, vr, policy, err = coTrainLevels(c, m, f.policy, levels, f.icdOrder); err != nil {
+			return err
 		}
-		var vr *hierarchy.ViewReport
+		rep.say("%s", describeView(true, fmt.Sprintf("levels %s, policy %s", levels, policy), vr))
+	case f.cotrain || f.catsOnly:
+		policy, err := hierarchy.ResolvePolicy(f.policy, m)
+		if err != nil {
+			return usagef("%v", err)
+		}
 		if f.cotrain {
 			variant = "CO"
-			c, vr = hierarchy.CoTrain(c, m, p)
+			c, vr = hierarchy.CoTrain(c, m, policy)
 		} else {
-			c, vr = hierarchy.CategoryView(c, m, p)
+			c, vr = hierarchy.CategoryView(c, m, policy)
 		}
-		rep.say("%s", describeView(f.cotrain, p, vr))
-		if vr.Tokens > 0 && vr.UnmappedTokens == vr.Tokens {
-			return fmt.Errorf("the CCSR map %s gives a category to none of the %d codes read; check that it is a map of the input's code system", f.ccsr, c.Vocab.Len())
-		}
+		rep.say("%s", describeView(f.cotrain, "policy "+policy.String(), vr))
+	}
+	if vr != nil && vr.Tokens > 0 && vr.UnmappedTokens == vr.Tokens {
+		return fmt.Errorf("the CCSR map %s gives a category to none of the codes read; check that it is a map of the input's code system", f.ccsr)
 	}
 	counts := release.Count(c)
 
@@ -343,13 +361,13 @@ func projectorMeta(m *hierarchy.Map) func(string, corpus.Kind) (string, string) 
 
 // describeView says what building a CO or category view did, naming the
 // most frequent codes without a category.
-func describeView(co bool, p hierarchy.Policy, vr *hierarchy.ViewReport) string {
+func describeView(co bool, how string, vr *hierarchy.ViewReport) string {
 	name := "category-only"
 	if co {
 		name = "co-trained"
 	}
-	msg := fmt.Sprintf("%s view (policy %s): %d tokens in, %d out; %d code tokens (%d distinct codes) without a category",
-		name, p, vr.Tokens, vr.OutTokens, vr.UnmappedTokens, vr.UnmappedCodes)
+	msg := fmt.Sprintf("%s view (%s): %d tokens in, %d out; %d code tokens (%d distinct codes) without a category",
+		name, how, vr.Tokens, vr.OutTokens, vr.UnmappedTokens, vr.UnmappedCodes)
 	if !co && vr.EmptySequencesDropped > 0 {
 		msg += fmt.Sprintf("; %d sequences left empty and dropped", vr.EmptySequencesDropped)
 	}
