@@ -115,12 +115,21 @@ func newTrainFlagSet(stderr io.Writer, cfg *trainer.Config, f *trainFlags) *flag
 	return fs
 }
 
+// trainDefaults is train's setting before flags: gensim's defaults for
+// model (trainer.DefaultConfig) with the paper's window of 100, so that a
+// patient-year is one context.
+func trainDefaults(m trainer.Model) trainer.Config {
+	c := trainer.DefaultConfig(m)
+	c.Window = trainer.PaperWindow
+	return c
+}
+
 func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// The defaults of -dim, -epochs and -alpha depend on -model: parse once
 	// to learn it, then again with every flag registered with that model's
 	// defaults.
 	var f trainFlags
-	cfg := trainer.DefaultConfig(trainer.SkipGram)
+	cfg := trainDefaults(trainer.SkipGram)
 	fs := newTrainFlagSet(stderr, &cfg, &f)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -135,7 +144,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	m2v := med2vec.DefaultConfig()
 	if model != trainer.SkipGram || isMed2Vec {
-		cfg = trainer.DefaultConfig(model)
+		cfg = trainDefaults(model)
 		if isMed2Vec {
 			cfg.Dim, cfg.Epochs = m2v.CodeDim, m2v.Epochs
 		}
