@@ -40,7 +40,9 @@ type Event struct {
 	Run            string
 	RunIndex, Runs int   // 1-based index of the run, and the number of runs
 	Done, Total    int64 // the run's own progress (tokens or visits)
-	Info           string
+	// Fields are the run's figures (epoch, loss, rate), most important
+	// first.
+	Fields []string
 	// Overall is the share of the whole reproduction's training done,
 	// weighted by each run's estimated cost; ETA is the time left at the
 	// rate so far.
@@ -280,7 +282,7 @@ func trainAll(ctx context.Context, cfg Config, runs []Job, v *views, rm *runMani
 		if why != "" {
 			progress(Event{Message: why})
 		}
-		event := func(done, tot int64, info string, final bool) {
+		event := func(done, tot int64, fields []string, final bool) {
 			frac := 0.0
 			if tot > 0 {
 				frac = float64(done) / float64(tot)
@@ -293,7 +295,7 @@ func trainAll(ctx context.Context, cfg Config, runs []Job, v *views, rm *runMani
 				eta = time.Duration((total - doneCost - cur) / rate * float64(time.Second))
 			}
 			progress(Event{Run: r.ID(), RunIndex: i + 1, Runs: len(runs), Done: done, Total: tot,
-				Info: info, Overall: overall, ETA: eta, Final: final})
+				Fields: fields, Overall: overall, ETA: eta, Final: final})
 		}
 		set, err := trainRun(ctx, cfg, r, v, event)
 		if err != nil {
@@ -332,13 +334,13 @@ func sameKeys(sets []*embedding.Set, keys []string) bool {
 }
 
 // trainRun trains one run on its view.
-func trainRun(ctx context.Context, cfg Config, r Job, v *views, event func(done, total int64, info string, final bool)) (*embedding.Set, error) {
+func trainRun(ctx context.Context, cfg Config, r Job, v *views, event func(done, total int64, fields []string, final bool)) (*embedding.Set, error) {
 	if r.Algo == AlgoMed2Vec {
 		mc := med2vec.DefaultConfig()
 		mc.CodeDim, mc.VisitDim = r.Dim, r.Dim
 		mc.Epochs, mc.Workers, mc.Seed = cfg.Med2VecEpochs, cfg.Word2Vec.Workers, cfg.Word2Vec.Seed
 		return med2vec.Train(ctx, v.get(ViewCodes), mc, func(p med2vec.Progress) {
-			event(p.VisitsDone, p.VisitsTotal, fmt.Sprintf("epoch %d/%d  loss %.4f", p.Epoch, p.Epochs, p.Loss), p.Done)
+			event(p.VisitsDone, p.VisitsTotal, []string{fmt.Sprintf("epoch %d/%d", p.Epoch, p.Epochs), fmt.Sprintf("loss %.4f", p.Loss)}, p.Done)
 		})
 	}
 	tc := cfg.Word2Vec
@@ -347,7 +349,7 @@ func trainRun(ctx context.Context, cfg Config, r Job, v *views, event func(done,
 		tc.Model, tc.SharedNegatives = trainer.CBOW, false
 	}
 	return trainer.Train(ctx, v.get(r.View), tc, func(p trainer.Progress) {
-		event(p.TokensDone, p.TokensTotal, fmt.Sprintf("epoch %d/%d  %.0f tok/s  %.3gM pairs/s  loss %.4f",
-			p.Epoch, p.Epochs, p.TokensPerSec, p.PairsPerSec/1e6, p.Loss), p.Done)
+		event(p.TokensDone, p.TokensTotal, []string{fmt.Sprintf("epoch %d/%d", p.Epoch, p.Epochs), fmt.Sprintf("loss %.4f", p.Loss),
+			fmt.Sprintf("%.0f tok/s", p.TokensPerSec), fmt.Sprintf("%.3gM pairs/s", p.PairsPerSec/1e6)}, p.Done)
 	})
 }

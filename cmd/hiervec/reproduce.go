@@ -97,10 +97,11 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			rep.say("%s", e.Message)
 			return
 		}
+		// One ETA: the whole reproduction's.
 		rep.report(status{
 			Label: fmt.Sprintf("[%d/%d] %s", e.RunIndex, e.Runs, e.Run),
-			Done:  e.Done, Total: e.Total, Final: e.Final,
-			Info: fmt.Sprintf("%s  | overall %.0f%%, ETA %s", e.Info, 100*e.Overall, fmtDuration(e.ETA)),
+			Done:  e.Done, Total: e.Total, Final: e.Final, ETA: e.ETA,
+			Fields: append([]string{fmt.Sprintf("overall %.0f%%", 100*e.Overall)}, e.Fields...),
 		})
 	})
 	if err != nil {

@@ -268,8 +268,8 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if isMed2Vec {
 		algo = "Med2Vec"
 		trained, err = med2vec.Train(ctx, c, m2v, func(p med2vec.Progress) {
-			rep.report(status{Label: "Med2Vec", Done: p.VisitsDone, Total: p.VisitsTotal, Final: p.Done,
-				Info: fmt.Sprintf("epoch %d/%d  loss %.4f  ETA %s", p.Epoch, p.Epochs, p.Loss, fmtDuration(p.ETA))})
+			rep.report(status{Label: "Med2Vec", Done: p.VisitsDone, Total: p.VisitsTotal, Final: p.Done, ETA: p.ETA,
+				Fields: []string{fmt.Sprintf("epoch %d/%d", p.Epoch, p.Epochs), fmt.Sprintf("loss %.4f", p.Loss)}})
 		})
 	} else {
 		algo = model.String()
@@ -279,7 +279,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		label := fmt.Sprintf("%s_%s dim %d", algo, variant, cfg.Dim)
 		trained, err = trainer.Train(ctx, c, cfg, func(p trainer.Progress) {
-			rep.report(status{Label: label, Done: p.TokensDone, Total: p.TokensTotal, Final: p.Done, Info: trainInfo(p)})
+			rep.report(status{Label: label, Done: p.TokensDone, Total: p.TokensTotal, Final: p.Done, ETA: p.ETA, Fields: trainFields(p)})
 		})
 	}
 	if err != nil {
@@ -304,10 +304,16 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// trainInfo formats the figures of one trainer progress report.
-func trainInfo(p trainer.Progress) string {
-	return fmt.Sprintf("epoch %d/%d  %s tok/s  %s pairs/s  alpha %.5f  loss %.4f  ETA %s",
-		p.Epoch, p.Epochs, fmtRate(p.TokensPerSec), fmtRate(p.PairsPerSec), p.Alpha, p.Loss, fmtDuration(p.ETA))
+// trainFields are the figures of one trainer progress report, most
+// important first.
+func trainFields(p trainer.Progress) []string {
+	return []string{
+		fmt.Sprintf("epoch %d/%d", p.Epoch, p.Epochs),
+		fmt.Sprintf("loss %.4f", p.Loss),
+		fmtRate(p.TokensPerSec) + " tok/s",
+		fmtRate(p.PairsPerSec) + " pairs/s",
+		fmt.Sprintf("alpha %.5f", p.Alpha),
+	}
 }
 
 // nameSets names a trained set in the released layout, as reproduce names
