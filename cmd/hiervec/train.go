@@ -91,6 +91,7 @@ type trainFlags struct {
 	model, ccsr, policy, out, format, m2vExport string
 	levels, icdOrder                            string
 	cotrain, catsOnly, quiet                    bool
+	dotless                                     *bool
 	minPatients                                 *int
 }
 
@@ -108,6 +109,7 @@ func newTrainFlagSet(stderr io.Writer, cfg *trainer.Config, f *trainFlags) *flag
 	fs.StringVar(&f.levels, "levels", "", "co-train with ancestor tokens after each code, comma-separated: ccsr (the paper's CO, as -cotrain), body, icd3, icd4, icd5, icd6 (icd: all four), chapter (default: off)")
 	fs.StringVar(&f.icdOrder, "icd-order", "", "ICD-10-CM order file (icd10cm_order_YYYY.txt, .gz ok) whose headers are the icd4..icd6 nodes (default: the codes of the map and the corpus)")
 	f.minPatients = minPatientsFlag(fs)
+	f.dotless = spellingFlag(fs)
 	fs.StringVar(&f.out, "out", "", "output file (directory for -format tsv)")
 	fs.StringVar(&f.format, "format", "", "released, word2vec, word2vec-binary or tsv (default: from -out's extension)")
 	fs.StringVar(&f.m2vExport, "med2vec-export", "relu-bias", "med2vec vectors: relu-bias (ReLU(W_c+b_c), the author's advice), relu or raw")
@@ -184,6 +186,10 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usagef("-levels %s needs -ccsr", levels)
 	}
 	format, err := fileFormat(f.format, f.out)
+	if err != nil {
+		return err
+	}
+	sp, err := spelling(*f.dotless, format)
 	if err != nil {
 		return err
 	}
@@ -293,7 +299,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	released, srep := release.Apply(trained, counts, *f.minPatients)
 	rep.say("%s", srep)
 	sets := nameSets(released, algo, variant, f.catsOnly)
-	if err := writeSets(f.out, format, released, sets, m); err != nil {
+	if err := writeSets(f.out, format, released, sets, m, sp); err != nil {
 		return err
 	}
 	names := make([]string, len(sets))
@@ -349,14 +355,30 @@ func fileFormat(name, path string) (export.Format, error) {
 // writeSets writes a trained set: in the released layout as its named
 // parts (codes, categories), in the one-set formats (word2vec, projector)
 // whole, codes and categories together as the training vocabulary had them.
-func writeSets(out string, format export.Format, whole *embedding.Set, parts []*embedding.Set, m *hierarchy.Map) error {
+func writeSets(out string, format export.Format, whole *embedding.Set, parts []*embedding.Set, m *hierarchy.Map, sp export.Spelling) error {
 	switch format {
 	case export.Released:
 		return export.WriteReleased(out, parts)
 	case export.Projector:
-		return export.WriteProjector(out, whole, projectorMeta(m))
+		return export.WriteProjector(out, whole, projectorMeta(m), sp)
 	}
-	return export.Write(out, format, []*embedding.Set{whole})
+	return export.Write(out, format, []*embedding.Set{whole}, sp)
+}
+
+// spellingFlag registers -dotless.
+func spellingFlag(fs *flag.FlagSet) *bool {
+	return fs.Bool("dotless", false, "write codes without their dot (E119) in word2vec and projector files (default: E11.9, as the released layout)")
+}
+
+// spelling validates -dotless against the output format.
+func spelling(dotless bool, f export.Format) (export.Spelling, error) {
+	if !dotless {
+		return export.Dotted, nil
+	}
+	if f == export.Released {
+		return 0, usagef("-dotless does not apply to the released layout, which writes codes with their dot")
+	}
+	return export.Dotless, nil
 }
 
 // projectorMeta returns the metadata function of the projector export:
