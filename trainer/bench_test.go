@@ -79,15 +79,3 @@ func BenchmarkTrainCBOWDim100(b *testing.B) { benchTrain(b, CBOW, 100) }
 func BenchmarkTrainSGSharedDim10(b *testing.B)  { benchTrainPath(b, SkipGram, 10, true) }
 func BenchmarkTrainSGSharedDim50(b *testing.B)  { benchTrainPath(b, SkipGram, 50, true) }
 func BenchmarkTrainSGSharedDim100(b *testing.B) { benchTrainPath(b, SkipGram, 100, true) }
-
-// benchTrainBlock is the shared-negatives benchmark in the block form
-// (sgSeqSharedBlock), the faster estimator that lost quality.
-func benchTrainBlock(b *testing.B, dim int) {
-	blockShared = true
-	defer func() { blockShared = false }()
-	benchTrainPath(b, SkipGram, dim, true)
-}
-
-func BenchmarkTrainSGSharedBlockDim10(b *testing.B)  { benchTrainBlock(b, 10) }
-func BenchmarkTrainSGSharedBlockDim50(b *testing.B)  { benchTrainBlock(b, 50) }
-func BenchmarkTrainSGSharedBlockDim100(b *testing.B) { benchTrainBlock(b, 100) }

@@ -115,11 +115,9 @@
 //
 // pWord2Vec's block form goes further: the whole window as three dense
 // products from the weights as they were when the centre began (logits
-// In[c]·Out[t]ᵀ, then Out[t] += Gᵀ·In[c], In[c] += G·Out[t];
-// sgSeqSharedBlock, with dotBlock and addBlock). It is 3-5 times faster
-// than per-pair but lost quality, growing with the dimension; it stays
-// in the package, tested, for the benchmarks and for that comparison, but
-// no Config reaches it. On a corpus/synth extract of 60,000 patients
+// In[c]·Out[t]ᵀ, then Out[t] += Gᵀ·In[c], In[c] += G·Out[t]). It was 3-5
+// times faster than per-pair but lost quality, growing with the
+// dimension, so it was removed. On a corpus/synth extract of 60,000 patients
 // (75,080 patient-years, 1.03M tokens, 4,797 codes in 400 CCSR
 // categories), Skip-Gram, window 100, 10 epochs, 2 workers, NMI of
 // k-means (k = 200) clusters of the code vectors against their
@@ -168,7 +166,7 @@
 // The per-pair path's inner products and updates go through dot, axpy
 // and axpy2 (kernels.go, kernels_rows.go), CBOW's context sums through
 // sumRows and addRows, the shared-negatives path through dotBlock and
-// updateRows (and the block form through addBlock). Each has its plain reference loop, the specification and test
+// updateRows. Each has its plain reference loop, the specification and test
 // oracle (with guard-band tests: NaN-padded slices stay untouched outside
 // the range); the fast variants are AVX2+FMA (dot, axpy) and AVX-512
 // (the rest) assembly chosen at start-up, and were chosen by paired

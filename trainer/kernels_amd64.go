@@ -27,11 +27,6 @@ var hasAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL
 //go:noescape
 func dotBlockAVX512(dst, m []float32, idx []int32, rows []float32, n, nt int)
 
-// addBlockAVX512 is addBlockRef with 16-lane fused multiply-adds; n > 0.
-//
-//go:noescape
-func addBlockAVX512(dm []float32, didx []int32, m []float32, idx []int32, w []float32, n, ws, js int)
-
 // sumRowsAVX512 is sumRowsRef, 16 lanes; len(dst) > 0.
 //
 //go:noescape

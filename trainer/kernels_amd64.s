@@ -264,21 +264,6 @@ DATA chunkmask<>+30(SB)/2, $0x7FFF
 DATA chunkmask<>+32(SB)/2, $0xFFFF
 GLOBL chunkmask<>(SB), RODATA|NOPTR, $34
 
-// PANELMASK sets K to the lanes of the chunk at byte offset AX+off of a
-// row of CX bytes: clamp((CX-AX-off)/4, 0, 16) valid lanes. Expects R12 = 0,
-// R13 = 64 and R10 = &chunkmask<>; clobbers BX.
-#define PANELMASK(off, K) \
-	MOVQ    CX, BX; \
-	SUBQ    AX, BX; \
-	SUBQ    $off, BX; \
-	CMPQ    BX, R12; \
-	CMOVQLT R12, BX; \
-	CMPQ    BX, R13; \
-	CMOVQGT R13, BX; \
-	SHRQ    $2, BX; \
-	MOVWLZX (R10)(BX*2), BX; \
-	KMOVW   BX, K
-
 // func dotBlockAVX512(dst, m []float32, idx []int32, rows []float32, n, nt int)
 // dst[j*nt+k] = m[idx[j]] . rows[k] for rows of n > 0 elements. Targets
 // are taken four at a time (rows k..k+3 at DI, R9, R11, R14; rows holds
@@ -381,86 +366,6 @@ xgnext:
 	JMP  xg
 
 xdone:
-	VZEROUPPER
-	RET
-
-// func addBlockAVX512(dm []float32, didx []int32, m []float32, idx []int32, w []float32, n, ws, js int)
-// For each d: dm[didx[d]] += sum_j w[d*ws+j*js] * m[idx[j]], rows of n > 0
-// elements; the caller checks every bound. The rows are done in panels of
-// 64 elements (four chunks, masks K4-K7; a chunk past the row end has an
-// empty mask and touches no memory). Per panel, per destination, the
-// panel is held in Z0-Z3 while every listed row is added to it (one
-// address computation and four masked FMAs per row) and stored once.
-// Destinations are done in order, so a repeated one takes both sums.
-TEXT ·addBlockAVX512(SB), NOSPLIT, $0-144
-	MOVQ n+120(FP), CX
-	SHLQ $2, CX
-	XORQ AX, AX
-
-bpanel:
-	CMPQ AX, CX
-	JGE  bdone
-	XORQ R12, R12
-	MOVQ $64, R13
-	LEAQ chunkmask<>(SB), R10
-	PANELMASK(0, K4)
-	PANELMASK(64, K5)
-	PANELMASK(128, K6)
-	PANELMASK(192, K7)
-	MOVQ didx_base+24(FP), R8
-	MOVQ didx_len+32(FP), R9
-	MOVQ w_base+96(FP), R11
-	MOVQ m_base+48(FP), DI
-	MOVQ js+136(FP), DX
-	SHLQ $2, DX
-
-bd:
-	TESTQ     R9, R9
-	JZ        bddone
-	MOVLQSX   (R8), SI
-	IMULQ     CX, SI
-	ADDQ      dm_base+0(FP), SI
-	VMOVUPS.Z (SI)(AX*1), K4, Z0
-	VMOVUPS.Z 64(SI)(AX*1), K5, Z1
-	VMOVUPS.Z 128(SI)(AX*1), K6, Z2
-	VMOVUPS.Z 192(SI)(AX*1), K7, Z3
-	MOVQ      idx_base+72(FP), R12
-	MOVQ      idx_len+80(FP), R13
-	MOVQ      R11, R14
-
-bj:
-	TESTQ        R13, R13
-	JZ           bjdone
-	MOVLQSX      (R12), R10
-	IMULQ        CX, R10
-	ADDQ         DI, R10
-	VBROADCASTSS (R14), Z8
-	VFMADD231PS  (R10)(AX*1), Z8, K4, Z0
-	VFMADD231PS  64(R10)(AX*1), Z8, K5, Z1
-	VFMADD231PS  128(R10)(AX*1), Z8, K6, Z2
-	VFMADD231PS  192(R10)(AX*1), Z8, K7, Z3
-	ADDQ         $4, R12
-	ADDQ         DX, R14
-	DECQ         R13
-	JMP          bj
-
-bjdone:
-	VMOVUPS Z0, K4, (SI)(AX*1)
-	VMOVUPS Z1, K5, 64(SI)(AX*1)
-	VMOVUPS Z2, K6, 128(SI)(AX*1)
-	VMOVUPS Z3, K7, 192(SI)(AX*1)
-	ADDQ    $4, R8
-	DECQ    R9
-	MOVQ    ws+128(FP), BX
-	SHLQ    $2, BX
-	ADDQ    BX, R11
-	JMP     bd
-
-bddone:
-	ADDQ $256, AX
-	JMP  bpanel
-
-bdone:
 	VZEROUPPER
 	RET
 

@@ -18,10 +18,6 @@ func axpy2AVX512(a float32, x, y, e []float32)                                { 
 func updateRowsAVX512(x, g, rows []float32)                                   { panic(noAVX512) }
 func writeBackAVX512(shared, cur, snap []float32)                             { panic(noAVX512) }
 
-func addBlockAVX512(dm []float32, didx []int32, m []float32, idx []int32, w []float32, n, ws, js int) {
-	panic(noAVX512)
-}
-
 func sgPairAVX512(x, e []float32, rows []*float32, alpha float32, loss *float64) {
 	panic(noAVX512)
 }

@@ -5,11 +5,9 @@ package trainer
 // at dimension 10 the call and loop set-up cost more than the arithmetic.
 // The kernels here do a whole block per call: all the logits of a
 // shared-negatives window, its context rows against the contiguous copy
-// of the centre's targets (dotBlock); weighted sums of listed rows added
-// to listed rows, each destination accumulated in registers and written
-// once (addBlock: both gradient products of the window, Gᵀ·In and G·Out);
-// and CBOW's gather-sum and scatter-add over a list of rows (sumRows,
-// addRows). Each has its plain reference loop (…Ref), the specification
+// of the centre's targets (dotBlock), and its updates of one context row
+// and the target rows (updateRows); CBOW's gather-sum and scatter-add over
+// a list of rows (sumRows, addRows). Each has its plain reference loop (…Ref), the specification
 // and test oracle. On amd64 CPUs with AVX-512F (detected at start-up,
 // golang.org/x/sys/cpu) they run the assembly in kernels_amd64.s: 16-lane
 // fused multiply-adds, with the last partial chunk of a row loaded and
@@ -18,7 +16,7 @@ package trainer
 //
 // sumRows and addRows only add, so every implementation gives the bits of
 // the reference (the sums are taken in the same order). dotBlock
-// reassociates its sum (as dot does), and addBlock rounds each
+// reassociates its sum (as dot does), and updateRows rounds each
 // multiply-add once with FMA; the tests allow for both.
 
 // dotBlockRef sets dst[j·nt+k] to the inner product of row idx[j] of the
@@ -42,33 +40,6 @@ func dotBlockRef(dst, m []float32, idx []int32, rows []float32, n, nt int) {
 				sum += m[int(r)*n+i] * rows[k*n+i]
 			}
 			dst[j*nt+k] = sum
-		}
-	}
-}
-
-// addBlockRef adds to each row didx[d] of the row-major matrix dm the rows
-// idx of m weighted by w[d·ws+j·js] (rows of n elements), destination by
-// destination and row by row in list order (a repeated destination takes
-// both sums):
-//
-//	for d, t := range didx {
-//		for j, r := range idx {
-//			a := w[d*ws+j*js]
-//			for i := range n {
-//				dm[int(t)*n+i] += a * m[int(r)*n+i]
-//			}
-//		}
-//	}
-//
-// With ws = 1, js = nt it is Gᵀ·M (one destination per column of a
-// block of weights), with ws = nt, js = 1 it is G·M.
-func addBlockRef(dm []float32, didx []int32, m []float32, idx []int32, w []float32, n, ws, js int) {
-	for d, t := range didx {
-		for j, r := range idx {
-			a := w[d*ws+j*js]
-			for i := range n {
-				dm[int(t)*n+i] += a * m[int(r)*n+i]
-			}
 		}
 	}
 }
@@ -133,27 +104,6 @@ func dotBlock(dst, m []float32, idx []int32, rows []float32, n, nt int) {
 		x := m[int(r)*n : int(r)*n+n]
 		for k := range nt {
 			dst[j*nt+k] = dot(x, rows[k*n:k*n+n])
-		}
-	}
-}
-
-// addBlock is addBlockRef. Every didx must name a row of dm, every idx a
-// row of m, and w must hold the weights addressed.
-func addBlock(dm []float32, didx []int32, m []float32, idx []int32, w []float32, n, ws, js int) {
-	if len(didx) == 0 || len(idx) == 0 || n == 0 {
-		return
-	}
-	_ = w[(len(didx)-1)*ws+(len(idx)-1)*js]
-	if hasAVX512 {
-		checkRows(dm, didx, n)
-		checkRows(m, idx, n)
-		addBlockAVX512(dm, didx, m, idx, w, n, ws, js)
-		return
-	}
-	for d, t := range didx {
-		y := dm[int(t)*n : int(t)*n+n]
-		for j, r := range idx {
-			axpy(w[d*ws+j*js], m[int(r)*n:int(r)*n+n], y)
 		}
 	}
 }

@@ -80,54 +80,6 @@ func TestBlockKernelsMatchReference(t *testing.T) {
 						checkGuards(t, "dotBlock m", bm, pad, vocab*n)
 						checkGuards(t, "dotBlock rows", brows, pad, len(blk))
 						checkGuards(t, "dotBlock dst", bdst, pad, len(idx)*nt)
-
-						// addBlock against addBlockRef, in both orientations of
-						// the shared-negatives step: destinations = the nt
-						// block rows (reversed) with weights by column, and
-						// destinations = the listed rows with weights by row.
-						ids := make([]int32, nt)
-						for k := range ids {
-							ids[k] = int32(nt - 1 - k)
-						}
-						w := randVec(r, max(len(idx)*nt, 1))
-						for _, o := range []struct {
-							name       string
-							dm         []float32
-							didx       []int32
-							src        []float32
-							sidx       []int32
-							ws, js, nd int
-						}{
-							{"GtM", rows, ids, m, idx, 1, nt, nt},
-							{"GM", m, idx, rows, ids, nt, 1, vocab},
-						} {
-							wantDM := append([]float32(nil), o.dm...)
-							addBlockRef(wantDM, o.didx, o.src, o.sidx, w, n, o.ws, o.js)
-							gdm, bdm := guarded(o.dm, pad)
-							gsrc, bsrc := guarded(o.src, pad)
-							gw, bw := guarded(w, pad)
-							withAVX512(impl.use, func() { addBlock(gdm, o.didx, gsrc, o.sidx, gw, n, o.ws, o.js) })
-							for i := range wantDM {
-								// Bound: one rounding per term of every sum that
-								// reached this element.
-								scale := math.Abs(float64(o.dm[i]))
-								row, col := i/n, i%n
-								for d, dst := range o.didx {
-									if int(dst) != row {
-										continue
-									}
-									for j, sr := range o.sidx {
-										scale += math.Abs(float64(w[d*o.ws+j*o.js] * o.src[int(sr)*n+col]))
-									}
-								}
-								if d := math.Abs(float64(gdm[i] - wantDM[i])); d > 1e-6*scale {
-									t.Fatalf("addBlock %s: dm[%d] = %v, reference %v", o.name, i, gdm[i], wantDM[i])
-								}
-							}
-							checkGuards(t, "addBlock "+o.name+" dm", bdm, pad, len(o.dm))
-							checkGuards(t, "addBlock "+o.name+" m", bsrc, pad, len(o.src))
-							checkGuards(t, "addBlock "+o.name+" w", bw, pad, len(w))
-						}
 					})
 				}
 			}
@@ -208,8 +160,6 @@ func BenchmarkRowKernels(b *testing.B) {
 		for i := range idx {
 			idx[i] = int32(r.IntN(vocab))
 		}
-		targets := []int32{17, 2, 4000, 391, 77, 1234}
-		ids := []int32{0, 1, 2, 3, 4, 5}
 		g := make([]float32, len(idx)*nt)
 		for i := range g {
 			g[i] = 1e-9
@@ -220,20 +170,6 @@ func BenchmarkRowKernels(b *testing.B) {
 				withAVX512(impl.use, func() {
 					for b.Loop() {
 						dotBlock(g, m, idx, rows, n, nt)
-					}
-				})
-			})
-			b.Run(fmt.Sprintf("addBlockGtIn/%s/n=%d", impl.name, n), func(b *testing.B) {
-				withAVX512(impl.use, func() {
-					for b.Loop() {
-						addBlock(m, targets, m, idx, g, n, 1, nt)
-					}
-				})
-			})
-			b.Run(fmt.Sprintf("addBlockGOut/%s/n=%d", impl.name, n), func(b *testing.B) {
-				withAVX512(impl.use, func() {
-					for b.Loop() {
-						addBlock(m, idx, rows, ids, g, n, nt, 1)
 					}
 				})
 			})

@@ -2,10 +2,6 @@ package trainer
 
 import "math"
 
-// blockShared selects sgSeqSharedBlock for the shared-negatives path
-// (tests and benchmarks only).
-var blockShared = false
-
 // sgSeqShared is Skip-Gram with negatives shared per centre, used when
 // Config.SharedNegatives is set: for centre word w, ONE set of Negative
 // noise words is drawn for its whole window (a draw equal to w is
@@ -70,74 +66,6 @@ func (w *worker) sgSeqShared(kept []int32) {
 			}
 		}
 		m := len(ctx)
-		w.pairs += int64(m)
-		w.preds += int64(m)
-		if i&stopCheckMask == stopCheckMask && sh.stop.Load() {
-			return
-		}
-	}
-}
-
-// sgSeqSharedBlock is Skip-Gram with negatives shared per centre in Ji et
-// al.'s block form ("Parallelizing Word2Vec in shared and distributed
-// memory", 2016, pWord2Vec), used only when blockShared is set (tests and
-// benchmarks): faster than sgSeqShared, but it lost NMI at dimensions 50
-// and 100 (package documentation). For centre word w
-// with window contexts c_1..c_m, ONE set of Negative noise words n_1..n_K
-// is drawn for the whole window (a draw equal to w is skipped, as in the
-// per-pair path), and with targets t = [w, n_1..n_K] (labels 1, 0..0) the
-// window is trained as one small dense block, every product taken with
-// the weights as they were when the centre began (pWord2Vec's order):
-//
-//	L = In[c]·Out⁰[t]ᵀ                 m × (K+1) logits (dotBlock)
-//	G = alpha·(label - σ(L))           steps (logisticBlock)
-//	Out[t_k] += Σ_j G[j,k]·In[c_j]     Gᵀ·In (addBlock)
-//	In[c_j]  += Σ_k G[j,k]·Out⁰[t_k]   G·Out⁰ (addBlock)
-//
-// Out⁰ is a contiguous copy of the target rows taken at the start of the
-// centre. The arithmetic per pair is the per-pair path's; the memory
-// traffic is a fraction of it (the K+1 target rows stay in registers and
-// L1 while the m context rows stream past them) and a window costs three
-// kernel calls instead of 18m. Each weighted sum is accumulated in
-// registers and written once. A code repeated in one window takes both
-// its updates, both computed from the weights at the start. The loss and
-// the pair and prediction counts are the per-pair path's (one prediction
-// per pair).
-func (w *worker) sgSeqSharedBlock(kept []int32) {
-	sh := w.sh
-	dim := sh.dim
-	n := len(kept)
-	targets := w.targets[:cap(w.targets)]
-	for i, centre := range kept {
-		lo, hi := w.span(i, n)
-		if hi-lo <= 1 {
-			continue
-		}
-		ctx := append(append(w.ctx[:0], kept[lo:i]...), kept[i+1:hi]...)
-		w.ctx = ctx
-		if w.hook != nil {
-			for _, c := range ctx {
-				w.hook(centre, c)
-			}
-		}
-		targets[0] = centre
-		nt := 1
-		for d := 0; d < sh.cfg.Negative; d++ {
-			if t := sh.noise.draw(w.rng.next()); t != centre {
-				targets[nt] = t
-				nt++
-			}
-		}
-		oc := w.oc[:nt*dim]
-		for k, t := range targets[:nt] {
-			copy(oc[k*dim:k*dim+dim], sh.out[int(t)*dim:int(t)*dim+dim])
-		}
-		m := len(ctx)
-		g := w.grads[:m*nt]
-		dotBlock(g, sh.in, ctx, oc, dim, nt)
-		w.loss += logisticBlock(g, nt, w.alpha)
-		addBlock(sh.out, targets[:nt], sh.in, ctx, g, dim, 1, nt)
-		addBlock(sh.in, ctx, oc, w.rowIDs[:nt], g, dim, nt, 1)
 		w.pairs += int64(m)
 		w.preds += int64(m)
 		if i&stopCheckMask == stopCheckMask && sh.stop.Load() {

@@ -14,23 +14,18 @@ import (
 )
 
 // TestSharedNegativesMatchesFormula trains one sequence on the
-// shared-negatives path, in its sequential form (sgSeqShared) and its
-// block form (sgSeqSharedBlock), and replays it in float64 from the
-// formulas of their documentation, drawing the same negatives from a copy
-// of the worker's generator: every weight must agree to float32 rounding.
+// shared-negatives path (sgSeqShared) and replays it in float64 from the
+// formulas of its documentation, drawing the same negatives from a copy of
+// the worker's generator: every weight must agree to float32 rounding.
 func TestSharedNegativesMatchesFormula(t *testing.T) {
-	for _, block := range []bool{false, true} {
-		for _, dim := range []int{3, 16, 37} {
-			t.Run(fmt.Sprintf("block=%v/dim=%d", block, dim), func(t *testing.T) {
-				blockShared = block
-				defer func() { blockShared = false }()
-				replaySharedNegatives(t, dim, block)
-			})
-		}
+	for _, dim := range []int{3, 16, 37} {
+		t.Run(fmt.Sprintf("dim=%d", dim), func(t *testing.T) {
+			replaySharedNegatives(t, dim)
+		})
 	}
 }
 
-func replaySharedNegatives(t *testing.T, dim int, block bool) {
+func replaySharedNegatives(t *testing.T, dim int) {
 	// Word 2 repeats (a code twice in one window) and is also a likely
 	// negative.
 	seq := []int32{0, 2, 5, 2, 7, 1, 3, 6, 4, 2}
@@ -98,38 +93,19 @@ func replaySharedNegatives(t *testing.T, dim int, block bool) {
 			oc[k] = append([]float64(nil), row(out, tk)...)
 			oc0[k] = append([]float64(nil), row(out, tk)...)
 		}
-		if !block {
-			// Sequential: each context against the copies as the previous
-			// context left them, every product from the values on entry to
-			// this context.
-			for _, cj := range ctx {
-				x := append([]float64(nil), row(in, cj)...)
-				for k := range targets {
-					label := 0.0
-					if k == 0 {
-						label = 1
-					}
-					g := alpha * (label - sig(dotf(x, oc[k])))
-					for d := range dim {
-						row(in, cj)[d] += g * oc[k][d]
-						oc[k][d] += g * x[d]
-					}
+		// Each context against the copies as the previous context left
+		// them, every product from the values on entry to this context.
+		for _, cj := range ctx {
+			x := append([]float64(nil), row(in, cj)...)
+			for k := range targets {
+				label := 0.0
+				if k == 0 {
+					label = 1
 				}
-			}
-		} else {
-			// Block: every product from the weights as the centre began.
-			in0 := append([]float64(nil), in...)
-			for _, cj := range ctx {
-				for k := range targets {
-					label := 0.0
-					if k == 0 {
-						label = 1
-					}
-					g := alpha * (label - sig(dotf(row(in0, cj), oc0[k])))
-					for d := range dim {
-						oc[k][d] += g * row(in0, cj)[d]
-						row(in, cj)[d] += g * oc0[k][d]
-					}
+				g := alpha * (label - sig(dotf(x, oc[k])))
+				for d := range dim {
+					row(in, cj)[d] += g * oc[k][d]
+					oc[k][d] += g * x[d]
 				}
 			}
 		}

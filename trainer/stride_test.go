@@ -54,12 +54,6 @@ func TestRowsStartOnCacheLines(t *testing.T) {
 		if sh := newShared(c, cfg, 40); hasAVX512 && sh.stride != (dim+15)/16*16 {
 			t.Errorf("shared negatives dim %d: stride %d", dim, sh.stride)
 		}
-		blockShared = true
-		sh = newShared(c, cfg, 40)
-		blockShared = false
-		if sh.stride != dim {
-			t.Errorf("shared negatives, block form, dim %d: stride %d, want the dimension", dim, sh.stride)
-		}
 	}
 }
 

@@ -99,22 +99,20 @@ func packRows(m []float32, n, dim, stride int) []float32 {
 //
 // Shared negatives (sgSeqShared): dotBlockAVX512 and updateRowsAVX512
 // then need no masked last chunk, and the sums are the same as without
-// padding, bit for bit. The block form (blockShared) indexes the shared
-// matrices with the dimension and keeps dim.
+// padding, bit for bit.
 //
 // The padding costs 12% more model memory at dimension 100.
 func rowStride(cfg Config) int {
-	if hasAVX512 && cfg.Model == SkipGram && !(cfg.SharedNegatives && blockShared) {
+	if hasAVX512 && cfg.Model == SkipGram {
 		return (cfg.Dim + alignFloats - 1) &^ (alignFloats - 1)
 	}
 	return cfg.Dim
 }
 
 // stageWorkers is the worker count hotRows decides staging by: 0 when the
-// run asks for plain Hogwild, or takes the block form of shared negatives,
-// which writes the shared rows directly.
+// run asks for plain Hogwild.
 func stageWorkers(cfg Config) int {
-	if cfg.PlainHogwild || (cfg.SharedNegatives && cfg.Model == SkipGram && blockShared) {
+	if cfg.PlainHogwild {
 		return 0
 	}
 	return cfg.Workers

@@ -265,8 +265,6 @@ func (w *worker) trainSeq(seq corpus.Tokens) {
 	switch {
 	case w.sh.cfg.Model == CBOW:
 		w.cbowSeq(kept)
-	case w.sh.shareNegatives && blockShared:
-		w.sgSeqSharedBlock(kept)
 	case w.sh.shareNegatives:
 		w.sgSeqShared(kept)
 	default:
