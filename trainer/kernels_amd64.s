@@ -1,3 +1,5 @@
+//go:build !purego
+
 #include "textflag.h"
 #include "go_asm.h"
 
@@ -31,8 +33,8 @@
 	MOVQ    e_base+24(FP), R8; \
 	MOVQ    rows_base+48(FP), R11; \
 	MOVQ    rows_len+56(FP), R12; \
-	LEAQ    ·sgSigma(SB), R14; \
-	LEAQ    ·sgLogLoss(SB), R13; \
+	LEAQ    ·sigTable(SB), R14; \
+	LEAQ    ·logSigTable(SB), R13; \
 	VMOVSS  alpha+72(FP), X13; \
 	MOVQ    loss+80(FP), R10; \
 	VXORPD  X14, X14, X14; \
@@ -75,7 +77,7 @@ sgconst: \
 // pointer) is nil, subtracts the prediction's log-likelihood from X14. A
 // NaN logit makes the loss NaN and the step 0. Otherwise no branches: a
 // logit at or past ±maxExp reads the tables' saturated entries
-// (sgTableHigh, sgTableLow), and z <= -maxExp takes the loss term z by a
+// (sigTableHigh, sigTableLow), and z <= -maxExp takes the loss term z by a
 // blend. Registers as listed at sgPairAVX512; clobbers AX, BX, DX, X1,
 // X2, X4, X5. It defines the labels sgnan and sgupd (each kernel uses it
 // once) and ends at sgupd.
@@ -88,8 +90,8 @@ sgconst: \
 	VHADDPS       X0, X0, X0; \
 	VUCOMISS    X0, X0; \
 	JPS         sgnan; \
-	MOVQ        $const_sgTableHigh, AX; \
-	MOVQ        $const_sgTableLow, DX; \
+	MOVQ        $const_sigTableHigh, AX; \
+	MOVQ        $const_sigTableLow, DX; \
 	SGENTRY(X0, X3, R14); \
 	VSUBSS      X3, X12, X3; \
 	VMULSS      X13, X3, X3; \
@@ -615,7 +617,7 @@ wbody:
 // against the target rows in order, the first with label 1 and the rest
 // with label 0. Per target: the logit is dotAVX2's sum in its order (Z0's
 // lanes 0-7 and 8-15 are its Y0 and Y1), the loss and step are
-// logistic's (tables sgSigma and sgLogLoss, constants sgConst), and the
+// logistic's (tables sigTable and logSigTable, constants sgConst), and the
 // updates are axpy2's fused multiply-adds; e (cleared first) gathers the
 // input gradient, added to x at the end.
 //
@@ -626,7 +628,7 @@ wbody:
 // masked store waits for that store to reach the cache.
 //
 // Registers: SI x, R8 e, DI the target row, R9 n, R11 the next row
-// pointer, R12 the rows left, R13 sgLogLoss, R14 sgSigma; X9 maxExp, X10
+// pointer, R12 the rows left, R13 logSigTable, R14 sigTable; X9 maxExp, X10
 // -maxExp, X11 expScale, X12 the label, X13 alpha, X14 the loss, X15 the
 // sign flipped to turn the logit into z (0 for the first target).
 TEXT ·sgPairAVX512(SB), NOSPLIT, $0-88

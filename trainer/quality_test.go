@@ -89,10 +89,10 @@ func TestSharedNegativesQuality(t *testing.T) {
 	t.Logf("synthetic corpus: %d patients, %d sequences, %d tokens, %d codes in %d categories",
 		patients, c.NumSeqs(), c.Tokens.Len(), len(rows), len(catID))
 
-	defer func() { syncOverride = 0 }()
+	tune := defaultTuning()
 	if os.Getenv("HIERVEC_QUALITY_SYNC") != "" {
-		syncOverride = int64(envInt(t, "HIERVEC_QUALITY_SYNC", 0))
-		t.Logf("write-back every %d tokens", syncOverride)
+		tune.syncTokens = int64(envInt(t, "HIERVEC_QUALITY_SYNC", 0))
+		t.Logf("write-back every %d tokens", tune.syncTokens)
 	}
 	for _, dim := range dims {
 		for _, v := range qualityVariants(t) {
@@ -104,7 +104,7 @@ func TestSharedNegativesQuality(t *testing.T) {
 				cfg.Dim, cfg.Window, cfg.Epochs, cfg.Seed = dim, 100, epochs, seed
 				cfg.SharedNegatives, cfg.Workers, cfg.PlainHogwild = shared, workers, v.unstaged
 				start := time.Now()
-				set, err := Train(context.Background(), c, cfg, nil)
+				set, err := train(context.Background(), c, cfg, tune, nil)
 				if err != nil {
 					t.Fatalf("dim %d shared %v seed %d: %v", dim, shared, seed, err)
 				}

@@ -37,7 +37,7 @@ func replaySharedNegatives(t *testing.T, dim int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sh := newShared(c, cfg, maxSeq)
+	sh := newShared(c, cfg, maxSeq, defaultTuning())
 	stride := sh.stride // rows are dim weights every stride, the rest zero
 	// Non-zero output rows, so both gradient products matter.
 	for i := range sh.out {
@@ -62,7 +62,7 @@ func replaySharedNegatives(t *testing.T, dim int) {
 		case f <= -maxExp:
 			return 0
 		}
-		return float64(expTable[int((float32(f)+maxExp)*expScale)])
+		return float64(sigTable[int((float32(f)+maxExp)*expScale)])
 	}
 	row := func(m []float64, id int32) []float64 { return m[int(id)*stride : int(id)*stride+dim] }
 	dotf := func(a, b []float64) float64 {
@@ -125,39 +125,6 @@ func replaySharedNegatives(t *testing.T, dim int) {
 				t.Fatalf("%s weight %d = %v, formula %v", m.name, i, m.got[i], want)
 			}
 		}
-	}
-}
-
-func TestLogisticBlockMatchesLogistic(t *testing.T) {
-	const nt = 4
-	var block []float32
-	for f := float32(-8); f <= 8; f += 0.0371 {
-		block = append(block, f)
-	}
-	block = append(block, maxExp, -maxExp, 5.9999, -5.9999)
-	for len(block)%nt != 0 {
-		block = append(block, 0)
-	}
-	logits := append([]float32(nil), block...)
-	const alpha = 0.025
-	loss := logisticBlock(block, nt, alpha)
-	var want float64
-	for i, f := range logits {
-		label := float32(0)
-		if i%nt == 0 {
-			label = 1
-		}
-		if g := logistic(f, label, alpha, &want); block[i] != g {
-			t.Errorf("logit %v label %v: step %v, logistic %v", f, label, block[i], g)
-		}
-	}
-	// One table step (12/1000 in the logit) per prediction at most.
-	if d := math.Abs(loss - want); d > 0.012*float64(len(logits)) || d > 1e-2*want {
-		t.Errorf("block loss %v, logistic's %v", loss, want)
-	}
-	nan := []float32{0.5, float32(math.NaN()), -0.5, 1}
-	if l := logisticBlock(nan, nt, alpha); !math.IsNaN(l) || nan[1] != 0 {
-		t.Errorf("NaN logit: loss %v, step %v; want NaN and 0", l, nan[1])
 	}
 }
 
@@ -225,7 +192,7 @@ func TestSharedNegativesAllocatesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := newWorker(newShared(c, cfg, maxSeq), 0)
+	w := newWorker(newShared(c, cfg, maxSeq, defaultTuning()), 0)
 	s := 0
 	if allocs := testing.AllocsPerRun(200, func() {
 		w.trainSeq(c.Seq(s % c.NumSeqs()))
@@ -243,59 +210,55 @@ func TestSharedNegativesDiverged(t *testing.T) {
 	}
 }
 
-// The shared-negatives block kernels round differently with AVX-512,
-// AVX2 and neither, so each kernel path has its own golden file; every
-// path this CPU can run is checked (kernelPaths, setKernelPath).
+// The shared-negatives kernels round differently with AVX-512, AVX2 and
+// neither, so each kernel path has its own golden file; the test checks
+// the path in effect (kernelPath; TestDeterministicWithOneWorker says how
+// to run the others).
 func TestSharedNegativesDeterministic(t *testing.T) {
 	c := plantedCorpus(3, 5, 6, 300, 0.2)
 	cfg := testConfig(SkipGram)
 	cfg.Seed, cfg.SharedNegatives = 42, true
-	for _, path := range kernelPaths() {
-		t.Run(path, func(t *testing.T) {
-			restore := setKernelPath(path)
-			defer restore()
-			var lines []string
-			for _, window := range []int{5, 100} {
-				cfg.Window = window
-				var hashes [2]string
-				for run := range hashes {
-					set, err := Train(context.Background(), c, cfg, nil)
-					if err != nil {
-						t.Fatal(err)
-					}
-					hashes[run] = vectorHash(set.Vectors)
-				}
-				if hashes[0] != hashes[1] {
-					t.Errorf("window %d: two runs with Workers=1, Seed=42 differ", window)
-				}
-				lines = append(lines, fmt.Sprintf("SG-shared window=%d %s", window, hashes[0]))
-			}
-			// A dimension that is not whole 16-lane chunks: padded rows
-			// with AVX-512 (rowStride), masked last chunks before them.
-			cfg.Window, cfg.Dim = 100, 10
+	path := kernelPath()
+	var lines []string
+	for _, window := range []int{5, 100} {
+		cfg.Window = window
+		var hashes [2]string
+		for run := range hashes {
 			set, err := Train(context.Background(), c, cfg, nil)
-			cfg.Dim = 16
 			if err != nil {
 				t.Fatal(err)
 			}
-			lines = append(lines, fmt.Sprintf("SG-shared window=100 dim=10 %s", vectorHash(set.Vectors)))
-			golden := filepath.Join("testdata", "determinism-shared-"+path+".golden")
-			got := strings.Join(lines, "\n") + "\n"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if errors.Is(err, os.ErrNotExist) {
-				t.Skipf("%v: no checksums recorded for the %s kernels yet (run with -update to record them)", err, path)
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != string(want) {
-				t.Errorf("vector checksums changed:\ngot\n%swant\n%s(if intended, refresh with -update)", got, want)
-			}
-		})
+			hashes[run] = vectorHash(set.Vectors)
+		}
+		if hashes[0] != hashes[1] {
+			t.Errorf("window %d: two runs with Workers=1, Seed=42 differ", window)
+		}
+		lines = append(lines, fmt.Sprintf("SG-shared window=%d %s", window, hashes[0]))
+	}
+	// A dimension that is not whole 16-lane chunks: padded rows
+	// with AVX-512 (rowStride), masked last chunks before them.
+	cfg.Window, cfg.Dim = 100, 10
+	set, err := Train(context.Background(), c, cfg, nil)
+	cfg.Dim = 16
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines = append(lines, fmt.Sprintf("SG-shared window=100 dim=10 %s", vectorHash(set.Vectors)))
+	golden := filepath.Join("testdata", "determinism-shared-"+path+".golden")
+	got := strings.Join(lines, "\n") + "\n"
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if errors.Is(err, os.ErrNotExist) {
+		t.Skipf("%v: no checksums recorded for the %s kernels yet (run with -update to record them)", err, path)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("vector checksums changed:\ngot\n%swant\n%s(if intended, refresh with -update)", got, want)
 	}
 }
