@@ -10,7 +10,7 @@ import (
 	"github.com/hiervec/hiervec/corpus"
 )
 
-// benchCorpus is the issue-6 throughput corpus: a Zipf vocabulary of 5,400
+// benchCorpus is the throughput corpus: a Zipf vocabulary of 5,400
 // codes, 20,000 sequences with heavy-tailed lengths (median 8, mean ≈ 14,
 // max 300).
 var benchCorpus = sync.OnceValue(func() *corpus.Corpus { return zipfCorpus(6, 5400, 20000) })

@@ -37,7 +37,7 @@ func envInt(t *testing.T, name string, def int) int {
 // HIERVEC_QUALITY_PATIENTS, _EPOCHS and _DIMS ("10,100") size it, and
 // HIERVEC_QUALITY_SYNC sets the staged write-back interval in tokens,
 // HIERVEC_QUALITY_WORKERS the workers (default: all cores). The
-// figures it logs are the evidence recorded in doc.go.
+// figures it logs are the evidence recorded in benchmarks/RESULTS.md.
 func TestSharedNegativesQuality(t *testing.T) {
 	if os.Getenv("HIERVEC_QUALITY") == "" {
 		t.Skip("set HIERVEC_QUALITY=1 to compare per-pair and shared negatives on a synthetic corpus (minutes)")

@@ -131,9 +131,11 @@ func (w *worker) sgSeq(kept []int32) {
 }
 
 // lossSample: Skip-Gram's per-pair path computes the loss of one pair in
-// lossSample, which Progress.Loss averages; computing it for every pair
-// costs a tenth of the pair's time. A NaN weight gives a NaN loss in the
-// sampled pairs too, so a diverging run is still stopped within a chunk.
+// lossSample, which Progress.Loss averages: the loss is reported, never
+// trained on, and computing it for every pair costs a noticeable share of
+// the pair's time (benchmarks/RESULTS.md). A NaN weight gives a NaN loss
+// in the sampled pairs too, so a diverging run is still stopped within a
+// chunk.
 const lossSample = 16
 
 // sampledLoss returns where a Skip-Gram pair adds its loss: the worker's
