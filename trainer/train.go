@@ -69,23 +69,8 @@ func train(ctx context.Context, c *corpus.Corpus, cfg Config, tune tuning, progr
 	monDone := make(chan struct{})
 	go func() {
 		defer close(monDone)
-		tick := time.NewTicker(cfg.ProgressInterval)
-		defer tick.Stop()
-		for {
-			select {
-			case <-tick.C:
-				if progress != nil {
-					progress(mon.report(false))
-				}
-			case <-finish:
-				if progress != nil {
-					progress(mon.report(true))
-				}
-				return
-			}
-		}
+		mon.run(progress, cfg.ProgressInterval, finish)
 	}()
-
 	err = runEpochs(ctx, sh, workers, c)
 	close(finish)
 	<-monDone
