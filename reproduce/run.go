@@ -133,7 +133,7 @@ func Run(ctx context.Context, cfg Config, progress func(Event)) (*Result, error)
 		return nil, err
 	}
 	t0 := time.Now()
-	base, report, err := corpus.ReadFile(cfg.Input, cfg.InputFormat, cfg.Read)
+	base, report, err := corpus.ReadFile(ctx, cfg.Input, cfg.InputFormat, cfg.Read)
 	if err != nil {
 		return nil, err
 	}

@@ -63,7 +63,7 @@ func TestSharedNegativesQuality(t *testing.T) {
 	if _, err := synth.Generate(scfg, &extract, &ccsr, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	c, _, err := corpus.ReadExtract(&extract, "synth.csv", corpus.DefaultReadOptions())
+	c, _, err := corpus.ReadExtract(context.Background(), &extract, "synth.csv", corpus.DefaultReadOptions())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -146,11 +146,11 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	if *input != "" {
 		if format == corpus.FormatAuto {
-			if format, err = corpus.DetectFormat(*input); err != nil {
+			if format, err = corpus.DetectFormat(*input, opt); err != nil {
 				return err
 			}
 		}
-		c, rep, err := corpus.ReadFile(*input, format, opt)
+		c, rep, err := corpus.ReadFile(ctx, *input, format, opt)
 		if err != nil {
 			return err
 		}

@@ -27,6 +27,7 @@ func init() {
 type inputFlags struct {
 	input, inputFormat           string
 	patientCol, dateCol, codeCol string
+	codeSystem, codeList         string
 	dedupe, skipBad              bool
 	minCount                     int
 }
@@ -40,10 +41,32 @@ func (f *inputFlags) register(fs interface {
 	fs.StringVar(&f.inputFormat, "input-format", "auto", "input format: auto, extract, sequences or cache")
 	fs.StringVar(&f.patientCol, "patient-col", "", "extract column holding the patient id (default: detected)")
 	fs.StringVar(&f.dateCol, "date-col", "", "extract column holding the date (default: detected)")
-	fs.StringVar(&f.codeCol, "code-col", "", "extract column holding the ICD-10-CM code (default: detected)")
+	fs.StringVar(&f.codeCol, "code-col", "", "extract column holding the diagnosis code (default: detected)")
+	fs.StringVar(&f.codeSystem, "code-system", "icd10cm", "syntax every code must have: icd10cm, icd9cm or regex:PATTERN (matched against the code in upper case, without its dot)")
+	fs.StringVar(&f.codeList, "code-list", "", "file of known codes, one per line (first field); a code column whose codes are mostly absent from it is refused")
 	fs.BoolVar(&f.dedupe, "dedupe", false, "keep only the first occurrence of a code within a patient-year")
 	fs.BoolVar(&f.skipBad, "skip-bad", false, "skip and count bad rows instead of stopping at the first")
 	fs.IntVar(&f.minCount, "min-count", 1, "drop codes seen fewer than this many times")
+}
+
+// options returns the read options the flags name, the code list read.
+func (f *inputFlags) options(ctx context.Context) (corpus.ReadOptions, error) {
+	opt := corpus.DefaultReadOptions()
+	opt.PatientCol, opt.DateCol, opt.CodeCol = f.patientCol, f.dateCol, f.codeCol
+	opt.Dedupe, opt.SkipBad, opt.MinCount = f.dedupe, f.skipBad, f.minCount
+	sys, err := corpus.ParseCodeSystem(f.codeSystem)
+	if err != nil {
+		return opt, usagef("-code-system: %v", err)
+	}
+	opt.CodeSystem = sys
+	if f.codeList != "" {
+		l, err := corpus.ReadCodeListFile(ctx, f.codeList, sys)
+		if err != nil {
+			return opt, err
+		}
+		opt.CodeList = l
+	}
+	return opt, nil
 }
 
 // check validates the input flags without reading anything.
@@ -54,6 +77,9 @@ func (f *inputFlags) check() error {
 	if _, err := corpus.ParseFormat(f.inputFormat); err != nil {
 		return usagef("-input-format %q: want auto, extract, sequences or cache", f.inputFormat)
 	}
+	if _, err := corpus.ParseCodeSystem(f.codeSystem); err != nil {
+		return usagef("-code-system: %v", err)
+	}
 	if f.minCount < 1 {
 		return usagef("-min-count %d: want 1 or more (1 keeps every code)", f.minCount)
 	}
@@ -61,7 +87,7 @@ func (f *inputFlags) check() error {
 }
 
 // read loads the corpus the flags name and reports what was read.
-func (f *inputFlags) read(rep *reporter) (*corpus.Corpus, *corpus.ReadReport, error) {
+func (f *inputFlags) read(ctx context.Context, rep *reporter) (*corpus.Corpus, *corpus.ReadReport, error) {
 	if f.input == "" {
 		return nil, nil, usagef("-input is required")
 	}
@@ -69,11 +95,12 @@ func (f *inputFlags) read(rep *reporter) (*corpus.Corpus, *corpus.ReadReport, er
 	if err != nil {
 		return nil, nil, usagef("%v", err)
 	}
-	opt := corpus.DefaultReadOptions()
-	opt.PatientCol, opt.DateCol, opt.CodeCol = f.patientCol, f.dateCol, f.codeCol
-	opt.Dedupe, opt.SkipBad, opt.MinCount = f.dedupe, f.skipBad, f.minCount
+	opt, err := f.options(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
 	start := time.Now()
-	c, report, err := corpus.ReadFile(f.input, format, opt)
+	c, report, err := corpus.ReadFile(ctx, f.input, format, opt)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -81,6 +108,9 @@ func (f *inputFlags) read(rep *reporter) (*corpus.Corpus, *corpus.ReadReport, er
 		f.input, c.NumSeqs(), c.Tokens.Len(), c.Vocab.Len(), fmtDuration(time.Since(start)))
 	if report != nil && report.Rows > 0 {
 		rep.say("rows: %d read, %d accepted, %d skipped%s", report.Rows, report.Accepted, report.Skipped, reasons(report.SkippedByReason))
+	}
+	if report != nil && report.NotInCodeList > 0 {
+		rep.say("codes not in the code list: %d distinct, %d rows (accepted)", report.NotInCodeListCodes, report.NotInCodeList)
 	}
 	return c, report, nil
 }
@@ -231,7 +261,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	c, _, err := in.read(rep)
+	c, _, err := in.read(ctx, rep)
 	if err != nil {
 		return err
 	}
