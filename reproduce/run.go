@@ -132,6 +132,9 @@ func Run(ctx context.Context, cfg Config, progress func(Event)) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Read.CodeList == nil {
+		cfg.Read.CodeList = m // a code column the map mostly does not know is refused
+	}
 	t0 := time.Now()
 	base, report, err := corpus.ReadFile(ctx, cfg.Input, cfg.InputFormat, cfg.Read)
 	if err != nil {

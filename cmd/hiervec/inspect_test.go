@@ -160,8 +160,8 @@ func TestInspectExitCodes(t *testing.T) {
 		want string
 	}{
 		{"no input", nil, 2, "-input or -ccsr is required"},
-		{"bad format", []string{"-input", ex, "-input-format", "xml"}, 2, "unknown input format"},
-		{"bad min-count", []string{"-input", ex, "-min-count", "0"}, 2, "MinCount is 0"},
+		{"bad format", []string{"-input", ex, "-input-format", "xml"}, 2, `-input-format "xml": want auto`},
+		{"bad min-count", []string{"-input", ex, "-min-count", "0"}, 2, "-min-count 0: want 1 or more"},
 		{"bad dim", []string{"-input", ex, "-dim", "0"}, 2, "-dim is 0"},
 		{"policy without map", []string{"-input", ex, "-policy", "all"}, 2, "-policy needs -ccsr"},
 		{"bad row", []string{"-input", ex}, 1, "extract.csv:8:2: date \"2019-13-01\""},

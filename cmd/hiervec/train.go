@@ -50,7 +50,9 @@ func (f *inputFlags) register(fs interface {
 }
 
 // options returns the read options the flags name, the code list read.
-func (f *inputFlags) options(ctx context.Context) (corpus.ReadOptions, error) {
+// Without -code-list, known is the code list when not nil (the CCSR map the
+// command was given).
+func (f *inputFlags) options(ctx context.Context, known corpus.CodeSet) (corpus.ReadOptions, error) {
 	opt := corpus.DefaultReadOptions()
 	opt.PatientCol, opt.DateCol, opt.CodeCol = f.patientCol, f.dateCol, f.codeCol
 	opt.Dedupe, opt.SkipBad, opt.MinCount = f.dedupe, f.skipBad, f.minCount
@@ -65,6 +67,8 @@ func (f *inputFlags) options(ctx context.Context) (corpus.ReadOptions, error) {
 			return opt, err
 		}
 		opt.CodeList = l
+	} else if known != nil {
+		opt.CodeList = known
 	}
 	return opt, nil
 }
@@ -86,8 +90,10 @@ func (f *inputFlags) check() error {
 	return nil
 }
 
-// read loads the corpus the flags name and reports what was read.
-func (f *inputFlags) read(ctx context.Context, rep *reporter) (*corpus.Corpus, *corpus.ReadReport, error) {
+// read loads the corpus the flags name and reports what was read. known,
+// when not nil, is the code list to check the codes against unless
+// -code-list names one.
+func (f *inputFlags) read(ctx context.Context, rep *reporter, known corpus.CodeSet) (*corpus.Corpus, *corpus.ReadReport, error) {
 	if f.input == "" {
 		return nil, nil, usagef("-input is required")
 	}
@@ -95,7 +101,7 @@ func (f *inputFlags) read(ctx context.Context, rep *reporter) (*corpus.Corpus, *
 	if err != nil {
 		return nil, nil, usagef("%v", err)
 	}
-	opt, err := f.options(ctx)
+	opt, err := f.options(ctx, known)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -261,7 +267,11 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	c, _, err := in.read(ctx, rep)
+	var known corpus.CodeSet
+	if m != nil {
+		known = m
+	}
+	c, _, err := in.read(ctx, rep, known)
 	if err != nil {
 		return err
 	}
