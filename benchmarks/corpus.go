@@ -63,13 +63,13 @@ func prepare(ctx context.Context, cfg Config, log func(string)) (*CorpusInfo, *h
 		return nil, nil, fmt.Errorf("benchmarks: work directory: %w", err)
 	}
 	p := func(name string) string { return filepath.Join(cfg.WorkDir, name) }
-	info := &CorpusInfo{Patients: cfg.Patients, Seed: cfg.Seed, Window: cfg.Window, Sequences: p(sequencesFile)}
+	info := &CorpusInfo{Patients: cfg.Patients, Seed: cfg.Seed, Window: cfg.Word2Vec.Window, Sequences: p(sequencesFile)}
 
 	var c *corpus.Corpus
 	if reusable(cfg, p) {
 		log(fmt.Sprintf("reusing the corpus in %s (%d patients, seed %d)", cfg.WorkDir, cfg.Patients, cfg.Seed))
 		var err error
-		if c, _, err = corpus.ReadSequencesFile(p(sequencesFile)); err != nil {
+		if c, _, err = corpus.ReadSequencesFile(ctx, p(sequencesFile), corpus.DefaultReadOptions()); err != nil {
 			return nil, nil, fmt.Errorf("benchmarks: %w", err)
 		}
 		info.Reused = true
@@ -81,7 +81,7 @@ func prepare(ctx context.Context, cfg Config, log func(string)) (*CorpusInfo, *h
 			return nil, nil, fmt.Errorf("benchmarks: generating the corpus: %w", err)
 		}
 		var err error
-		if c, _, err = corpus.ReadExtractFile(p(extractFile), corpus.DefaultReadOptions()); err != nil {
+		if c, _, err = corpus.ReadExtractFile(ctx, p(extractFile), corpus.DefaultReadOptions()); err != nil {
 			return nil, nil, fmt.Errorf("benchmarks: %w", err)
 		}
 		if err := writeSequences(p(sequencesFile), c); err != nil {
@@ -104,7 +104,7 @@ func prepare(ctx context.Context, cfg Config, log func(string)) (*CorpusInfo, *h
 		}
 	}
 	info.Categories = m.NumCategories()
-	info.PairsPerEpoch = trainer.ExpectedPairs(c, cfg.Window)
+	info.PairsPerEpoch = trainer.ExpectedPairs(c, cfg.Word2Vec.Window)
 	info.words = c.Vocab.Words
 	return info, m, nil
 }

@@ -1,7 +1,6 @@
 package evaluate
 
 import (
-	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -9,6 +8,10 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"unicode"
+
+	"github.com/hiervec/hiervec/internal/input"
+	"github.com/hiervec/hiervec/internal/redact"
 )
 
 // Outcomes holds binary patient-year outcomes read from a CSV file:
@@ -49,8 +52,10 @@ func (o *Outcomes) Row(patientID string, year int32) (int, bool) {
 
 // OutcomeParseError is a problem in an outcomes file. Its text names the
 // file, the 1-based line, the 1-based field number (0 when the whole row is
-// meant) and what was expected; it never carries a field's value, so a
-// patient identifier cannot leak through it.
+// meant) and what was expected; it shows a field only through
+// internal/redact (a row's values are described by their shape, an outcome
+// name is quoted only when shaped like a name), so a patient identifier
+// cannot leak through it.
 type OutcomeParseError struct {
 	File   string
 	Line   int
@@ -87,12 +92,14 @@ func ReadOutcomes(path string) (*Outcomes, error) {
 	return ReadOutcomesFrom(f, path)
 }
 
-// ReadOutcomesFrom reads an outcomes CSV from r; name is used in errors.
+// ReadOutcomesFrom reads an outcomes CSV from r (gzip decompressed, a
+// byte-order mark dropped, a workbook or binary file refused); name is used
+// in errors.
 // The first bad row stops the read with an *OutcomeParseError.
 func ReadOutcomesFrom(r io.Reader, name string) (*Outcomes, error) {
-	br := bufio.NewReader(r)
-	if b, err := br.Peek(3); err == nil && string(b) == "\xef\xbb\xbf" {
-		br.Discard(3) // UTF-8 byte-order mark
+	br, err := input.NewReader(r, "") // gzip, byte-order mark, not text
+	if err != nil {
+		return nil, &OutcomeParseError{File: name, Line: 1, Err: fmt.Errorf("%w: %w", ErrBadHeader, err)}
 	}
 	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = 0 // every row as long as the header
@@ -133,7 +140,7 @@ func ReadOutcomesFrom(r io.Reader, name string) (*Outcomes, error) {
 			return nil, perr(1, i+3, "%w: outcome column %d has no name", ErrBadHeader, i+3)
 		}
 		if j, ok := seen[h]; ok {
-			return nil, perr(1, i+3, "%w: outcome %q repeats column %d", ErrBadHeader, h, j)
+			return nil, perr(1, i+3, "%w: outcome %s repeats column %d", ErrBadHeader, redact.Quote(h, isOutcomeName), j)
 		}
 		seen[h] = i + 3
 		o.Names = append(o.Names, h)
@@ -155,7 +162,7 @@ func ReadOutcomesFrom(r io.Reader, name string) (*Outcomes, error) {
 		ys := strings.TrimSpace(rec[1])
 		year, err := strconv.ParseInt(ys, 10, 32)
 		if err != nil || year < 1 {
-			return nil, perr(line, 2, "%w: year is not a positive integer", ErrBadValue)
+			return nil, perr(line, 2, "%w: year is %s; want a positive integer", ErrBadValue, redact.Describe(ys))
 		}
 		key := patientYear{id, int32(year)}
 		if first, ok := o.index[key]; ok {
@@ -164,13 +171,13 @@ func ReadOutcomesFrom(r io.Reader, name string) (*Outcomes, error) {
 		}
 		row := len(o.Years)
 		for k := range o.Names {
-			switch strings.TrimSpace(rec[k+2]) {
+			switch v := strings.TrimSpace(rec[k+2]); v {
 			case "0":
 				o.Values[k] = append(o.Values[k], false)
 			case "1":
 				o.Values[k] = append(o.Values[k], true)
 			default:
-				return nil, perr(line, k+3, "%w: outcome %q: want 0 or 1", ErrBadValue, o.Names[k])
+				return nil, perr(line, k+3, "%w: outcome %s is %s; want 0 or 1", ErrBadValue, redact.Quote(o.Names[k], isOutcomeName), redact.Describe(v))
 			}
 		}
 		o.index[key] = row
@@ -179,4 +186,15 @@ func ReadOutcomesFrom(r io.Reader, name string) (*Outcomes, error) {
 		o.lines = append(o.lines, line)
 	}
 	return o, nil
+}
+
+// isOutcomeName is the character rule of an outcome column's name: a
+// letter, then letters, digits, '_', '-' or '.'.
+func isOutcomeName(s string) bool {
+	for i, r := range s {
+		if !(unicode.IsLetter(r) || i > 0 && (unicode.IsDigit(r) || r == '_' || r == '-' || r == '.')) {
+			return false
+		}
+	}
+	return s != ""
 }

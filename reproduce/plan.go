@@ -167,7 +167,8 @@ const (
 )
 
 // Sets names a run's trained set in the released layout: a CO run splits
-// into its code vectors and its category vectors; the other runs give one
+// into its code vectors and its category vectors (every token that is not a
+// code: the ancestor tokens of a multi-level run too); the other runs give one
 // set. The returned sets share trained's vectors where they can.
 func (r Job) Sets(trained *embedding.Set) []*embedding.Set {
 	keys := r.Keys()
@@ -179,7 +180,7 @@ func (r Job) Sets(trained *embedding.Set) []*embedding.Set {
 		return []*embedding.Set{&s}
 	case r.View == ViewCO:
 		codes := trained.Subset(func(i int) bool { return trained.Kinds[i] == corpus.KindCode })
-		cats := trained.Subset(func(i int) bool { return trained.Kinds[i] == corpus.KindCategory })
+		cats := trained.Subset(func(i int) bool { return trained.Kinds[i] != corpus.KindCode }) // with a multi-level run's other ancestor tokens
 		codes.Name, cats.Name = keys[0], keys[1]
 		return []*embedding.Set{codes, cats}
 	}

@@ -26,7 +26,8 @@ import (
 func EvalConfig(cfg Config) evaluate.Config {
 	ec := evaluate.DefaultConfig()
 	ec.Ks = append([]int(nil), cfg.Ks...)
-	ec.Seed, ec.Workers = cfg.Seed, cfg.Threads
+	ec.Seed, ec.Workers = cfg.Word2Vec.Seed, cfg.Word2Vec.Workers
+	ec.Vectors, ec.Random = evaluate.VectorsBoth, true
 	return ec
 }
 
@@ -46,24 +47,9 @@ func scoreAll(ctx context.Context, cfg Config, sets []*embedding.Set, m *hierarc
 		say("outcomes %s: %d of %d patient-years matched", strings.Join(o.Names, ", "), j.Matched, j.Sequences)
 	}
 	start := time.Now()
-	return evaluate.EvaluateSets(ctx, sets, Labeler(m, policy), EvalConfig(cfg), down, func(done, total int, set string) {
+	return evaluate.EvaluateSets(ctx, sets, hierarchy.NewLabeler(m, policy).Label, EvalConfig(cfg), down, func(done, total int, set string) {
 		say("evaluated %s (%d/%d, %s)", set, done, total, time.Since(start).Round(100*time.Millisecond))
 	})
-}
-
-// Labeler returns the label of a code under policy: its (first) category.
-// Codes are looked up as given and, failing that, normalised.
-func Labeler(m *hierarchy.Map, policy hierarchy.Policy) evaluate.Labeler {
-	return func(tok string) (string, bool) {
-		cats := m.Categories(tok, policy)
-		if len(cats) == 0 {
-			cats = m.Categories(corpus.NormalizeCode(tok), policy)
-		}
-		if len(cats) == 0 {
-			return "", false
-		}
-		return cats[0], true
-	}
 }
 
 // paperTable2 holds the NMI@200 / NMI@400 Finch et al. reported (their
@@ -242,9 +228,10 @@ func writeMarkdown(b *bytes.Buffer, cfg Config, res *Result, m *hierarchy.Map, e
 	}
 	fmt.Fprintf(b, "Corpus: %d patient-years, %d code tokens, %d distinct codes; map: %d codes in %d categories.\n\n",
 		res.Sequences, res.Tokens, res.Codes, m.NumCodes(), m.NumCategories())
+	w := cfg.Word2Vec
 	fmt.Fprintf(b, "Training: window %d, %d epochs, negative %d, sample %g, alpha %g -> %g, seed %d, %d threads. "+
 		"%d runs trained, %d resumed from an earlier invocation; %s in all.\n\n",
-		cfg.Window, cfg.Epochs, cfg.Negative, cfg.Sample, cfg.Alpha, cfg.MinAlpha, cfg.Seed, cfg.Threads,
+		w.Window, w.Epochs, w.Negative, w.Subsample, w.Alpha, w.MinAlpha, w.Seed, w.Workers,
 		len(res.Trained), len(res.Resumed), elapsed.Round(time.Second))
 	b.WriteString("## NMI of k-means clusters of the code vectors against the CCSR categories\n\n")
 	b.WriteString("Paper columns: the values Finch et al. reported on their 600,000 patients (where they quote them); ")
@@ -314,7 +301,7 @@ func writeMarkdown(b *bytes.Buffer, cfg Config, res *Result, m *hierarchy.Map, e
 		b.WriteString("\nNotes:\n\n" + strings.Join(notes, "\n") + "\n")
 	}
 	fmt.Fprintf(b, "\nEvaluate `%s` again with `hiervec evaluate -embeddings %s -ccsr %s -seed %d`", EmbeddingsFile, EmbeddingsFile,
-		filepath.Base(cfg.CCSR), cfg.Seed)
+		filepath.Base(cfg.CCSR), cfg.Word2Vec.Seed)
 	if cfg.Outcomes != "" {
 		fmt.Fprintf(b, " -outcomes %s -input %s", filepath.Base(cfg.Outcomes), filepath.Base(cfg.Input))
 	}

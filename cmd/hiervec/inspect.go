@@ -72,22 +72,16 @@ type inspectCodeCount struct {
 
 func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("inspect", stderr)
+	var in inputFlags
+	in.register(fs)
 	var (
-		input       = fs.String("input", "", "EHR extract (CSV/TSV, .gz ok), sequence file or corpus cache")
-		inputFormat = fs.String("input-format", "auto", "input format: auto, extract, sequences or cache")
-		patientCol  = fs.String("patient-col", "", "extract column holding the patient id (default: detected)")
-		dateCol     = fs.String("date-col", "", "extract column holding the date (default: detected)")
-		codeCol     = fs.String("code-col", "", "extract column holding the ICD-10-CM code (default: detected)")
-		dedupe      = fs.Bool("dedupe", false, "keep only the first occurrence of a code within a patient-year")
-		minCount    = fs.Int("min-count", 1, "drop codes seen fewer than this many times")
-		skipBad     = fs.Bool("skip-bad", false, "skip and count bad rows instead of stopping at the first")
-		ccsrPath    = fs.String("ccsr", "", "CCSR map (DXCCSR CSV, reference sheet CSV, wide or plain code,category CSV)")
-		policyName  = fs.String("policy", "", "category policy for codes with several: default-op, default-ip, first or all (default: the map's default)")
-		dim         = fs.Int("dim", 100, "vector dimension for the training memory estimate")
-		modelName   = fs.String("model", "sg", "model for the training memory estimate: sg or cbow")
-		threads     = fs.Int("threads", runtime.NumCPU(), "worker goroutines for the training memory estimate")
-		top         = fs.Int("top", 10, "number of most frequent unmapped codes to list with -ccsr")
-		asJSON      = fs.Bool("json", false, "print one JSON object instead of text")
+		ccsrPath   = fs.String("ccsr", "", "CCSR map (DXCCSR CSV, reference sheet CSV, wide or plain code,category CSV)")
+		policyName = fs.String("policy", "", "category policy for codes with several: default-op, default-ip, first or all (default: the map's default)")
+		dim        = fs.Int("dim", 100, "vector dimension for the training memory estimate")
+		modelName  = fs.String("model", "sg", "model for the training memory estimate: sg or cbow")
+		threads    = fs.Int("threads", runtime.NumCPU(), "worker goroutines for the training memory estimate")
+		top        = fs.Int("top", 10, "number of most frequent unmapped codes to list with -ccsr")
+		asJSON     = fs.Bool("json", false, "print one JSON object instead of text")
 	)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: hiervec inspect -input FILE [flags]\n       hiervec inspect -ccsr FILE [-policy P]")
@@ -96,6 +90,7 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	input := &in.input
 	if *input == "" && *ccsrPath == "" {
 		return usagef("-input or -ccsr is required")
 	}
@@ -115,15 +110,14 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *policyName != "" && *ccsrPath == "" {
 		return usagef("-policy needs -ccsr")
 	}
-	format, err := corpus.ParseFormat(*inputFormat)
+	format, err := corpus.ParseFormat(in.inputFormat)
 	if err != nil {
-		return usagef("%v", err)
+		return usagef("-input-format %q: want auto, extract, sequences or cache", in.inputFormat)
 	}
-	opt := corpus.DefaultReadOptions()
-	opt.PatientCol, opt.DateCol, opt.CodeCol = *patientCol, *dateCol, *codeCol
-	opt.Dedupe, opt.MinCount, opt.SkipBad = *dedupe, *minCount, *skipBad
-	if err := opt.Validate(); err != nil {
-		return usagef("%v", err)
+	if *input != "" {
+		if err := in.check(); err != nil {
+			return err
+		}
 	}
 
 	var sum inspectSummary
@@ -133,11 +127,8 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if m, err = hierarchy.ReadMapFile(*ccsrPath); err != nil {
 			return err
 		}
-		policy = m.DefaultPolicy()
-		if *policyName != "" {
-			if policy, err = hierarchy.ParsePolicy(*policyName); err != nil {
-				return usagef("%v", err)
-			}
+		if policy, err = hierarchy.ResolvePolicy(*policyName, m); err != nil {
+			return usagef("%v", err)
 		}
 		sum.inspectCCSR = &inspectCCSR{
 			CCSRFile: *ccsrPath, CCSRLayout: m.Format(), Policy: policy.String(),
@@ -148,12 +139,20 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	if *input != "" {
+		var known corpus.CodeSet
+		if m != nil {
+			known = m
+		}
+		opt, err := in.options(ctx, known)
+		if err != nil {
+			return err
+		}
 		if format == corpus.FormatAuto {
-			if format, err = corpus.DetectFormat(*input); err != nil {
+			if format, err = corpus.DetectFormat(*input, opt); err != nil {
 				return err
 			}
 		}
-		c, rep, err := corpus.ReadFile(*input, format, opt)
+		c, rep, err := corpus.ReadFile(ctx, *input, format, opt)
 		if err != nil {
 			return err
 		}
@@ -189,27 +188,13 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // coverage counts the input's codes (tokens of KindCode) that the map does
 // not categorise under policy, and lists the most frequent ones.
 func coverage(s *inspectCCSR, c *corpus.Corpus, m *hierarchy.Map, p hierarchy.Policy, top int) {
-	var unmapped []inspectCodeCount
-	var tokens int64
-	for id, w := range c.Vocab.Words {
-		if c.Vocab.Kinds[id] != corpus.KindCode || m.Categories(w, p) != nil {
-			continue
-		}
-		unmapped = append(unmapped, inspectCodeCount{Code: w, Count: c.Vocab.Counts[id]})
-		tokens += c.Vocab.Counts[id]
+	cov := hierarchy.NewLabeler(m, p).Coverage(c.Vocab, nil, top)
+	n := int(cov.UnmappedCodes)
+	s.UnmappedCodes, s.UnmappedTokens = &n, &cov.UnmappedTokens
+	s.TopUnmapped = make([]inspectCodeCount, len(cov.TopUnmapped))
+	for i, u := range cov.TopUnmapped {
+		s.TopUnmapped[i] = inspectCodeCount{Code: u.Code, Count: u.Count}
 	}
-	n := len(unmapped)
-	s.UnmappedCodes, s.UnmappedTokens = &n, &tokens
-	slices.SortStableFunc(unmapped, func(a, b inspectCodeCount) int {
-		if a.Count != b.Count {
-			if a.Count > b.Count {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a.Code, b.Code)
-	})
-	s.TopUnmapped = unmapped[:min(top, len(unmapped))]
 }
 
 // printInspect writes the summary as aligned "name  value" lines.
