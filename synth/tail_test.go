@@ -3,9 +3,12 @@ package synth
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"math"
+	"os"
 	"sort"
+	"strconv"
 	"testing"
 
 	"github.com/hiervec/hiervec/corpus"
@@ -235,5 +238,101 @@ func TestLongTail(t *testing.T) {
 	t.Logf("ZipfExponent 0.5: %.3f of codes under 11 patients", flatRare)
 	if flatRare >= rare {
 		t.Errorf("a flatter law (0.5) leaves %.3f of codes rare, the default %.3f: want fewer", flatRare, rare)
+	}
+}
+
+// TestWrittenReport prints, for an extract generated with the default
+// configuration (SYNTH_REPORT_PATIENTS patients, the built-in hierarchy or
+// the CCSR map at SYNTH_REPORT_MAP), the share of codes in each band of
+// distinct patients and the mean cosine of the PPMI category profiles of
+// codes with at least SYNTH_REPORT_MIN patients (default: one per 2,000
+// patients) by the length of the prefix they share, beside the cosine of
+// the model's own profiles for the same pairs. It asserts nothing: it is
+// how the figures of the package's behaviour are measured.
+func TestWrittenReport(t *testing.T) {
+	patients, _ := strconv.Atoi(os.Getenv("SYNTH_REPORT_PATIENTS"))
+	if patients == 0 {
+		t.Skip("set SYNTH_REPORT_PATIENTS (and optionally SYNTH_REPORT_MAP, SYNTH_REPORT_MIN) to print the report")
+	}
+	cfg := DefaultConfig()
+	cfg.Patients = patients
+	if path := os.Getenv("SYNTH_REPORT_MAP"); path != "" {
+		m, err := hierarchy.ReadMapFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Map = m
+	}
+	minPatients := max(1, patients/2000)
+	if v := os.Getenv("SYNTH_REPORT_MIN"); v != "" {
+		minPatients, _ = strconv.Atoi(v)
+	}
+	ex, cc, _, sum := generate(t, cfg)
+	w := readWritten(t, ex, cc)
+	fmt.Printf("%d patients, %d patient-years, %d rows; %d codes in the hierarchy, %d seen\n\n",
+		sum.Patients, sum.PatientYears, sum.Rows, sum.Codes, sum.CodesUsed)
+
+	bands := []struct {
+		name   string
+		lo, hi int
+	}{{"0 (unseen)", 0, 0}, {"1-10", 1, 10}, {"11-99", 11, 99}, {"100-999", 100, 999}, {"1,000+", 1000, math.MaxInt}}
+	fmt.Println("| distinct patients | codes | share of the hierarchy's codes |")
+	fmt.Println("| --- | ---: | ---: |")
+	for _, b := range bands {
+		n := 0
+		for _, p := range w.patients {
+			if p >= b.lo && p <= b.hi {
+				n++
+			}
+		}
+		fmt.Printf("| %s | %d | %.3f |\n", b.name, n, float64(n)/float64(len(w.codes)))
+	}
+	seen := append([]int(nil), w.patients...)
+	sort.Sort(sort.Reverse(sort.IntSlice(seen)))
+	for len(seen) > 0 && seen[len(seen)-1] == 0 {
+		seen = seen[:len(seen)-1]
+	}
+	var sx, sy, sxx, sxy, k float64
+	for r := 10; r <= len(seen)/2; r++ {
+		x, y := math.Log(float64(r)), math.Log(float64(seen[r-1]))
+		sx, sy, sxx, sxy, k = sx+x, sy+y, sxx+x*x, sxy+x*y, k+1
+	}
+	fmt.Printf("\nmedian distinct patients of a seen code %d; slope of log patients on log rank (ranks 10 to %d) %.2f\n\n",
+		seen[len(seen)/2], len(seen)/2, (k*sxy-sx*sy)/(k*sxx-sx*sx))
+
+	tab, err := hierarchyTable(cfg.Map)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := newCodeTree(tab)
+	tr.assignContexts(tab, cfg.OffCategoryShare)
+	index := map[string]int32{}
+	for i, c := range tab.codes {
+		index[c] = int32(i)
+	}
+	prof := w.categoryProfiles(minPatients)
+	var eligible []int
+	var codes []string
+	for i, p := range prof {
+		if p != nil {
+			eligible = append(eligible, i)
+			codes = append(codes, w.codes[i])
+		}
+	}
+	dataMean, n := meanCosineByPrefix(codes, func(i int) map[int32]float64 { return prof[eligible[i]] }, 5000, 3)
+	modelMean, _ := meanCosineByPrefix(codes, func(i int) map[int32]float64 {
+		m := map[int32]float64{}
+		for _, p := range tr.profile(nil, index[codes[i]], cfg.Spread, cfg.SpreadDecay) {
+			m[p.cat] = p.w
+		}
+		return m
+	}, 5000, 3)
+	fmt.Printf("%d codes with at least %d patients\n\n", len(codes), minPatients)
+	fmt.Println("| shared prefix | pairs | mean cosine, PPMI category profiles in the data | mean cosine, model profiles |")
+	fmt.Println("| ---: | ---: | ---: | ---: |")
+	for l := range maxCodeLen {
+		if n[l] > 0 {
+			fmt.Printf("| %d | %d | %.3f | %.3f |\n", l, n[l], dataMean[l], modelMean[l])
+		}
 	}
 }

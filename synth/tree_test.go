@@ -166,8 +166,8 @@ func TestDeparturesNest(t *testing.T) {
 }
 
 // meanCosineByPrefix returns, for each shared-prefix length 0..maxCodeLen-1,
-// the mean cosine of the profiles of up to pairs random code pairs sharing
-// exactly that prefix, and how many pairs it found.
+// the mean cosine of the profiles of up to pairs distinct random code pairs
+// sharing exactly that prefix, and how many pairs it found.
 func meanCosineByPrefix(codes []string, vec func(i int) map[int32]float64, pairs int, seed uint64) (mean []float64, n []int) {
 	rng := rand.New(rand.NewPCG(seed, 1))
 	group := map[string][]int{}
@@ -177,6 +177,7 @@ func meanCosineByPrefix(codes []string, vec func(i int) map[int32]float64, pairs
 		}
 	}
 	mean, n = make([]float64, maxCodeLen), make([]int, maxCodeLen)
+	seen := map[[2]int]bool{}
 	for l := range maxCodeLen {
 		for try := 0; try < 50*pairs && n[l] < pairs; try++ {
 			i := rng.IntN(len(codes))
@@ -190,9 +191,10 @@ func meanCosineByPrefix(codes []string, vec func(i int) map[int32]float64, pairs
 				g := group[codes[i][:l]]
 				j = g[rng.IntN(len(g))]
 			}
-			if i == j || lcp(codes[i], codes[j]) != l {
+			if i == j || lcp(codes[i], codes[j]) != l || seen[[2]int{min(i, j), max(i, j)}] {
 				continue
 			}
+			seen[[2]int{min(i, j), max(i, j)}] = true
 			mean[l] += cosine(vec(i), vec(j))
 			n[l]++
 		}
