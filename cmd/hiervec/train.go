@@ -275,6 +275,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	listable := listableCodes(c, *f.minPatients)
 	variant := "SEP"
 	var vr *hierarchy.ViewReport
 	switch {
@@ -284,7 +285,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if c, vr, policy, err = coTrainLevels(c, m, f.policy, levels, f.icdOrder); err != nil {
 			return err
 		}
-		rep.say("%s", describeView(true, fmt.Sprintf("levels %s, policy %s", levels, policy), vr))
+		rep.say("%s", describeView(true, fmt.Sprintf("levels %s, policy %s", levels, policy), vr, listable))
 	case f.cotrain || f.catsOnly:
 		policy, err := hierarchy.ResolvePolicy(f.policy, m)
 		if err != nil {
@@ -296,7 +297,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		} else {
 			c, vr = hierarchy.CategoryView(c, m, policy)
 		}
-		rep.say("%s", describeView(f.cotrain, "policy "+policy.String(), vr))
+		rep.say("%s", describeView(f.cotrain, "policy "+policy.String(), vr, listable))
 	}
 	if vr != nil && vr.Tokens > 0 && vr.UnmappedTokens == vr.Tokens {
 		return fmt.Errorf("the CCSR map %s gives a category to none of the codes read; check that it is a map of the input's code system", f.ccsr)
@@ -436,9 +437,17 @@ func projectorMeta(m *hierarchy.Map) func(string, corpus.Kind) (string, string) 
 	}
 }
 
+// listableCodes returns whether a code of c may be named in a message: it
+// is seen in at least minPatients patients (a rare code's presence is
+// itself a small cell).
+func listableCodes(c *corpus.Corpus, minPatients int) func(string) bool {
+	counts := release.Count(c)
+	return func(code string) bool { return counts.Patients(code) >= int64(minPatients) }
+}
+
 // describeView says what building a CO or category view did, naming the
-// most frequent codes without a category.
-func describeView(co bool, how string, vr *hierarchy.ViewReport) string {
+// most frequent codes without a category that listable allows.
+func describeView(co bool, how string, vr *hierarchy.ViewReport, listable func(string) bool) string {
 	name := "category-only"
 	if co {
 		name = "co-trained"
@@ -448,11 +457,13 @@ func describeView(co bool, how string, vr *hierarchy.ViewReport) string {
 	if !co && vr.EmptySequencesDropped > 0 {
 		msg += fmt.Sprintf("; %d sequences left empty and dropped", vr.EmptySequencesDropped)
 	}
-	if len(vr.TopUnmapped) > 0 {
-		top := make([]string, len(vr.TopUnmapped))
-		for i, cc := range vr.TopUnmapped {
-			top[i] = fmt.Sprintf("%s (%d)", hierarchy.Dotted(cc.Code), cc.Count)
+	var top []string
+	for _, cc := range vr.TopUnmapped {
+		if listable(cc.Code) {
+			top = append(top, fmt.Sprintf("%s (%d)", hierarchy.Dotted(cc.Code), cc.Count))
 		}
+	}
+	if len(top) > 0 {
 		msg += "; most frequent: " + strings.Join(top, ", ")
 	}
 	return msg
