@@ -55,9 +55,9 @@ func ReadCodeList(ctx context.Context, r io.Reader, name string, sys *CodeSystem
 	if sys == nil {
 		sys = ICD10CM
 	}
-	br, err := input.NewReader(r, name)
+	br, err := textReader(r, name)
 	if err != nil {
-		return nil, fmt.Errorf("corpus: %w", err)
+		return nil, err
 	}
 	l := &CodeList{codes: make(map[string]struct{})}
 	line := 0
