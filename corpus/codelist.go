@@ -80,7 +80,7 @@ func ReadCodeList(ctx context.Context, r io.Reader, name string, sys *CodeSystem
 				return nil // a header
 			}
 			return &ParseError{File: name, Line: line, Column: 1, Field: "code",
-				Err: fmt.Errorf("%s is not a %s code; expected one code per line", sys.quote(s), sys.Name())}
+				Err: fmt.Errorf("%s is not %s; expected one code per line", sys.quote(s), aCode(sys.Name()))}
 		}
 		l.codes[string(code)] = struct{}{}
 		return nil

@@ -170,7 +170,7 @@ func ReadExtract(ctx context.Context, r io.Reader, name string, opt ReadOptions)
 		if !ok && emptyCode(raw) {
 			line, _ := cr.FieldPos(cols.code)
 			if e := fail(line, cols.code+1, "code", ReasonEmptyCode,
-				fmt.Errorf("code is empty; expected a %s code", sys.Name())); e != nil {
+				fmt.Errorf("code is empty; expected %s", aCode(sys.Name()))); e != nil {
 				return nil, nil, e
 			}
 			continue
