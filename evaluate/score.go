@@ -323,6 +323,10 @@ func RandomSet(s *embedding.Set, name string, seed uint64) *embedding.Set {
 	return r
 }
 
+// RandomName names EvaluateSets' random baseline of dimension dim,
+// "random_<dim>".
+func RandomName(dim int) string { return fmt.Sprintf("random_%d", dim) }
+
 // Progress is called by EvaluateSets after each set with the number of sets
 // done and the total, from the calling goroutine.
 type Progress func(done, total int, set string)
@@ -347,7 +351,7 @@ func EvaluateSets(ctx context.Context, sets []*embedding.Set, label Labeler, cfg
 				continue
 			}
 			seen[s.Dim] = true
-			r := RandomSet(s, fmt.Sprintf("random_%d", s.Dim), cfg.Seed)
+			r := RandomSet(s, RandomName(s.Dim), cfg.Seed)
 			random[r] = true
 			all = append(all, r)
 		}

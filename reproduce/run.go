@@ -63,6 +63,9 @@ type Result struct {
 	Sequences int  // patient-years
 	Tokens    int  // code tokens
 	Codes     int  // distinct codes
+	// Read is the reader's report of the input (rows, patients); nil for
+	// a corpus cache.
+	Read *corpus.ReadReport
 }
 
 // Run reproduces the experiment as cfg says, reporting progress through
@@ -129,7 +132,7 @@ func Run(ctx context.Context, cfg Config, progress func(Event)) (*Result, error)
 
 	runs := Plan(cfg.Models, cfg.Dims, cfg.Variants, cfg.Med2Vec, 200)
 	views := newViews(base, m, policy, say)
-	res := &Result{Synthetic: synthetic, Sequences: base.NumSeqs(), Tokens: base.Tokens.Len(), Codes: base.Vocab.Len()}
+	res := &Result{Synthetic: synthetic, Sequences: base.NumSeqs(), Tokens: base.Tokens.Len(), Codes: base.Vocab.Len(), Read: report}
 	sets, err := trainAll(ctx, cfg, runs, views, res, progress)
 	if err != nil {
 		return nil, err

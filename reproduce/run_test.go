@@ -59,7 +59,7 @@ func TestRunWritesTheReleasedLayoutAndReports(t *testing.T) {
 			t.Errorf("%s holds %d code vectors, the corpus has %d codes", s.Name, s.Len(), res.Codes)
 		}
 	}
-	for _, f := range []string{ReportMarkdown, ReportJSON, ChartFile, SynthCCSR, SynthExtract, SynthOutcomes, CacheFile} {
+	for _, f := range []string{ReportMarkdown, ReportJSON, ReportHTML, ChartFile, ChartAMIFile, ChartUnitFile, SynthCCSR, SynthExtract, SynthOutcomes, CacheFile} {
 		if st, err := os.Stat(filepath.Join(cfg.Out, f)); err != nil || st.Size() == 0 {
 			t.Errorf("%s missing or empty (%v)", f, err)
 		}
@@ -70,13 +70,15 @@ func TestRunWritesTheReleasedLayoutAndReports(t *testing.T) {
 			t.Errorf("report.md lacks %q", want)
 		}
 	}
-	var report []map[string]any
+	var report struct {
+		Runs []struct{ Sets []map[string]any }
+	}
 	js, _ := os.ReadFile(filepath.Join(cfg.Out, ReportJSON))
 	if err := json.Unmarshal(js, &report); err != nil {
 		t.Fatalf("report.json: %v", err)
 	}
-	if len(report) != 27 {
-		t.Errorf("report.json has %d sets, want 24 and 3 random baselines", len(report))
+	if len(report.Runs) != 1 || len(report.Runs[0].Sets) != 27 {
+		t.Errorf("report.json has %d runs, want 1 with 24 sets and 3 random baselines", len(report.Runs))
 	}
 	if events == 0 {
 		t.Error("no progress events")
