@@ -393,7 +393,7 @@ func (c *Corpus) check() error {
 		return fmt.Errorf("vocabulary has %d words, %d kinds, %d counts", v.Len(), len(v.Kinds), len(v.Counts))
 	}
 	for i, k := range v.Kinds {
-		if k != KindCode && k != KindCategory {
+		if k >= numKinds {
 			return fmt.Errorf("word %d has unknown kind %d", i, k)
 		}
 	}

@@ -39,9 +39,11 @@ func ReadSequencesFile(path string) (*Corpus, *ReadReport, error) {
 // byte-order mark are accepted). Blank lines are skipped and counted in
 // ReadReport.BlankLines. Each sequence is one visit. Tokens are taken as
 // given, not normalised, since a sequence file may hold categories as well
-// as codes: a token that looks like a CCSR category — three upper-case
-// letters and three digits, such as CIR007 — gets KindCategory, every other
-// token KindCode. The vocabulary is sorted by count descending, ties by
+// as codes and other hierarchy tokens: each token gets the kind its
+// spelling tells (KindOf): three upper-case letters and three digits, such
+// as CIR007, is a CCSR category; "E11*", "CH:04" and "BS:CIR" are the
+// ancestor tokens of KindPrefix, KindChapter and KindBodySystem; every other
+// token is a code. The vocabulary is sorted by count descending, ties by
 // token. name is used in error messages only.
 func ReadSequences(r io.Reader, name string) (*Corpus, *ReadReport, error) {
 	br, ok := r.(*bufio.Reader)
@@ -111,36 +113,13 @@ func eachLine(br *bufio.Reader, fn func(line []byte)) error {
 	}
 }
 
-// addWord adds token w to v and index with a zero count, as a category
-// when it has a category's shape (looksLikeCategory), and returns its id.
+// addWord adds token w to v and index with a zero count, with the kind its
+// spelling tells (KindOf), and returns its id.
 func addWord(v *Vocab, index map[string]int32, w string) int32 {
 	id := int32(len(v.Words))
-	kind := KindCode
-	if looksLikeCategory(w) {
-		kind = KindCategory
-	}
 	v.Words = append(v.Words, w)
-	v.Kinds = append(v.Kinds, kind)
+	v.Kinds = append(v.Kinds, KindOf(w))
 	v.Counts = append(v.Counts, 0)
 	index[w] = id
 	return id
-}
-
-// looksLikeCategory reports whether tok has the shape of a CCSR category:
-// three upper-case ASCII letters followed by three digits (CIR007, END002).
-func looksLikeCategory(tok string) bool {
-	if len(tok) != 6 {
-		return false
-	}
-	for i := 0; i < 3; i++ {
-		if tok[i] < 'A' || tok[i] > 'Z' {
-			return false
-		}
-	}
-	for i := 3; i < 6; i++ {
-		if tok[i] < '0' || tok[i] > '9' {
-			return false
-		}
-	}
-	return true
 }

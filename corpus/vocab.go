@@ -1,8 +1,9 @@
 package corpus
 
-// Kind tells what a token stands for: a diagnosis code or a hierarchy
-// category (a CCSR category, say). Exports use it to split a co-trained run
-// into its code vectors and its category vectors.
+// Kind tells what a token stands for: a diagnosis code, a CCSR category,
+// or another ancestor of codes in the hierarchy. Exports use it to split a
+// co-trained run into its code vectors and its hierarchy vectors. KindOf
+// tells a token's kind from its spelling (see kindof.go).
 type Kind uint8
 
 const (
@@ -10,15 +11,26 @@ const (
 	KindCode Kind = iota
 	// KindCategory is a hierarchy category token such as CCSR's "CIR007".
 	KindCategory
+	// KindPrefix is an ICD-10-CM tree node above codes, spelled as the
+	// normalised prefix and a star: "E11*" (the 3-character category E11),
+	// "E116*" (the header E11.6).
+	KindPrefix
+	// KindChapter is an ICD-10-CM chapter, spelled "CH:" and its two-digit
+	// number: "CH:04" (E00-E89).
+	KindChapter
+	// KindBodySystem is a CCSR body system, spelled "BS:" and the
+	// categories' 3-letter prefix: "BS:CIR".
+	KindBodySystem
+
+	numKinds = iota
 )
 
-// String returns "code" or "category".
+var kindNames = [numKinds]string{"code", "category", "prefix", "chapter", "body-system"}
+
+// String returns "code", "category", "prefix", "chapter" or "body-system".
 func (k Kind) String() string {
-	switch k {
-	case KindCode:
-		return "code"
-	case KindCategory:
-		return "category"
+	if k < numKinds {
+		return kindNames[k]
 	}
 	return "unknown"
 }

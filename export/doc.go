@@ -11,7 +11,9 @@
 // baseline; ReleasedKey and ParseReleasedKey build and parse these keys.
 // Each value maps a token to its vector. Codes are written with the dot
 // after the third character (E11.9), categories as CCSR spells them
-// (CIR007). Word2Vec vectors are lists of numbers written as JSON strings
+// (CIR007); a multi-level co-trained run's _cat set also holds its other
+// ancestor tokens ("E11*", "CH:04", "BS:CIR"), whose kinds the reader takes
+// from their spelling. Word2Vec vectors are lists of numbers written as JSON strings
 // (["0.0123", "-0.4411"]), Med2Vec vectors lists of plain JSON numbers
 // (Python's repr, so -3.858267374185924e-48 occurs). WriteReleased writes
 // this layout, streaming, with numbers in strconv's 'g' format at float32
@@ -31,8 +33,10 @@
 // gensim 4 does not, and readers skip newlines before a token. hiervec
 // writes tokens as they stand in the training corpus (codes without their
 // dot, as the C tool would), writes the newline, and reads both variants.
-// The format keeps no kinds, so a reader guesses them: three letters and
-// three digits is a CCSR category, anything else a code.
+// The format keeps no kinds, so a reader takes them from the spelling
+// (corpus.KindOf): three letters and three digits is a CCSR category, a
+// trailing star an ICD-10-CM prefix ("E11*"), "CH:" a chapter, "BS:" a
+// CCSR body system, anything else a code.
 //
 // # TensorBoard projector
 //

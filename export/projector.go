@@ -215,14 +215,11 @@ func ReadProjector(dir string) (*embedding.Set, error) {
 			if len(fields) < 2 {
 				return nil, &ParseError{File: mpath, Line: line, Index: -1, Err: fmt.Errorf("%w: no kind column", ErrLayout)}
 			}
-			switch fields[1] {
-			case "code":
-				kind = corpus.KindCode
-			case "category":
-				kind = corpus.KindCategory
-			default:
-				return nil, &ParseError{File: mpath, Line: line, Index: -1, Err: fmt.Errorf("%w: kind %q, want code or category", ErrLayout, truncate(fields[1]))}
+			k, err := corpus.ParseKind(fields[1])
+			if err != nil {
+				return nil, &ParseError{File: mpath, Line: line, Index: -1, Err: fmt.Errorf("%w: kind %q, want code, category, prefix, chapter or body-system", ErrLayout, truncate(fields[1]))}
 			}
+			kind = k
 		}
 		if kind == corpus.KindCode {
 			tok = normalizeCode(tok)

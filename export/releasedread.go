@@ -201,8 +201,11 @@ func (rr *releasedReader) readSet(key string) (*embedding.Set, error) {
 		}
 		written := t.(string)
 		tok := written
+		tokKind := kind
 		if kind == corpus.KindCode {
 			tok = normalizeCode(written)
+		} else if k := corpus.KindOf(written); k != corpus.KindCode {
+			tokKind = k // a category set of a multi-level run also holds ancestor tokens
 		}
 		if prev, dup := raw[tok]; dup {
 			what := "the token appears twice"
@@ -225,7 +228,7 @@ func (rr *releasedReader) readSet(key string) (*embedding.Set, error) {
 			return nil, rr.fail(key, written, -1, fmt.Errorf("%w: vector has %d values, the set's earlier vectors have %d (first token %q)", ErrRagged, len(vec), s.Dim, raw[s.Tokens[0]]))
 		}
 		s.Tokens = append(s.Tokens, tok)
-		s.Kinds = append(s.Kinds, kind)
+		s.Kinds = append(s.Kinds, tokKind)
 		s.Vectors = append(s.Vectors, vec...)
 	}
 	if _, err := rr.token(key, ""); err != nil { // the closing '}'

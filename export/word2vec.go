@@ -118,21 +118,11 @@ func isSpaceByte(r rune) bool {
 	return false
 }
 
-// word2vecKind guesses a token's kind, which word2vec files do not record:
-// a CCSR category is three letters and three digits ("CIR007"), which no
-// ICD-10-CM code is (their second character is a digit).
-func word2vecKind(t string) corpus.Kind {
-	if len(t) != 6 {
-		return corpus.KindCode
-	}
-	for i := range 6 {
-		c := t[i]
-		if i < 3 && (c < 'A' || c > 'Z') || i >= 3 && (c < '0' || c > '9') {
-			return corpus.KindCode
-		}
-	}
-	return corpus.KindCategory
-}
+// word2vecKind guesses a token's kind, which word2vec files do not record,
+// from its spelling (corpus.KindOf): a CCSR category is three letters and
+// three digits ("CIR007"), which no ICD-10-CM code is (their second
+// character is a digit); ancestor tokens carry a star or a colon.
+func word2vecKind(t string) corpus.Kind { return corpus.KindOf(t) }
 
 // ReadWord2Vec reads a word2vec text or binary file. The set is named after
 // the file. See ReadWord2VecFrom.

@@ -29,6 +29,14 @@ var (
 	ErrNoHeader = errors.New("no header")
 	// ErrUnknownPolicy: ParsePolicy was given a name it does not know.
 	ErrUnknownPolicy = errors.New("unknown policy")
+	// ErrUnknownLevel: ParseLevels was given a name it does not know.
+	ErrUnknownLevel = errors.New("unknown level")
+	// ErrNoMap: a level that comes from a CCSR map (ccsr, body) was asked
+	// for without a map.
+	ErrNoMap = errors.New("no CCSR map")
+	// ErrBadOrderLine: a line of an ICD-10-CM order file or code list does
+	// not have the expected layout.
+	ErrBadOrderLine = errors.New("bad code list line")
 )
 
 // ParseError reports a problem in a CCSR map file, at a 1-based line and

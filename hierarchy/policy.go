@@ -52,3 +52,17 @@ func ParsePolicy(s string) (Policy, error) {
 	}
 	return 0, fmt.Errorf("hierarchy: %w %q: want one of %s", ErrUnknownPolicy, s, strings.Join(policyNames[:], ", "))
 }
+
+// ResolvePolicy turns a policy name as a flag or a config gives it into a
+// Policy: m's DefaultPolicy when name is empty (PolicyFirst when m is nil),
+// ParsePolicy's result otherwise. Every command resolves -policy through
+// it, so that an empty flag means the same everywhere.
+func ResolvePolicy(name string, m *Map) (Policy, error) {
+	if strings.TrimSpace(name) != "" {
+		return ParsePolicy(name)
+	}
+	if m == nil {
+		return PolicyFirst, nil
+	}
+	return m.DefaultPolicy(), nil
+}

@@ -62,9 +62,9 @@ func ReadMap(r io.Reader, name string) (*Map, error) {
 	return m, nil
 }
 
-// openCSV wraps r (decompressing gzip) in a csv.Reader configured for the
-// CCSR layouts.
-func openCSV(r io.Reader, name string) (*csv.Reader, func(), error) {
+// openInput buffers r, decompressing it when it starts with gzip's magic
+// bytes.
+func openInput(r io.Reader, name string) (*bufio.Reader, func(), error) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	closeFn := func() {}
 	if magic, err := br.Peek(2); err == nil && magic[0] == 0x1f && magic[1] == 0x8b {
@@ -74,6 +74,16 @@ func openCSV(r io.Reader, name string) (*csv.Reader, func(), error) {
 		}
 		closeFn = func() { zr.Close() }
 		br = bufio.NewReaderSize(zr, 1<<16)
+	}
+	return br, closeFn, nil
+}
+
+// openCSV wraps r (decompressing gzip) in a csv.Reader configured for the
+// CCSR layouts.
+func openCSV(r io.Reader, name string) (*csv.Reader, func(), error) {
+	br, closeFn, err := openInput(r, name)
+	if err != nil {
+		return nil, nil, err
 	}
 	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1 // the title row has its own width; rows are checked against the header

@@ -8,12 +8,6 @@ import (
 	"github.com/hiervec/hiervec/corpus"
 )
 
-// CodeCount is a code and how many times it occurs.
-type CodeCount struct {
-	Code  string
-	Count int64
-}
-
 // ViewReport says what building a view did. Codes without a category are
 // never lost silently: they are counted here.
 type ViewReport struct {
@@ -44,7 +38,20 @@ const topUnmapped = 10
 // vocabulary holds the view's tokens with their counts, sorted by count
 // descending then token. c is not modified.
 func CoTrain(c *corpus.Corpus, m *Map, p Policy) (*corpus.Corpus, *ViewReport) {
-	return buildView(c, m, p, true)
+	a := &Ancestry{levels: NewLevels(LevelCCSR), lab: NewLabeler(m, p)}
+	return CoTrainLevels(c, a)
+}
+
+// CoTrainLevels returns the multi-level co-trained view of c: every code
+// token is followed, in the same visit, by the tokens of its ancestors at
+// a's levels, in canonical order ("E1165 END002 BS:END E116* E11* CH:04"
+// for -levels ccsr,body,icd4,icd3,chapter). With the ccsr level alone it
+// is CoTrain. Ancestor tokens get their levels' kinds; tokens that are not
+// codes pass through. The report counts the codes a's labeler gives no
+// CCSR category (zero when it has no map); a code with no ancestor at all
+// stays alone.
+func CoTrainLevels(c *corpus.Corpus, a *Ancestry) (*corpus.Corpus, *ViewReport) {
+	return buildView(c, a.Of, a.lab, true)
 }
 
 // CategoryView returns the category-only (SEP) view of c: every code token
@@ -54,13 +61,15 @@ func CoTrain(c *corpus.Corpus, m *Map, p Policy) (*corpus.Corpus, *ViewReport) {
 // stay aligned with the sequences that remain. Tokens that already are
 // categories pass through. The vocabulary is sorted as in CoTrain.
 func CategoryView(c *corpus.Corpus, m *Map, p Policy) (*corpus.Corpus, *ViewReport) {
-	return buildView(c, m, p, false)
+	a := &Ancestry{levels: NewLevels(LevelCCSR), lab: NewLabeler(m, p)}
+	return buildView(c, a.Of, a.lab, false)
 }
 
 // buildView computes, once per input vocabulary id, the ids of the output
-// tokens it expands to (emitOff/emit), then makes one pass over the flat
-// token array with no map look-ups.
-func buildView(c *corpus.Corpus, m *Map, p Policy, keepCodes bool) (*corpus.Corpus, *ViewReport) {
+// tokens it expands to (emitOff/emit): the code itself when keepCodes, then
+// the ancestors ancestors appends; then it makes one pass over the flat
+// token array with no map look-ups. lab counts the unmapped codes.
+func buildView(c *corpus.Corpus, ancestors func(string, []Ancestor) []Ancestor, lab Labeler, keepCodes bool) (*corpus.Corpus, *ViewReport) {
 	rep := &ViewReport{Tokens: int64(c.Tokens.Len())}
 	v := c.Vocab
 	nv := v.Len()
@@ -85,31 +94,26 @@ func buildView(c *corpus.Corpus, m *Map, p Policy, keepCodes bool) (*corpus.Corp
 	}
 	emitOff := make([]int32, nv+1)
 	emit := make([]int32, 0, nv*2)
-	var unmapped []CodeCount
+	var anc []Ancestor
 	for id := 0; id < nv; id++ {
 		w := v.Words[id]
 		if v.Kinds[id] != corpus.KindCode {
 			emit = append(emit, intern(w, v.Kinds[id]))
 		} else {
-			cats := m.Categories(corpus.NormalizeCode(w), p)
 			if keepCodes {
 				emit = append(emit, intern(w, corpus.KindCode))
 			}
-			for _, cat := range cats {
-				emit = append(emit, intern(cat, corpus.KindCategory))
-			}
-			if len(cats) == 0 && occ[id] > 0 {
-				rep.UnmappedTokens += occ[id]
-				rep.UnmappedCodes++
-				unmapped = append(unmapped, CodeCount{w, occ[id]})
+			anc = ancestors(w, anc[:0])
+			for _, x := range anc {
+				emit = append(emit, intern(x.Token, x.Kind()))
 			}
 		}
 		emitOff[id+1] = int32(len(emit))
 	}
-	slices.SortFunc(unmapped, func(a, b CodeCount) int {
-		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Code, b.Code))
-	})
-	rep.TopUnmapped = unmapped[:min(len(unmapped), topUnmapped)]
+	if lab.Map() != nil {
+		cov := lab.Coverage(v, occ, topUnmapped)
+		rep.UnmappedTokens, rep.UnmappedCodes, rep.TopUnmapped = cov.UnmappedTokens, cov.UnmappedCodes, cov.TopUnmapped
+	}
 
 	// Counts of the output words, and the sorted output vocabulary.
 	cnt := make([]int64, len(outWords))

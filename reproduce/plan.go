@@ -6,6 +6,7 @@ import (
 
 	"github.com/hiervec/hiervec/corpus"
 	"github.com/hiervec/hiervec/embedding"
+	"github.com/hiervec/hiervec/export"
 	"github.com/hiervec/hiervec/trainer"
 )
 
@@ -70,27 +71,20 @@ func (r Job) ID() string {
 	return fmt.Sprintf("%s_%s_%d", r.Algo, r.Variant(), r.Dim)
 }
 
-// Keys returns the released-layout keys the run produces: a code set and,
-// for CO, a category set; a category set for SEP's category run.
+// Keys returns the released-layout keys the run produces
+// (export.ReleasedKey): a code set and, for CO, a category set; a category
+// set for SEP's category run.
 func (r Job) Keys() []string {
+	a := string(r.Algo)
 	switch {
 	case r.Algo == AlgoMed2Vec:
-		return []string{fmt.Sprintf("Med2Vec_embeddings_%d", r.Dim)}
+		return []string{export.ReleasedKey(a, false, false, r.Dim)}
 	case r.View == ViewCO:
-		return []string{releasedKey(r.Algo, "CO", false, r.Dim), releasedKey(r.Algo, "CO", true, r.Dim)}
+		return []string{export.ReleasedKey(a, true, false, r.Dim), export.ReleasedKey(a, true, true, r.Dim)}
 	case r.View == ViewCategories:
-		return []string{releasedKey(r.Algo, "SEP", true, r.Dim)}
+		return []string{export.ReleasedKey(a, false, true, r.Dim)}
 	}
-	return []string{releasedKey(r.Algo, "SEP", false, r.Dim)}
-}
-
-// releasedKey spells a key of the released layout,
-// <Algorithm>_<CO|SEP>[_cat]_embeddings_<dim>.
-func releasedKey(a Algorithm, variant string, cat bool, dim int) string {
-	if cat {
-		return fmt.Sprintf("%s_%s_cat_embeddings_%d", a, variant, dim)
-	}
-	return fmt.Sprintf("%s_%s_embeddings_%d", a, variant, dim)
+	return []string{export.ReleasedKey(a, false, false, r.Dim)}
 }
 
 // Plan lists the runs for the requested models, dimensions and variants
@@ -167,7 +161,8 @@ const (
 )
 
 // Sets names a run's trained set in the released layout: a CO run splits
-// into its code vectors and its category vectors; the other runs give one
+// into its code vectors and its category vectors (every token that is not a
+// code: the ancestor tokens of a multi-level run too); the other runs give one
 // set. The returned sets share trained's vectors where they can.
 func (r Job) Sets(trained *embedding.Set) []*embedding.Set {
 	keys := r.Keys()
@@ -179,7 +174,7 @@ func (r Job) Sets(trained *embedding.Set) []*embedding.Set {
 		return []*embedding.Set{&s}
 	case r.View == ViewCO:
 		codes := trained.Subset(func(i int) bool { return trained.Kinds[i] == corpus.KindCode })
-		cats := trained.Subset(func(i int) bool { return trained.Kinds[i] == corpus.KindCategory })
+		cats := trained.Subset(func(i int) bool { return trained.Kinds[i] != corpus.KindCode }) // with a multi-level run's other ancestor tokens
 		codes.Name, cats.Name = keys[0], keys[1]
 		return []*embedding.Set{codes, cats}
 	}

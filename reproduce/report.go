@@ -29,7 +29,7 @@ import (
 func EvalConfig(cfg Config) evaluate.Config {
 	ec := evaluate.DefaultConfig()
 	ec.Ks = append([]int(nil), cfg.Ks...)
-	ec.Seed, ec.Workers = cfg.Seed, cfg.Threads
+	ec.Seed, ec.Workers = cfg.Word2Vec.Seed, cfg.Word2Vec.Workers
 	ec.Vectors, ec.Random = evaluate.VectorsBoth, true
 	return ec
 }
@@ -50,24 +50,9 @@ func scoreAll(ctx context.Context, cfg Config, sets []*embedding.Set, m *hierarc
 		say("outcomes %s: %d of %d patient-years matched", strings.Join(o.Names, ", "), j.Matched, j.Sequences)
 	}
 	start := time.Now()
-	return evaluate.EvaluateSets(ctx, sets, Labeler(m, policy), EvalConfig(cfg), down, func(done, total int, set string) {
+	return evaluate.EvaluateSets(ctx, sets, hierarchy.NewLabeler(m, policy).Label, EvalConfig(cfg), down, func(done, total int, set string) {
 		say("evaluated %s (%d/%d, %s)", set, done, total, time.Since(start).Round(100*time.Millisecond))
 	})
-}
-
-// Labeler returns the label of a code under policy: its (first) category.
-// Codes are looked up as given and, failing that, normalised.
-func Labeler(m *hierarchy.Map, policy hierarchy.Policy) evaluate.Labeler {
-	return func(tok string) (string, bool) {
-		cats := m.Categories(tok, policy)
-		if len(cats) == 0 {
-			cats = m.Categories(corpus.NormalizeCode(tok), policy)
-		}
-		if len(cats) == 0 {
-			return "", false
-		}
-		return cats[0], true
-	}
 }
 
 // Report files beside those named in run.go: the AMI charts (ChartFile is
@@ -667,7 +652,7 @@ func writeReports(cfg Config, res *Result, m *hierarchy.Map, elapsed time.Durati
 	runs := [][]*evaluate.SetScore{res.Scores}
 	ix := newScoreIndex(runs)
 	settings := cfg.settings()
-	settings["threads"] = cfg.Threads
+	settings["threads"] = cfg.Word2Vec.Workers
 	settings["k"] = slices.Clone(cfg.Ks)
 	ec := EvalConfig(cfg)
 	settings["kmeans_restarts"] = ec.KMeans.Restarts
@@ -676,7 +661,7 @@ func writeReports(cfg Config, res *Result, m *hierarchy.Map, elapsed time.Durati
 		Files: map[string]string{"embeddings": EmbeddingsFile, "markdown": ReportMarkdown, "html": ReportHTML,
 			"chart_ami": ChartAMIFile, "chart_ami_unit": ChartUnitFile, "chart_nmi": ChartFile}}
 	for i, scores := range runs {
-		rj.Runs = append(rj.Runs, reportRun{Seed: cfg.Seed + uint64(i), Sets: scores})
+		rj.Runs = append(rj.Runs, reportRun{Seed: cfg.Word2Vec.Seed + uint64(i), Sets: scores})
 	}
 	js, err := json.MarshalIndent(rj, "", "  ")
 	if err != nil {
@@ -782,9 +767,10 @@ func writeMarkdownHead(b *bytes.Buffer, cfg Config, res *Result, ix *scoreIndex,
 	}
 	fmt.Fprintf(b, "%d patient-years, %d code tokens, %d distinct codes; map: %d codes in %d categories.\n\n",
 		sh.PatientYears, sh.Tokens, sh.Codes, m.NumCodes(), m.NumCategories())
+	w := cfg.Word2Vec
 	fmt.Fprintf(b, "Training: window %d, %d epochs, negative %d, sample %g, alpha %g -> %g, seed %d, %d threads. "+
 		"%d runs trained, %d resumed from an earlier invocation; %s in all.\n",
-		cfg.Window, cfg.Epochs, cfg.Negative, cfg.Sample, cfg.Alpha, cfg.MinAlpha, cfg.Seed, cfg.Threads,
+		w.Window, w.Epochs, w.Negative, w.Subsample, w.Alpha, w.MinAlpha, w.Seed, w.Workers,
 		len(res.Trained), len(res.Resumed), elapsed.Round(time.Second))
 	ec := EvalConfig(cfg)
 	fmt.Fprintf(b, "Evaluation: k-means (best of %d restarts) at k = %s on raw and on unit vectors; random vectors: "+
@@ -921,7 +907,7 @@ func EvaluateCommand(cfg Config) []string {
 	if cfg.Policy != "" {
 		args = append(args, "-policy", shellQuote(cfg.Policy))
 	}
-	args = append(args, "-k", intsFlag(cfg.Ks), "-seed", fmt.Sprint(cfg.Seed))
+	args = append(args, "-k", intsFlag(cfg.Ks), "-seed", fmt.Sprint(cfg.Word2Vec.Seed))
 	if cfg.Outcomes != "" {
 		args = append(args, "-outcomes", path(cfg.Outcomes), "-input", path(cfg.Input))
 		if cfg.InputFormat != corpus.FormatAuto {

@@ -91,7 +91,8 @@ func CodeMap(s *embedding.Set, m *hierarchy.Map, label evaluate.Labeler) ([]MapP
 	for r, i := range rows {
 		code := s.Tokens[i]
 		cat, _ := label(code)
-		sys, _ := evaluate.BodySystem(cat)
+		bs, _ := hierarchy.BodySystem(cat)
+		sys := bs.Abbrev
 		pts[r] = MapPoint{X: round4(xy.At(r, 0)), Y: round4(xy.At(r, 1)), Code: hierarchy.Dotted(code),
 			Description: m.CodeDescription(corpus.NormalizeCode(code)), Category: cat, CatDesc: m.CategoryDescription(cat), System: sys}
 	}
@@ -230,7 +231,7 @@ func renderHTML(cfg Config, res *Result, ix *scoreIndex, m *hierarchy.Map, chart
 		}
 	}
 	if s := mapSet(ix, res.Sets); s != nil {
-		pts, err := CodeMap(s, m, Labeler(m, policyOf(cfg, m)))
+		pts, err := CodeMap(s, m, hierarchy.NewLabeler(m, policyOf(cfg, m)).Label)
 		if err != nil {
 			return nil, err
 		}
@@ -263,12 +264,11 @@ func renderHTML(cfg Config, res *Result, ix *scoreIndex, m *hierarchy.Map, chart
 
 // policyOf is the policy a reproduction labels codes with.
 func policyOf(cfg Config, m *hierarchy.Map) hierarchy.Policy {
-	if cfg.Policy != "" {
-		if p, err := hierarchy.ParsePolicy(cfg.Policy); err == nil {
-			return p
-		}
+	p, err := hierarchy.ResolvePolicy(cfg.Policy, m)
+	if err != nil { // Run resolved it before training
+		return m.DefaultPolicy()
 	}
-	return m.DefaultPolicy()
+	return p
 }
 
 var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap{

@@ -119,7 +119,7 @@
 // sgSeqSharedBlock, with dotBlock and addBlock). It is 3-5 times faster
 // than per-pair but lost quality, growing with the dimension; it stays
 // in the package, tested, for the benchmarks and for that comparison, but
-// no Config reaches it. On a corpus/synth extract of 60,000 patients
+// no Config reaches it. On a synth extract of 60,000 patients
 // (75,080 patient-years, 1.03M tokens, 4,797 codes in 400 CCSR
 // categories), Skip-Gram, window 100, 10 epochs, 2 workers, NMI of
 // k-means (k = 200) clusters of the code vectors against their

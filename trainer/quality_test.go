@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/hiervec/hiervec/corpus"
-	"github.com/hiervec/hiervec/corpus/synth"
 	"github.com/hiervec/hiervec/evaluate"
 	"github.com/hiervec/hiervec/hierarchy"
+	"github.com/hiervec/hiervec/synth"
 )
 
 // envInt reads a positive integer setting of the quality comparison.
@@ -31,7 +31,7 @@ func envInt(t *testing.T, name string, def int) int {
 
 // TestSharedNegativesQuality compares Skip-Gram with per-pair and with
 // shared negatives on a synthetic extract shaped like the paper's corpus
-// (corpus/synth), by the paper's measure: NMI of k-means clusters
+// (package synth), by the paper's measure: NMI of k-means clusters
 // (k = 200) of the code vectors against each code's CCSR category, for
 // seeds 1..3. It takes minutes, so it runs only with HIERVEC_QUALITY=1;
 // HIERVEC_QUALITY_PATIENTS, _EPOCHS and _DIMS ("10,100") size it, and

@@ -2,13 +2,13 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"runtime"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/hiervec/hiervec/corpus"
 	"github.com/hiervec/hiervec/evaluate"
 	"github.com/hiervec/hiervec/export"
 	"github.com/hiervec/hiervec/hierarchy"
@@ -26,7 +26,7 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		embPath    = fs.String("embeddings", "", "embeddings: released JSON layout (every set in it is evaluated), word2vec text (.txt, .vec) or binary (.bin), or a projector directory")
 		formatName = fs.String("format", "", "format of -embeddings: released, word2vec, word2vec-binary or tsv (default: from the name, as train's -out; released when the name does not tell)")
 		ccsrPath   = fs.String("ccsr", "", "CCSR map giving each code's category (DXCCSR CSV, reference sheet CSV, wide or plain code,category CSV)")
-		policyName = fs.String("policy", "", "codes with several categories are labelled by: default-op, default-ip or first (default: default-op when the map has it, else first; use the policy the vectors were trained with)")
+		policyName = fs.String("policy", "", "label of codes with several categories, as train's -policy: default-op, default-ip, first or all (all labels by the first; default: default-op when the file has it, else first)")
 		ks         = fs.String("k", "200,400", "comma-separated numbers of k-means clusters")
 		restarts   = fs.Int("restarts", evaluate.DefaultKMeansConfig().Restarts, "k-means++ restarts per k (the best inertia is kept)")
 		vectors    = fs.String("vectors", string(evaluate.VectorsBoth), "vectors k-means clusters: raw (as trained, as the paper did), unit (scaled to length 1) or both")
@@ -86,28 +86,24 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
+	rows := 0
+	for _, s := range sets {
+		rows += s.Len()
+	}
+	if rows == 0 {
+		return fmt.Errorf("%s holds no vectors (%d sets): nothing to evaluate", *embPath, len(sets))
+	}
 	m, err := hierarchy.ReadMapFile(*ccsrPath)
 	if err != nil {
 		return err
 	}
 	rep.say("read %d sets from %s and %d codes in %d categories from %s (%s)",
 		len(sets), *embPath, m.NumCodes(), m.NumCategories(), *ccsrPath, fmtDuration(time.Since(start)))
-	policy := m.DefaultPolicy()
-	if *policyName != "" {
-		if policy, err = hierarchy.ParsePolicy(*policyName); err != nil {
-			return usagef("-policy: %v", err)
-		}
+	policy, err := hierarchy.ResolvePolicy(*policyName, m)
+	if err != nil {
+		return usagef("%v", err)
 	}
-	label := func(tok string) (string, bool) {
-		cats := m.Categories(tok, policy)
-		if len(cats) == 0 {
-			cats = m.Categories(corpus.NormalizeCode(tok), policy)
-		}
-		if len(cats) == 0 {
-			return "", false
-		}
-		return cats[0], true
-	}
+	label := hierarchy.NewLabeler(m, policy).Label
 
 	var down *evaluate.Downstream
 	if *outcomes != "" {

@@ -14,9 +14,9 @@ import (
 	"testing"
 
 	"github.com/hiervec/hiervec/corpus"
-	"github.com/hiervec/hiervec/corpus/synth"
 	"github.com/hiervec/hiervec/embedding"
 	"github.com/hiervec/hiervec/export"
+	"github.com/hiervec/hiervec/synth"
 )
 
 // evaluateFixture writes a released-layout file with a co-trained code set

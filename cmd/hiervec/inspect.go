@@ -133,11 +133,8 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if m, err = hierarchy.ReadMapFile(*ccsrPath); err != nil {
 			return err
 		}
-		policy = m.DefaultPolicy()
-		if *policyName != "" {
-			if policy, err = hierarchy.ParsePolicy(*policyName); err != nil {
-				return usagef("%v", err)
-			}
+		if policy, err = hierarchy.ResolvePolicy(*policyName, m); err != nil {
+			return usagef("%v", err)
 		}
 		sum.inspectCCSR = &inspectCCSR{
 			CCSRFile: *ccsrPath, CCSRLayout: m.Format(), Policy: policy.String(),
@@ -189,27 +186,13 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // coverage counts the input's codes (tokens of KindCode) that the map does
 // not categorise under policy, and lists the most frequent ones.
 func coverage(s *inspectCCSR, c *corpus.Corpus, m *hierarchy.Map, p hierarchy.Policy, top int) {
-	var unmapped []inspectCodeCount
-	var tokens int64
-	for id, w := range c.Vocab.Words {
-		if c.Vocab.Kinds[id] != corpus.KindCode || m.Categories(w, p) != nil {
-			continue
-		}
-		unmapped = append(unmapped, inspectCodeCount{Code: w, Count: c.Vocab.Counts[id]})
-		tokens += c.Vocab.Counts[id]
+	cov := hierarchy.NewLabeler(m, p).Coverage(c.Vocab, nil, top)
+	n := int(cov.UnmappedCodes)
+	s.UnmappedCodes, s.UnmappedTokens = &n, &cov.UnmappedTokens
+	s.TopUnmapped = make([]inspectCodeCount, len(cov.TopUnmapped))
+	for i, u := range cov.TopUnmapped {
+		s.TopUnmapped[i] = inspectCodeCount{Code: u.Code, Count: u.Count}
 	}
-	n := len(unmapped)
-	s.UnmappedCodes, s.UnmappedTokens = &n, &tokens
-	slices.SortStableFunc(unmapped, func(a, b inspectCodeCount) int {
-		if a.Count != b.Count {
-			if a.Count > b.Count {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a.Code, b.Code)
-	})
-	s.TopUnmapped = unmapped[:min(top, len(unmapped))]
 }
 
 // printInspect writes the summary as aligned "name  value" lines.

@@ -89,6 +89,7 @@ func (f *inputFlags) read(rep *reporter) (*corpus.Corpus, *corpus.ReadReport, er
 type trainFlags struct {
 	in                                          inputFlags
 	model, ccsr, policy, out, format, m2vExport string
+	levels, icdOrder                            string
 	cotrain, catsOnly, quiet                    bool
 	minPatients                                 *int
 }
@@ -98,12 +99,14 @@ type trainFlags struct {
 func newTrainFlagSet(stderr io.Writer, cfg *trainer.Config, f *trainFlags) *flag.FlagSet {
 	fs := newFlagSet("train", stderr)
 	f.in.register(fs)
-	fs.StringVar(&f.model, "model", "sg", "model: sg, cbow or med2vec")
+	fs.StringVar(&f.model, "model", "sg", "model: sg, cbow or med2vec (its defaults: sg -alpha 0.025; cbow -alpha 0.05; med2vec -dim 200 -epochs 10)")
 	registerTrainerFlags(fs, cfg, true)
 	fs.StringVar(&f.ccsr, "ccsr", "", "CCSR map (DXCCSR CSV, reference sheet CSV, wide or plain code,category CSV)")
 	fs.BoolVar(&f.cotrain, "cotrain", false, "co-train: follow each code by its CCSR category token (the paper's CO)")
 	fs.BoolVar(&f.catsOnly, "categories-only", false, "train on category tokens only: every code replaced by its category (SEP's category run)")
 	fs.StringVar(&f.policy, "policy", "", "codes with several categories: default-op, default-ip, first or all (default: default-op when the file has it, else first)")
+	fs.StringVar(&f.levels, "levels", "", "co-train with ancestor tokens after each code, comma-separated: ccsr (the paper's CO, as -cotrain), body, icd3, icd4, icd5, icd6 (icd: all four), chapter (default: off)")
+	fs.StringVar(&f.icdOrder, "icd-order", "", "ICD-10-CM order file (icd10cm_order_YYYY.txt, .gz ok) whose headers are the icd4..icd6 nodes (default: the codes of the map and the corpus)")
 	f.minPatients = minPatientsFlag(fs)
 	fs.StringVar(&f.out, "out", "", "output file (directory for -format tsv)")
 	fs.StringVar(&f.format, "format", "", "released, word2vec, word2vec-binary or tsv (default: from -out's extension)")
@@ -112,12 +115,21 @@ func newTrainFlagSet(stderr io.Writer, cfg *trainer.Config, f *trainFlags) *flag
 	return fs
 }
 
+// trainDefaults is train's setting before flags: gensim's defaults for
+// model (trainer.DefaultConfig) with the paper's window of 100, so that a
+// patient-year is one context.
+func trainDefaults(m trainer.Model) trainer.Config {
+	c := trainer.DefaultConfig(m)
+	c.Window = trainer.PaperWindow
+	return c
+}
+
 func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// The defaults of -dim, -epochs and -alpha depend on -model: parse once
 	// to learn it, then again with every flag registered with that model's
 	// defaults.
 	var f trainFlags
-	cfg := trainer.DefaultConfig(trainer.SkipGram)
+	cfg := trainDefaults(trainer.SkipGram)
 	fs := newTrainFlagSet(stderr, &cfg, &f)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -132,7 +144,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	m2v := med2vec.DefaultConfig()
 	if model != trainer.SkipGram || isMed2Vec {
-		cfg = trainer.DefaultConfig(model)
+		cfg = trainDefaults(model)
 		if isMed2Vec {
 			cfg.Dim, cfg.Epochs = m2v.CodeDim, m2v.Epochs
 		}
@@ -156,13 +168,20 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if f.cotrain && f.catsOnly {
 		return usagef("-cotrain and -categories-only exclude each other")
 	}
-	var policy *hierarchy.Policy
 	if f.policy != "" {
-		p, err := hierarchy.ParsePolicy(f.policy)
-		if err != nil {
+		if _, err := hierarchy.ParsePolicy(f.policy); err != nil {
 			return usagef("-policy %q: want default-op, default-ip, first or all", f.policy)
 		}
-		policy = &p
+	}
+	levels, err := hierarchy.ParseLevels(f.levels)
+	if err != nil {
+		return usagef("-levels: %v", err)
+	}
+	if levels != 0 && f.catsOnly {
+		return usagef("-levels and -categories-only exclude each other")
+	}
+	if levels.NeedsMap() && f.ccsr == "" {
+		return usagef("-levels %s needs -ccsr", levels)
 	}
 	format, err := fileFormat(f.format, f.out)
 	if err != nil {
@@ -172,7 +191,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if isMed2Vec {
-		if err := refuseFlags(set, append(word2vecOnly, "cotrain", "categories-only"), "to -model med2vec (it trains on the codes' visits with its own optimiser)"); err != nil {
+		if err := refuseFlags(set, append(word2vecOnly, "cotrain", "categories-only", "levels"), "to -model med2vec (it trains on the codes' visits with its own optimiser)"); err != nil {
 			return err
 		}
 		if cfg.Dim < 1 || cfg.Dim > trainer.MaxDim {
@@ -211,22 +230,30 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	variant := "SEP"
-	if f.cotrain || f.catsOnly {
-		p := m.DefaultPolicy()
-		if policy != nil {
-			p = *policy
+	var vr *hierarchy.ViewReport
+	switch {
+	case levels != 0:
+		variant = "CO"
+		var policy hierarchy.Policy
+		if c, vr, policy, err = coTrainLevels(c, m, f.policy, levels, f.icdOrder); err != nil {
+			return err
 		}
-		var vr *hierarchy.ViewReport
+		rep.say("%s", describeView(true, fmt.Sprintf("levels %s, policy %s", levels, policy), vr))
+	case f.cotrain || f.catsOnly:
+		policy, err := hierarchy.ResolvePolicy(f.policy, m)
+		if err != nil {
+			return usagef("%v", err)
+		}
 		if f.cotrain {
 			variant = "CO"
-			c, vr = hierarchy.CoTrain(c, m, p)
+			c, vr = hierarchy.CoTrain(c, m, policy)
 		} else {
-			c, vr = hierarchy.CategoryView(c, m, p)
+			c, vr = hierarchy.CategoryView(c, m, policy)
 		}
-		rep.say("%s", describeView(f.cotrain, p, vr))
-		if vr.Tokens > 0 && vr.UnmappedTokens == vr.Tokens {
-			return fmt.Errorf("the CCSR map %s gives a category to none of the %d codes read; check that it is a map of the input's code system", f.ccsr, c.Vocab.Len())
-		}
+		rep.say("%s", describeView(f.cotrain, "policy "+policy.String(), vr))
+	}
+	if vr != nil && vr.Tokens > 0 && vr.UnmappedTokens == vr.Tokens {
+		return fmt.Errorf("the CCSR map %s gives a category to none of the codes read; check that it is a map of the input's code system", f.ccsr)
 	}
 	counts := release.Count(c)
 
@@ -241,8 +268,8 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if isMed2Vec {
 		algo = "Med2Vec"
 		trained, err = med2vec.Train(ctx, c, m2v, func(p med2vec.Progress) {
-			rep.report(status{Label: "Med2Vec", Done: p.VisitsDone, Total: p.VisitsTotal, Final: p.Done,
-				Info: fmt.Sprintf("epoch %d/%d  loss %.4f  ETA %s", p.Epoch, p.Epochs, p.Loss, fmtDuration(p.ETA))})
+			rep.report(status{Label: "Med2Vec", Done: p.VisitsDone, Total: p.VisitsTotal, Final: p.Done, ETA: p.ETA,
+				Fields: []string{fmt.Sprintf("epoch %d/%d", p.Epoch, p.Epochs), fmt.Sprintf("loss %.4f", p.Loss)}})
 		})
 	} else {
 		algo = model.String()
@@ -252,7 +279,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		label := fmt.Sprintf("%s_%s dim %d", algo, variant, cfg.Dim)
 		trained, err = trainer.Train(ctx, c, cfg, func(p trainer.Progress) {
-			rep.report(status{Label: label, Done: p.TokensDone, Total: p.TokensTotal, Final: p.Done, Info: trainInfo(p)})
+			rep.report(status{Label: label, Done: p.TokensDone, Total: p.TokensTotal, Final: p.Done, ETA: p.ETA, Fields: trainFields(p)})
 		})
 	}
 	if err != nil {
@@ -277,10 +304,16 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// trainInfo formats the figures of one trainer progress report.
-func trainInfo(p trainer.Progress) string {
-	return fmt.Sprintf("epoch %d/%d  %s tok/s  %s pairs/s  alpha %.5f  loss %.4f  ETA %s",
-		p.Epoch, p.Epochs, fmtRate(p.TokensPerSec), fmtRate(p.PairsPerSec), p.Alpha, p.Loss, fmtDuration(p.ETA))
+// trainFields are the figures of one trainer progress report, most
+// important first.
+func trainFields(p trainer.Progress) []string {
+	return []string{
+		fmt.Sprintf("epoch %d/%d", p.Epoch, p.Epochs),
+		fmt.Sprintf("loss %.4f", p.Loss),
+		fmtRate(p.TokensPerSec) + " tok/s",
+		fmtRate(p.PairsPerSec) + " pairs/s",
+		fmt.Sprintf("alpha %.5f", p.Alpha),
+	}
 }
 
 // nameSets names a trained set in the released layout, as reproduce names
@@ -343,13 +376,13 @@ func projectorMeta(m *hierarchy.Map) func(string, corpus.Kind) (string, string) 
 
 // describeView says what building a CO or category view did, naming the
 // most frequent codes without a category.
-func describeView(co bool, p hierarchy.Policy, vr *hierarchy.ViewReport) string {
+func describeView(co bool, how string, vr *hierarchy.ViewReport) string {
 	name := "category-only"
 	if co {
 		name = "co-trained"
 	}
-	msg := fmt.Sprintf("%s view (policy %s): %d tokens in, %d out; %d code tokens (%d distinct codes) without a category",
-		name, p, vr.Tokens, vr.OutTokens, vr.UnmappedTokens, vr.UnmappedCodes)
+	msg := fmt.Sprintf("%s view (%s): %d tokens in, %d out; %d code tokens (%d distinct codes) without a category",
+		name, how, vr.Tokens, vr.OutTokens, vr.UnmappedTokens, vr.UnmappedCodes)
 	if !co && vr.EmptySequencesDropped > 0 {
 		msg += fmt.Sprintf("; %d sequences left empty and dropped", vr.EmptySequencesDropped)
 	}

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hiervec/hiervec/corpus/synth"
 	"github.com/hiervec/hiervec/export"
+	"github.com/hiervec/hiervec/synth"
 )
 
 // smallExtract writes a synthetic extract and its hierarchy for CLI tests.

@@ -46,7 +46,7 @@ func registerTrainerFlags(fs *flag.FlagSet, c *trainer.Config, withDim bool) {
 	fs.IntVar(&c.Window, "window", c.Window, fmt.Sprintf("maximum context window, 1 to %d (the paper's %d: all codes of a patient-year)", trainer.MaxWindow, trainer.PaperWindow))
 	fs.IntVar(&c.Negative, "negative", c.Negative, fmt.Sprintf("negative samples per positive, 1 to %d", trainer.MaxNegative))
 	fs.Float64Var(&c.Subsample, "sample", c.Subsample, "subsampling threshold, 0 (off) or a threshold below 1")
-	fs.Float64Var(&c.Alpha, "alpha", c.Alpha, "initial learning rate, above 0 (default: gensim's 0.025 for sg, word2vec.c's 0.05 for cbow)")
+	fs.Float64Var(&c.Alpha, "alpha", c.Alpha, "initial learning rate, above 0")
 	fs.Float64Var(&c.MinAlpha, "min-alpha", c.MinAlpha, "final learning rate, 0 or more, below -alpha")
 	fs.IntVar(&c.Epochs, "epochs", c.Epochs, fmt.Sprintf("passes over the corpus, 1 to %d", trainer.MaxEpochs))
 	fs.IntVar(&c.Workers, "threads", c.Workers, fmt.Sprintf("worker goroutines, 1 to %d (default: one per CPU)", trainer.MaxWorkers))
