@@ -21,11 +21,11 @@ import (
 	"github.com/hiervec/hiervec/internal/atomicfile"
 )
 
-// EvalConfig returns the evaluation settings of a reproduction: those of
-// "hiervec evaluate" (the evaluate package's defaults with raw and unit
-// vectors and the random baseline) with cfg's k, seed and threads, so that
-// evaluating embeddings.json again as report.md prints gives the report's
-// numbers.
+// EvalConfig returns the evaluation settings of a reproduction's first
+// seed: those of "hiervec evaluate" (the evaluate package's defaults with
+// raw and unit vectors and the random baseline) with cfg's k, seed and
+// threads, so that evaluating embeddings.json again as report.md prints
+// gives the report's numbers. Repeat r is scored with the seed + r.
 func EvalConfig(cfg Config) evaluate.Config {
 	ec := evaluate.DefaultConfig()
 	ec.Ks = append([]int(nil), cfg.Ks...)
@@ -35,22 +35,26 @@ func EvalConfig(cfg Config) evaluate.Config {
 }
 
 // scoreAll evaluates every set as "hiervec evaluate" does.
-func scoreAll(ctx context.Context, cfg Config, sets []*embedding.Set, m *hierarchy.Map, policy hierarchy.Policy,
+func scoreAll(ctx context.Context, cfg Config, repeat int, sets []*embedding.Set, m *hierarchy.Map, policy hierarchy.Policy,
 	base *corpus.Corpus, patientIDs []string, say func(string, ...any)) ([]*evaluate.SetScore, error) {
+	ec := EvalConfig(cfg)
+	ec.Seed += uint64(repeat)
 	var down *evaluate.Downstream
 	if cfg.Outcomes != "" {
 		o, err := evaluate.ReadOutcomes(cfg.Outcomes)
 		if err != nil {
 			return nil, err
 		}
-		if down, err = evaluate.NewDownstream(base, patientIDs, o, evaluate.DefaultDownstreamConfig()); err != nil {
+		dc := evaluate.DefaultDownstreamConfig()
+		dc.Seed = ec.Seed
+		if down, err = evaluate.NewDownstream(base, patientIDs, o, dc); err != nil {
 			return nil, err
 		}
 		j := down.Join
 		say("outcomes %s: %d of %d patient-years matched", strings.Join(o.Names, ", "), j.Matched, j.Sequences)
 	}
 	start := time.Now()
-	return evaluate.EvaluateSets(ctx, sets, hierarchy.NewLabeler(m, policy).Label, EvalConfig(cfg), down, func(done, total int, set string) {
+	return evaluate.EvaluateSets(ctx, sets, hierarchy.NewLabeler(m, policy).Label, ec, down, func(done, total int, set string) {
 		say("evaluated %s (%d/%d, %s)", set, done, total, time.Since(start).Round(100*time.Millisecond))
 	})
 }
@@ -649,10 +653,11 @@ type reportRun struct {
 
 // writeReports writes report.md, report.json, report.html and the charts.
 func writeReports(cfg Config, res *Result, m *hierarchy.Map, elapsed time.Duration) error {
-	runs := [][]*evaluate.SetScore{res.Scores}
+	runs := res.Repeats
 	ix := newScoreIndex(runs)
 	settings := cfg.settings()
 	settings["threads"] = cfg.Word2Vec.Workers
+	settings["repeats"] = cfg.Repeats
 	settings["k"] = slices.Clone(cfg.Ks)
 	ec := EvalConfig(cfg)
 	settings["kmeans_restarts"] = ec.KMeans.Restarts
