@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"math"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -279,7 +278,6 @@ var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap
 		}
 		return out
 	},
-	"has": slices.Contains[[]string, string],
 }).Parse(reportHTML))
 
 const reportHTML = `<!DOCTYPE html>
