@@ -183,7 +183,7 @@ func Run(ctx context.Context, cfg Config, progress func(Event)) (*Result, error)
 		return nil, err
 	}
 	res.Elapsed = time.Since(start)
-	say("wrote %s, %s and %s (%s in all)", ReportMarkdown, ReportJSON, ChartFile, res.Elapsed.Round(time.Second))
+	say("wrote %s, %s, %s and the charts (%s in all)", ReportMarkdown, ReportHTML, ReportJSON, res.Elapsed.Round(time.Second))
 	return res, nil
 }
 
