@@ -69,7 +69,7 @@ func prepare(ctx context.Context, cfg Config, log func(string)) (*CorpusInfo, *h
 	if reusable(cfg, p) {
 		log(fmt.Sprintf("reusing the corpus in %s (%d patients, seed %d)", cfg.WorkDir, cfg.Patients, cfg.Seed))
 		var err error
-		if c, _, err = corpus.ReadSequencesFile(p(sequencesFile)); err != nil {
+		if c, _, err = corpus.ReadSequencesFile(ctx, p(sequencesFile), corpus.DefaultReadOptions()); err != nil {
 			return nil, nil, fmt.Errorf("benchmarks: %w", err)
 		}
 		info.Reused = true
@@ -81,7 +81,7 @@ func prepare(ctx context.Context, cfg Config, log func(string)) (*CorpusInfo, *h
 			return nil, nil, fmt.Errorf("benchmarks: generating the corpus: %w", err)
 		}
 		var err error
-		if c, _, err = corpus.ReadExtractFile(p(extractFile), corpus.DefaultReadOptions()); err != nil {
+		if c, _, err = corpus.ReadExtractFile(ctx, p(extractFile), corpus.DefaultReadOptions()); err != nil {
 			return nil, nil, fmt.Errorf("benchmarks: %w", err)
 		}
 		if err := writeSequences(p(sequencesFile), c); err != nil {

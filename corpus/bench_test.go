@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -36,7 +37,7 @@ func BenchmarkReadExtract(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(data)))
 			for b.Loop() {
-				if _, _, err := ReadExtract(bytes.NewReader(data), "bench.csv", DefaultReadOptions()); err != nil {
+				if _, _, err := ReadExtract(context.Background(), bytes.NewReader(data), "bench.csv", DefaultReadOptions()); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -46,7 +47,7 @@ func BenchmarkReadExtract(b *testing.B) {
 }
 
 func BenchmarkCache(b *testing.B) {
-	c, _, err := ReadExtract(bytes.NewReader(syntheticExtract(1_000_000)), "bench.csv", DefaultReadOptions())
+	c, _, err := ReadExtract(context.Background(), bytes.NewReader(syntheticExtract(1_000_000)), "bench.csv", DefaultReadOptions())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -65,7 +66,7 @@ func BenchmarkCache(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(st.Size())
 		for b.Loop() {
-			if _, err := ReadCache(p); err != nil {
+			if _, err := ReadCache(context.Background(), p); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -77,7 +78,7 @@ func BenchmarkCache(b *testing.B) {
 // patient-years with the streaming reader and with ReadSequencesFile's
 // parallel one.
 func BenchmarkReadSequences(b *testing.B) {
-	c, _, err := ReadExtract(bytes.NewReader(syntheticExtract(1_000_000)), "bench.csv", DefaultReadOptions())
+	c, _, err := ReadExtract(context.Background(), bytes.NewReader(syntheticExtract(1_000_000)), "bench.csv", DefaultReadOptions())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -99,7 +100,7 @@ func BenchmarkReadSequences(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(buf.Len()))
 		for b.Loop() {
-			if _, _, err := ReadSequences(bytes.NewReader(buf.Bytes()), "seqs.txt"); err != nil {
+			if _, _, err := ReadSequences(context.Background(), bytes.NewReader(buf.Bytes()), "seqs.txt", DefaultReadOptions()); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -108,7 +109,7 @@ func BenchmarkReadSequences(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(buf.Len()))
 		for b.Loop() {
-			if _, _, err := ReadSequencesFile(p); err != nil {
+			if _, _, err := ReadSequencesFile(context.Background(), p, DefaultReadOptions()); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"bufio"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -159,8 +160,11 @@ func writeInts[T uint16 | int32 | int64](w *cacheWriter, s []T) {
 }
 
 // ReadCache reads a corpus written by WriteCache. A file that is not a
-// complete, intact cache gives an error wrapping ErrCorruptCache.
-func ReadCache(path string) (*Corpus, error) {
+// complete, intact cache gives an error wrapping ErrCorruptCache; its
+// messages name sections and indices, never a word of the vocabulary. The
+// context is checked every 64 KiB; when it is done the read stops with an
+// error wrapping ctx.Err().
+func ReadCache(ctx context.Context, path string) (*Corpus, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("corpus: %w", err)
@@ -170,7 +174,10 @@ func ReadCache(path string) (*Corpus, error) {
 	if err != nil {
 		return nil, fmt.Errorf("corpus: %w", err)
 	}
-	c, err := decodeCache(bufio.NewReaderSize(f, 1<<20), st.Size())
+	c, err := decodeCache(ctx, bufio.NewReaderSize(f, 1<<20), st.Size())
+	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		return nil, fmt.Errorf("corpus: %s: reading stopped: %w", path, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrCorruptCache, path, err)
 	}
@@ -179,6 +186,7 @@ func ReadCache(path string) (*Corpus, error) {
 
 // cacheReader reads sections while hashing them.
 type cacheReader struct {
+	ctx context.Context
 	r   io.Reader
 	h   hash.Hash64
 	buf []byte
@@ -203,6 +211,9 @@ func readChunks(r *cacheReader, n, size int, fill func(b []byte, at int) error) 
 	}
 	per := len(r.buf) / size
 	for at := 0; at < n; {
+		if err := r.ctx.Err(); err != nil {
+			return err
+		}
 		k := min(per, n-at)
 		b := r.buf[:k*size]
 		if err := r.read(b); err != nil {
@@ -250,8 +261,8 @@ func readTokens(r *cacheReader, t Tokens, vocab int32) error {
 // decodeCache reads a cache of size bytes from r. It checks the declared
 // sizes against size before allocating, so a damaged header cannot cause a
 // huge allocation.
-func decodeCache(br io.Reader, size int64) (*Corpus, error) {
-	r := &cacheReader{r: br, h: crc64.New(crcTable)}
+func decodeCache(ctx context.Context, br io.Reader, size int64) (*Corpus, error) {
+	r := &cacheReader{ctx: ctx, r: br, h: crc64.New(crcTable)}
 	hdr := make([]byte, cacheHeaderSize)
 	if err := r.read(hdr); err != nil {
 		return nil, fmt.Errorf("header: %w", err)
@@ -441,7 +452,7 @@ func (c *Corpus) check() error {
 	}
 	for i := range counts {
 		if counts[i] != v.Counts[i] {
-			return fmt.Errorf("count of %q is %d but the tokens hold it %d times", v.Words[i], v.Counts[i], counts[i])
+			return fmt.Errorf("the count of word %d is %d but the tokens hold it %d times", i, v.Counts[i], counts[i])
 		}
 	}
 	if c.Years != nil && len(c.Years) != c.NumSeqs() {

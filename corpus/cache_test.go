@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"hash/crc64"
@@ -17,16 +18,19 @@ func sampleCorpus(t testing.TB) *Corpus {
 	data := "patient_id,date,code\n" +
 		"p1,2019-01-01,A00\np1,2019-01-01,B01\np1,2019-03-01,A00\n" +
 		"p2,2020-06-01,C02\np2,2021-06-01,A00\np3,2019-01-01,E11.9\n"
-	c, _, err := ReadExtract(strings.NewReader(data), "x.csv", DefaultReadOptions())
+	c, _, err := ReadExtract(context.Background(), strings.NewReader(data), "x.csv", DefaultReadOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.Vocab.Kinds[c.Vocab.Len()-1] = KindCategory // exercise kinds
+	// Exercise kinds: the last word becomes a category.
+	last := c.Vocab.Len() - 1
+	c.Vocab.Words[last], c.Vocab.Kinds[last] = "CIR007", KindCategory
+	c.Vocab.reindex()
 	return c
 }
 
 func TestCacheRoundTrip(t *testing.T) {
-	seqs, _, err := ReadSequences(strings.NewReader("E119 CIR007\nI10\n"), "s")
+	seqs, _, err := ReadSequences(context.Background(), strings.NewReader("E119 CIR007\nI10\n"), "s", DefaultReadOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +40,7 @@ func TestCacheRoundTrip(t *testing.T) {
 			if err := WriteCache(p, c); err != nil {
 				t.Fatal(err)
 			}
-			got, err := ReadCache(p)
+			got, err := ReadCache(context.Background(), p)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -58,7 +62,7 @@ func TestCacheRoundTrip(t *testing.T) {
 			if id, ok := got.Vocab.ID(c.Vocab.Words[0]); !ok || id != 0 {
 				t.Errorf("lookup after decode: %d %v", id, ok)
 			}
-			if f, err := DetectFormat(p); err != nil || f != FormatCache {
+			if f, err := DetectFormat(p, DefaultReadOptions()); err != nil || f != FormatCache {
 				t.Errorf("DetectFormat = %v, %v", f, err)
 			}
 		})
@@ -67,7 +71,7 @@ func TestCacheRoundTrip(t *testing.T) {
 
 func TestCacheHoldsNoPatientIDs(t *testing.T) {
 	data := "patient_id,date,code\n" + secretID + ",2019-01-01,A00\n"
-	c, _, err := ReadExtract(strings.NewReader(data), "x.csv", DefaultReadOptions())
+	c, _, err := ReadExtract(context.Background(), strings.NewReader(data), "x.csv", DefaultReadOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +119,7 @@ func TestCacheCorruption(t *testing.T) {
 			if err := os.WriteFile(q, b, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			_, err := ReadCache(q)
+			_, err := ReadCache(context.Background(), q)
 			if !errors.Is(err, ErrCorruptCache) {
 				t.Fatalf("error %v does not wrap ErrCorruptCache", err)
 			}
@@ -128,7 +132,7 @@ func TestCacheCorruption(t *testing.T) {
 	for i := range good {
 		b := append([]byte(nil), good...)
 		b[i] ^= 0x01
-		if _, err := decodeCache(strings.NewReader(string(b)), int64(len(b))); err == nil {
+		if _, err := decodeCache(context.Background(), strings.NewReader(string(b)), int64(len(b))); err == nil {
 			t.Fatalf("flipping byte %d went unnoticed", i)
 		}
 	}
@@ -178,7 +182,7 @@ func TestCacheStructuralChecks(t *testing.T) {
 			b := append([]byte(nil), good...)
 			tt.mutate(b)
 			binary.LittleEndian.PutUint64(b[len(b)-8:], crc64.Checksum(b[:len(b)-8], crcTable))
-			_, err := decodeCache(bytes.NewReader(b), int64(len(b)))
+			_, err := decodeCache(context.Background(), bytes.NewReader(b), int64(len(b)))
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error %v, want %q", err, tt.want)
 			}

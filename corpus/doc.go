@@ -13,7 +13,7 @@
 // 2016) needs.
 //
 // An extract (ReadExtract) is CSV or TSV with a header and one diagnosis per
-// row: a patient identifier, a date and an ICD-10-CM code; other columns are
+// row: a patient identifier, a date and a diagnosis code; other columns are
 // ignored. Codes are normalised (NormalizeCode: trimmed, upper case, dot
 // removed). Rows are grouped per patient per calendar year of the date;
 // within a sequence rows are ordered by date, input order kept within a
@@ -23,13 +23,62 @@
 // removed. Every row is accounted for in a ReadReport (Rows == Accepted +
 // Skipped), and so is every token removed.
 //
-// The extract reader does not know ICD versions. When the extract has an
-// icd_version column (as MIMIC-IV's diagnoses_icd has), rows whose version
-// is not 10 are skipped and counted under the reason "icd_version"; they are
-// never mixed into an ICD-10-CM corpus and never dropped silently.
+// When the extract has an icd_version column (as MIMIC-IV's diagnoses_icd
+// has), rows whose version is not the code system's (10 for ICD-10-CM) are
+// skipped and counted under the reason "icd_version"; they are never mixed
+// into the corpus and never dropped silently.
 //
 // A sequence file (ReadSequences) has one sequence per line, tokens
-// separated by white space, taken as given.
+// separated by white space, kept as written.
+//
+// # A code is only what looks like a code
+//
+// Patient identifiers, names and dates must never become tokens, whatever
+// column a user names or a shifted row puts where. So both readers accept a
+// code only when it passes the code system's syntax (CodeSystem: ICD10CM by
+// default, ICD9CM, or a pattern; ParseCodeSystem reads the -code-system
+// flag's values icd10cm, icd9cm, regex:PATTERN). A row whose code fails is
+// skipped and counted under ReasonCodeSyntax, always (it is a fact about
+// the data, not a broken row); a sequence file's line holding a token that
+// is neither a code nor shaped like a CCSR category is skipped the same way.
+// Many failures mean the wrong column, or not a sequence file, so the read
+// stops with a *CodeColumnError, which names the column and the flags to
+// use and quotes no value:
+//   - at once when the first 20 values checked all fail;
+//   - when, from 1,000 values on, more than 5% have failed (checked after
+//     every failure);
+//   - at the end, when every value failed, or, from 20 values on, more than
+//     5% did.
+//
+// Real codes never fail their system's syntax: every code of the
+// FY2021 ICD-10-CM code set and every ICD-9-CM and ICD-10-CM code of
+// MIMIC-IV's dictionary pass (tests check), so 5% leaves room for typing
+// errors in a real extract and none for a column of identifiers. Syntax
+// cannot tell a code from an identifier shaped like one (a record number
+// such as Q004211). When a list of known codes is at hand
+// (ReadOptions.CodeList: the CCSR map, a code-list file read by
+// ReadCodeList), codes absent from it are accepted and counted
+// (ReadReport.NotInCodeList), but the read stops with a *CodeColumnError
+// when the first 20 codes are all absent, or at the end when more than
+// half of them are (from 20 on; all of them, below): a CCSR map of another
+// year misses a few percent of a real extract's codes, a column of
+// identifiers misses nearly all. The list check has no running share, so
+// that the streaming and the parallel sequence readers decide alike.
+//
+// # Formats are never guessed into tokens
+//
+// DetectFormat calls a file a sequence file only when no line of its first
+// 64 KiB holds a comma, semicolon or '|' and every token there is a code
+// (or a category); a file whose first line has delimited fields is an
+// extract, which ReadExtract then reads or refuses: a header that does not
+// name the patient, date and code columns gives a *ColumnError listing
+// every missing and ambiguous column at once, with the header's columns and
+// the flag for each (-patient-col NAME); a first line that names no known
+// column and holds a date- or code-shaped field is data, refused with a
+// *ParseError wrapping ErrNoHeader. Anything else is an error wrapping
+// ErrUnknownFormat. Every input is opened through internal/input, which
+// decompresses gzip, drops a byte-order mark and refuses an archive (an
+// Excel workbook) or binary data in one line.
 //
 // The Corpus itself is flat: one array of token ids for the whole corpus
 // plus offsets for sequences and visits, so memory is 2 bytes per token
@@ -59,6 +108,17 @@
 // its patient in first-seen order. The identifiers themselves are returned
 // once, in ReadReport.PatientIDs, which lives in memory only (it is excluded
 // from JSON) so that callers can join outcomes such as mortality to
-// sequences. Errors about a bad patient field name the file, line and field
-// number, never the value.
+// sequences.
+//
+// Every error names the file, line and field number and what was expected.
+// A value is quoted only when it is in the date or the code column and
+// passes that column's rule (internal/redact: date-shaped; a code of the
+// code system), cut to a few characters; any other value is described by
+// its length and character classes. Header cells are quoted in column
+// errors only when they look like column names (up to 32 ASCII letters,
+// digits, '_', '-' and spaces, starting with a letter or '_', no run of
+// more than three digits) and the header holds no date- or code-shaped
+// cell; otherwise they are described too. Reading stops, with an error
+// wrapping the context's, when the context passed to a reader is done
+// (checked every 4,096 rows or lines, and every 64 KiB of a cache).
 package corpus

@@ -1,6 +1,7 @@
 package corpus_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -14,7 +15,7 @@ func ExampleReadExtract() {
 		"p1,2019-01-15,i10\n" +
 		"p1,2020-02-01,E11.9\n" +
 		"p2,03/04/2019,J45.909\n"
-	c, rep, err := corpus.ReadExtract(strings.NewReader(extract), "extract.csv", corpus.DefaultReadOptions())
+	c, rep, err := corpus.ReadExtract(context.Background(), strings.NewReader(extract), "extract.csv", corpus.DefaultReadOptions())
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -38,7 +39,7 @@ func ExampleReadExtract() {
 
 func ExampleParseError() {
 	extract := "patient_id,date,code\np1,2019-02-30,E11.9\n"
-	_, _, err := corpus.ReadExtract(strings.NewReader(extract), "extract.csv", corpus.DefaultReadOptions())
+	_, _, err := corpus.ReadExtract(context.Background(), strings.NewReader(extract), "extract.csv", corpus.DefaultReadOptions())
 	fmt.Println(err)
 	// Output:
 	// corpus: extract.csv:2:2: date "2019-02-30": expected a date like 2019-03-04, 2019-03-04 14:38:00 or 03/04/2019

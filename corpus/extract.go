@@ -1,60 +1,67 @@
 package corpus
 
 import (
-	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"runtime/debug"
 	"slices"
+
+	"github.com/hiervec/hiervec/internal/input"
+	"github.com/hiervec/hiervec/internal/redact"
 )
 
-// utf8BOM is the byte-order mark some tools (Excel) put before UTF-8 text.
-var utf8BOM = []byte{0xef, 0xbb, 0xbf}
-
-// ReadExtractFile reads an EHR extract from path; see ReadExtract. A gzip
-// file is decompressed transparently (detected by its magic bytes).
-func ReadExtractFile(path string, opt ReadOptions) (*Corpus, *ReadReport, error) {
-	r, cl, err := openInput(path)
+// ReadExtractFile reads an EHR extract from path; see ReadExtract. The file
+// is opened through internal/input: gzip is decompressed (detected by its
+// magic bytes), a byte-order mark dropped, an archive or binary file
+// refused.
+func ReadExtractFile(ctx context.Context, path string, opt ReadOptions) (*Corpus, *ReadReport, error) {
+	f, err := input.Open(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("corpus: %w", err)
 	}
-	defer cl.Close()
-	return ReadExtract(r, path, opt)
+	defer f.Close()
+	return ReadExtract(ctx, f, path, opt)
 }
+
+// ctxRows is how often (in rows or lines, a power of two) the readers check
+// their context.
+const ctxRows = 4096
 
 // ReadExtract reads an EHR extract — CSV or TSV with a header, one diagnosis
 // per row — and returns its patient-year corpus and a report of what was
 // read. name is used in error messages only.
 //
-// The delimiter (comma, tab, or semicolon when neither occurs) is detected
-// from the header line. A UTF-8 byte-order mark, CRLF line ends and RFC 4180
-// quoting are handled; gzip input is decompressed transparently. Only the
+// The delimiter (comma or tab; '|' or semicolon when neither occurs) is
+// detected from the header line. A UTF-8 byte-order mark, CRLF line ends and
+// RFC 4180 quoting are handled; gzip input is decompressed transparently;
+// an archive (an Excel workbook) or binary data is refused. Only the
 // patient, date and code columns are read (see ReadOptions and
 // PatientColumnNames); other columns are ignored, except an icd_version
-// column: rows whose version is not 10 are skipped and counted under
-// ReasonICDVersion.
+// column: rows whose version is not the code system's are skipped and
+// counted under ReasonICDVersion. A header that is missing columns gives a
+// *ColumnError naming them all; a first line that is data, a *ParseError
+// wrapping ErrNoHeader.
 //
-// A bad row (too few fields, a date that does not parse, an empty code or
-// patient id, broken quoting) stops reading with a *ParseError, or, with
-// opt.SkipBad, is skipped and counted per reason. Patient identifiers never
-// appear in errors.
-func ReadExtract(r io.Reader, name string, opt ReadOptions) (*Corpus, *ReadReport, error) {
+// A code is accepted only when it is a code of opt.CodeSystem; a row whose
+// code is not is skipped and counted under ReasonCodeSyntax, and too many
+// such rows stop the read with a *CodeColumnError; so do too many codes
+// absent from opt.CodeList (see the package doc). Any other bad row (too
+// few fields, a date that does not parse, an empty code or patient id,
+// broken quoting) stops reading with a *ParseError, or, with opt.SkipBad,
+// is skipped and counted per reason. Patient identifiers never appear in
+// errors. The context is checked every few thousand rows; when it is done
+// the read stops with an error wrapping ctx.Err().
+func ReadExtract(ctx context.Context, r io.Reader, name string, opt ReadOptions) (*Corpus, *ReadReport, error) {
 	if err := opt.Validate(); err != nil {
 		return nil, nil, err
 	}
-	br, ok := r.(*bufio.Reader)
-	if !ok || br.Size() < 64<<10 {
-		br = bufio.NewReaderSize(r, 1<<20)
-	}
-	br, err := maybeGunzip(br)
+	br, err := input.NewReader(r, name)
 	if err != nil {
-		return nil, nil, fmt.Errorf("corpus: %s: %w", name, err)
-	}
-	if head, _ := br.Peek(3); bytes.Equal(head, utf8BOM) {
-		br.Discard(3)
+		return nil, nil, fmt.Errorf("corpus: %w", err)
 	}
 	peek, _ := br.Peek(64 << 10)
 	if i := bytes.IndexByte(peek, '\n'); i >= 0 {
@@ -70,7 +77,7 @@ func ReadExtract(r io.Reader, name string, opt ReadOptions) (*Corpus, *ReadRepor
 		return nil, nil, fmt.Errorf("corpus: %s: empty file: expected a header line naming the patient, date and code columns", name)
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("corpus: %s: header: %w", name, err)
+		return nil, nil, csvError(name, err)
 	}
 	header = slices.Clone(header)
 	cols, err := findColumns(name, header, opt)
@@ -78,9 +85,12 @@ func ReadExtract(r io.Reader, name string, opt ReadOptions) (*Corpus, *ReadRepor
 		return nil, nil, err
 	}
 
-	rep := &ReadReport{SkippedByReason: map[string]int64{}}
+	sys := opt.codeSystem()
+	rep := &ReadReport{SkippedByReason: map[string]int64{}, CodeSystem: sys.String()}
 	b := newExtractBuilder()
-	var code []byte // normalised code of the current row, reused
+	var gate codeGate
+	var absent []bool // per code id, with a code list: not in it
+	var code []byte   // normalised code of the current row, reused
 	fail := func(line, col int, field, reason string, e error) error {
 		if opt.SkipBad {
 			rep.skip(reason)
@@ -88,7 +98,23 @@ func ReadExtract(r io.Reader, name string, opt ReadOptions) (*Corpus, *ReadRepor
 		}
 		return &ParseError{File: name, Line: line, Column: col, Field: field, Err: e}
 	}
+	codeErr := func(early bool, notInList bool) error {
+		line, _ := cr.FieldPos(0)
+		e := &CodeColumnError{File: name, Line: line, Column: cols.code + 1, Header: cols.codeHeader,
+			System: sys.Name(), Early: early, NotInList: notInList}
+		e.Checked, e.Failed = gate.checked, gate.failed
+		if notInList {
+			e.Checked, e.Failed = gate.listChecked, gate.absent
+		}
+		return e
+	}
 	for {
+		if rep.Rows&(ctxRows-1) == 0 {
+			if err := ctx.Err(); err != nil {
+				line, _ := cr.FieldPos(0)
+				return nil, nil, fmt.Errorf("corpus: %s: reading stopped at line %d: %w", name, line, err)
+			}
+		}
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
@@ -96,7 +122,7 @@ func ReadExtract(r io.Reader, name string, opt ReadOptions) (*Corpus, *ReadRepor
 		if err != nil {
 			var pe *csv.ParseError
 			if !errors.As(err, &pe) {
-				return nil, nil, fmt.Errorf("corpus: %s: %w", name, err)
+				return nil, nil, csvError(name, err)
 			}
 			rep.Rows++
 			if e := fail(pe.Line, 0, "row", ReasonQuoting,
@@ -115,7 +141,7 @@ func ReadExtract(r io.Reader, name string, opt ReadOptions) (*Corpus, *ReadRepor
 			}
 			continue
 		}
-		if cols.version >= 0 && trimSpace(rec[cols.version]) != "10" {
+		if cols.version >= 0 && trimSpace(rec[cols.version]) != sys.version {
 			rep.skip(ReasonICDVersion)
 			continue
 		}
@@ -132,27 +158,86 @@ func ReadExtract(r io.Reader, name string, opt ReadOptions) (*Corpus, *ReadRepor
 		if !ok {
 			line, _ := cr.FieldPos(cols.date)
 			if e := fail(line, cols.date+1, "date", ReasonDate,
-				fmt.Errorf("date %q: %s", clip(rec[cols.date]), dateExpected)); e != nil {
+				fmt.Errorf("date %s: %s", redact.Date(rec[cols.date]), dateExpected)); e != nil {
 				return nil, nil, e
 			}
 			continue
 		}
-		code = appendNormalized(code[:0], rec[cols.code])
-		if len(code) == 0 {
+		raw := rec[cols.code]
+		var at int
+		code, at, ok = appendCode(code[:0], raw)
+		if !ok && emptyCode(raw) {
 			line, _ := cr.FieldPos(cols.code)
 			if e := fail(line, cols.code+1, "code", ReasonEmptyCode,
-				errors.New("code is empty; expected an ICD-10-CM code like E11.9 or E119")); e != nil {
+				fmt.Errorf("code is empty; expected a %s code", sys.Name())); e != nil {
 				return nil, nil, e
 			}
 			continue
 		}
+		// A code seen before passed the syntax then; only its dot, which
+		// normalisation removed, can differ.
+		id, known := b.codes[string(code)]
+		ok = ok && (at < 0 || sys.dotAt(code, at)) && (known || sys.syntax(code))
+		if stop := gate.syntax(!ok); !ok || stop {
+			if !ok {
+				rep.skip(ReasonCodeSyntax)
+			}
+			if stop {
+				return nil, nil, codeErr(true, false)
+			}
+			continue
+		}
+		if !known {
+			id = b.addCode(code)
+			if opt.CodeList != nil {
+				out := !opt.CodeList.Has(string(code))
+				absent = append(absent, out)
+				if out {
+					rep.NotInCodeListCodes++
+				}
+			}
+		}
+		if opt.CodeList != nil {
+			if gate.list(absent[id]) {
+				return nil, nil, codeErr(true, true)
+			}
+		}
 		rep.Accepted++
-		b.add(pid, date, code)
+		b.add(pid, date, id)
 	}
+	if gate.syntaxFails() {
+		return nil, nil, codeErr(false, false)
+	}
+	if gate.listFails() {
+		return nil, nil, codeErr(false, true)
+	}
+	rep.NotInCodeList = gate.absent
 	c := b.build()
 	rep.PatientIDs = b.patientIDs
 	finish(c, opt, rep)
 	return c, rep, nil
+}
+
+// csvError wraps an error of the CSV reader that is not about one row.
+// encoding/csv's messages quote no field values.
+func csvError(name string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return &ParseError{File: name, Line: pe.Line, Field: "row",
+			Err: fmt.Errorf("%w (at character %d); expected RFC 4180 quoting", pe.Err, pe.Column)}
+	}
+	return fmt.Errorf("corpus: %s: %w", name, err)
+}
+
+// emptyCode reports whether a code field normalises to nothing (white
+// space and dots only).
+func emptyCode(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isSpace(s[i]) && s[i] != '.' {
+			return false
+		}
+	}
+	return true
 }
 
 // missingField names the first needed column a row of n fields lacks, and
@@ -168,15 +253,6 @@ func missingField(c columns, n int) (string, int) {
 		}
 	}
 	return field, best + 1
-}
-
-// clip shortens a field value quoted in an error message.
-func clip(s string) string {
-	const max = 40
-	if len(s) > max {
-		return s[:max] + "..."
-	}
-	return s
 }
 
 // extractBuilder collects accepted rows in chunked columns (patient-year,
@@ -203,9 +279,19 @@ func newExtractBuilder() *extractBuilder {
 	}
 }
 
-// add records one accepted row. pid and code may alias a reused buffer: they
-// are copied only when new.
-func (b *extractBuilder) add(pid string, date int32, code []byte) {
+// addCode adds a new code and returns its id; code may alias a reused
+// buffer.
+func (b *extractBuilder) addCode(code []byte) int32 {
+	id := int32(len(b.words))
+	w := string(code)
+	b.words = append(b.words, w)
+	b.codes[w] = id
+	return id
+}
+
+// add records one accepted row, of code id. pid may alias a reused buffer:
+// it is copied only when new.
+func (b *extractBuilder) add(pid string, date int32, id int32) {
 	p, ok := b.patients[pid]
 	if !ok {
 		p = int32(len(b.patientIDs))
@@ -227,13 +313,6 @@ func (b *extractBuilder) add(pid string, date int32, code []byte) {
 		b.pyYear = append(b.pyYear, year)
 		b.prevPY = append(b.prevPY, b.lastPY[p])
 		b.lastPY[p] = py
-	}
-	id, ok := b.codes[string(code)] // no allocation for a lookup
-	if !ok {
-		id = int32(len(b.words))
-		w := string(code)
-		b.words = append(b.words, w)
-		b.codes[w] = id
 	}
 	b.rows.add(py, uint16(date%10000), id)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"compress/gzip"
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -35,7 +36,7 @@ func seqStrings(c *Corpus) []string {
 
 func readString(t *testing.T, data string, opt ReadOptions) (*Corpus, *ReadReport) {
 	t.Helper()
-	c, rep, err := ReadExtract(strings.NewReader(data), "extract.csv", opt)
+	c, rep, err := ReadExtract(context.Background(), strings.NewReader(data), "extract.csv", opt)
 	if err != nil {
 		t.Fatalf("ReadExtract: %v", err)
 	}
@@ -87,7 +88,7 @@ func TestReadExtractGrouping(t *testing.T) {
 	if id, ok := c.Vocab.ID("J45"); !ok || id != 2 {
 		t.Errorf("ID(J45) = %d, %v", id, ok)
 	}
-	wantRep := ReadReport{Rows: 7, Accepted: 7, SkippedByReason: map[string]int64{}, Patients: 2, PatientYears: 3, Tokens: 7, PatientIDs: []string{"B", "A"}}
+	wantRep := ReadReport{Rows: 7, Accepted: 7, SkippedByReason: map[string]int64{}, CodeSystem: "icd10cm", Patients: 2, PatientYears: 3, Tokens: 7, PatientIDs: []string{"B", "A"}}
 	if !reflect.DeepEqual(*rep, wantRep) {
 		t.Errorf("report = %+v, want %+v", *rep, wantRep)
 	}
@@ -129,6 +130,7 @@ func TestReadExtractDedupeMinCount(t *testing.T) {
 			}
 			tt.rep.Rows, tt.rep.Accepted = 8, 8
 			tt.rep.SkippedByReason = map[string]int64{}
+			tt.rep.CodeSystem = "icd10cm"
 			tt.rep.PatientIDs = []string{"1", "2", "3"}
 			if !reflect.DeepEqual(*rep, tt.rep) {
 				t.Errorf("report = %+v\nwant     %+v", *rep, tt.rep)
@@ -172,7 +174,7 @@ func TestReadExtractErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, _, err := ReadExtract(strings.NewReader(tt.data), "extract.csv", DefaultReadOptions())
+			_, _, err := ReadExtract(context.Background(), strings.NewReader(tt.data), "extract.csv", DefaultReadOptions())
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -224,7 +226,7 @@ func TestReadExtractSkipBadAccounting(t *testing.T) {
 	}
 	// Without SkipBad the ICD-9 rows are still only skipped; the first bad
 	// date stops the read.
-	_, _, err := ReadExtract(strings.NewReader(data), "x.csv", DefaultReadOptions())
+	_, _, err := ReadExtract(context.Background(), strings.NewReader(data), "x.csv", DefaultReadOptions())
 	if err == nil || !strings.Contains(err.Error(), "x.csv:4:2: date") {
 		t.Errorf("err = %v", err)
 	}
@@ -241,9 +243,10 @@ func TestReadExtractColumns(t *testing.T) {
 		{"mimic", "subject_id,hadm_id,admittime,icd_code,icd_version\n", ReadOptions{}, ""},
 		{"chosen", "pid,when,what\n", ReadOptions{PatientCol: "PID", DateCol: "when", CodeCol: "what"}, ""},
 		{"chosen overrides ambiguity", "patient,patient_id,date,code\n", ReadOptions{PatientCol: "patient_id"}, ""},
-		{"missing", "pid,date,code\n", ReadOptions{}, `extract.csv: no patient column found (looked for patient_id`},
-		{"missing lists header", "pid,date,code\n", ReadOptions{}, `(header ["pid" "date" "code"])`},
-		{"ambiguous", "patient,patient_id,date,code\n", ReadOptions{}, `patient column is ambiguous: both "patient" and "patient_id" match`},
+		{"missing", "pid,date,code\n", ReadOptions{}, `extract.csv: header line: no patient column found (looked for patient_id`},
+		{"missing names the flag", "pid,date,code\n", ReadOptions{}, `name it with -patient-col NAME (PatientCol)`},
+		{"missing lists header", "pid,date,code\n", ReadOptions{}, `the header's columns are 1 "pid", 2 "date", 3 "code"`},
+		{"ambiguous", "patient,patient_id,date,code\n", ReadOptions{}, `the patient column is ambiguous: columns 1 "patient" and 2 "patient_id" both match; choose one with -patient-col NAME`},
 		{"chosen absent", "patient,date,code\n", ReadOptions{CodeCol: "dx9"}, `no code column named "dx9"`},
 		{"empty file", "", ReadOptions{}, "empty file"},
 	}
@@ -251,7 +254,7 @@ func TestReadExtractColumns(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			opt := DefaultReadOptions()
 			opt.PatientCol, opt.DateCol, opt.CodeCol = tt.opt.PatientCol, tt.opt.DateCol, tt.opt.CodeCol
-			_, _, err := ReadExtract(strings.NewReader(tt.header), "extract.csv", opt)
+			_, _, err := ReadExtract(context.Background(), strings.NewReader(tt.header), "extract.csv", opt)
 			switch {
 			case tt.wantErr == "" && err != nil:
 				t.Errorf("unexpected error %v", err)
@@ -292,7 +295,7 @@ func TestReadExtractEncodings(t *testing.T) {
 		if err := os.WriteFile(p, gz.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		c, _, err := ReadExtractFile(p, DefaultReadOptions())
+		c, _, err := ReadExtractFile(context.Background(), p, DefaultReadOptions())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -352,9 +355,9 @@ func TestReadExtractManyChunks(t *testing.T) {
 	for i := range rows {
 		r := row{patient: rng.IntN(5000), date: 20190000 + rng.IntN(2)*10000 + (1+rng.IntN(12))*100 + 1 + rng.IntN(28)}
 		if i < nRows/2 {
-			r.code = fmt.Sprintf("A%d", rng.IntN(300))
+			r.code = fmt.Sprintf("A%03d", rng.IntN(300))
 		} else {
-			r.code = fmt.Sprintf("B%d", i) // a new code on every row: past 65,536 distinct
+			r.code = fmt.Sprintf("B%06d", i) // a new code on every row: past 65,536 distinct
 		}
 		rows[i] = r
 		fmt.Fprintf(&b, "p%d,%d-%02d-%02d,%s\n", r.patient, r.date/10000, r.date/100%100, r.date%100, r.code)

@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -50,7 +51,7 @@ func TestKindOf(t *testing.T) {
 // A sequence file's hierarchy tokens get their kinds from their spelling,
 // and a cache keeps them.
 func TestSequencesAncestorKinds(t *testing.T) {
-	c, _, err := ReadSequences(strings.NewReader("E119 END002 BS:END E11* CH:04\nI10 CIR007\n"), "seq.txt")
+	c, _, err := ReadSequences(context.Background(), strings.NewReader("E119 END002 BS:END E11* CH:04\nI10 CIR007\n"), "seq.txt", DefaultReadOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +71,7 @@ func TestSequencesAncestorKinds(t *testing.T) {
 	if err := WriteCache(path, c); err != nil {
 		t.Fatal(err)
 	}
-	back, err := ReadCache(path)
+	back, err := ReadCache(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"compress/gzip"
+	"context"
 	"encoding/csv"
 	"os"
 	"path/filepath"
@@ -90,7 +91,7 @@ func TestMIMICDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	c, rep, err := ReadExtractFile(p, DefaultReadOptions())
+	c, rep, err := ReadExtractFile(context.Background(), p, DefaultReadOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +124,7 @@ func TestMIMICDemo(t *testing.T) {
 	if err := WriteCache(cp, c); err != nil {
 		t.Fatal(err)
 	}
-	back, err := ReadCache(cp)
+	back, err := ReadCache(context.Background(), cp)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +134,7 @@ func TestMIMICDemo(t *testing.T) {
 
 	// With ICD-9 rows and an icd_version column: the ICD-9 rows are skipped
 	// and counted, and the corpus holds the same codes.
-	_, rep9, err := ReadExtract(strings.NewReader(all.String()), "mimic_all.csv", DefaultReadOptions())
+	_, rep9, err := ReadExtract(context.Background(), strings.NewReader(all.String()), "mimic_all.csv", DefaultReadOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +144,7 @@ func TestMIMICDemo(t *testing.T) {
 
 	// The raw diagnoses file read as an extract directly: it has no date
 	// column, so the reader must say so and list the header.
-	_, _, err = ReadExtractFile(shareddata.Path(t, "mimic-iv-demo-2.2/hosp/diagnoses_icd.csv.gz"), DefaultReadOptions())
+	_, _, err = ReadExtractFile(context.Background(), shareddata.Path(t, "mimic-iv-demo-2.2/hosp/diagnoses_icd.csv.gz"), DefaultReadOptions())
 	if err == nil || !strings.Contains(err.Error(), "no date column found") || !strings.Contains(err.Error(), `"hadm_id"`) {
 		t.Errorf("reading diagnoses_icd without dates: %v", err)
 	}

@@ -10,7 +10,7 @@ import (
 // corpus read through ReadFile) becomes a Corpus.
 type ReadOptions struct {
 	// PatientCol, DateCol and CodeCol name the extract columns holding the
-	// patient identifier, the date and the ICD-10-CM code, matched
+	// patient identifier, the date and the diagnosis code, matched
 	// case-insensitively. Empty means "detect from common names" (see
 	// PatientColumnNames, DateColumnNames, CodeColumnNames).
 	PatientCol, DateCol, CodeCol string
@@ -28,6 +28,21 @@ type ReadOptions struct {
 	// codes or patient ids, broken quoting) and counts them per reason in
 	// the ReadReport instead of stopping at the first with a *ParseError.
 	SkipBad bool
+
+	// CodeSystem is the syntax every code must have (see CodeSystem); nil
+	// means ICD10CM. A value that fails is never a token: the row (the line
+	// of a sequence file) is skipped and counted under ReasonCodeSyntax,
+	// whatever SkipBad says, and too many stop the read with a
+	// *CodeColumnError.
+	CodeSystem *CodeSystem
+
+	// CodeList, when set, is the list of codes the input's codes should come
+	// from (the CCSR map, a code-list file: ReadCodeList). A code absent
+	// from it is accepted and counted (ReadReport.NotInCodeList), but when
+	// most are absent the read stops with a *CodeColumnError: the column
+	// holds identifiers shaped like codes. Category tokens of a sequence
+	// file are not checked.
+	CodeList CodeSet
 }
 
 // DefaultReadOptions returns the options the paper's setting needs:

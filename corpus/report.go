@@ -17,6 +17,13 @@ const (
 	// version is not 10 (an ICD-9 code, say). Such rows are always skipped,
 	// with or without ReadOptions.SkipBad, and always counted.
 	ReasonICDVersion = "icd_version"
+	// ReasonCodeSyntax: the code is not a code of the code system
+	// (ReadOptions.CodeSystem; ICD-10-CM by default): an identifier, a name,
+	// a date, a value too long or with spaces. Such rows are always skipped,
+	// with or without SkipBad, and always counted; too many stop the read
+	// with a *CodeColumnError. In a sequence file, a line holding such a
+	// token.
+	ReasonCodeSyntax = "code_syntax"
 )
 
 // ReadReport says what reading a corpus did, row by row and token by token,
@@ -32,6 +39,16 @@ type ReadReport struct {
 	Skipped         int64            `json:"skipped_rows"`  // rows skipped, = sum of SkippedByReason
 	SkippedByReason map[string]int64 `json:"skipped_by_reason"`
 	BlankLines      int64            `json:"blank_lines,omitempty"` // sequence files: blank lines skipped
+
+	// CodeSystem is the code system the codes were checked against, as
+	// ParseCodeSystem reads it ("icd10cm"); empty for a cache.
+	CodeSystem string `json:"code_system,omitempty"`
+	// NotInCodeList and NotInCodeListCodes count the accepted rows (code
+	// tokens, for a sequence file) and the distinct codes that pass the
+	// syntax but are absent from ReadOptions.CodeList; 0 without a list.
+	// They are accepted all the same.
+	NotInCodeList      int64 `json:"not_in_code_list,omitempty"`
+	NotInCodeListCodes int64 `json:"not_in_code_list_codes,omitempty"`
 
 	Patients     int64 `json:"patients"`      // distinct patients with at least one sequence in the corpus
 	PatientYears int64 `json:"patient_years"` // sequences in the corpus

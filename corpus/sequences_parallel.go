@@ -3,6 +3,7 @@ package corpus
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -16,23 +17,24 @@ import (
 // saves.
 const minPartBytes = 1 << 20
 
-// readSequencesParallel reads the sequence file held in ra[0:size) the way
-// ReadSequences does, with the same result to the last token id, but in
+// readSequencesParallel reads the sequence file held in ra[start:size) the
+// way ReadSequences does, with the same result to the last token id, but in
 // two passes over byte ranges cut at line ends, one goroutine per range:
 // the first pass counts tokens and lines, so that Tokens and the offsets
 // are allocated once at their final size (2 bytes per token, 8 per
 // sequence: Visits shares Seqs' array, one visit per sequence, and
-// SeqVisits is nil), and the
-// second parses each range into its place with a vocabulary and counts of
-// its own, merged afterwards. A file of more than 65,536 distinct tokens is
-// parsed a second time, into 4 bytes per token (NarrowLimit). A file that changes between the passes
-// is an error. There are at most parts ranges of at least minPart bytes.
-func readSequencesParallel(ra io.ReaderAt, size int64, name string, parts int, minPart int64) (*Corpus, *ReadReport, error) {
-	var start int64
-	head := make([]byte, 3)
-	if n, _ := ra.ReadAt(head, 0); n == 3 && bytes.Equal(head, utf8BOM) {
-		start = 3
-	}
+// SeqVisits is nil), and the second parses each range into its place with
+// a vocabulary and counts of its own, merged afterwards. A file of more
+// than 65,536 distinct tokens is parsed a second time, into 4 bytes per
+// token (NarrowLimit). A file that changes between the passes is an error.
+// There are at most parts ranges of at least minPart bytes.
+//
+// A file with a line the code rule rejects, or that fails the code-list
+// check, gives errStreamInstead: the streaming reader then reads it, and
+// its result (the rejected lines counted, or the error) is the answer.
+// opt.Dedupe and opt.MinCount are not applied.
+func readSequencesParallel(ctx context.Context, ra io.ReaderAt, start, size int64, name string, opt ReadOptions, parts int, minPart int64) (*Corpus, *ReadReport, error) {
+	sys := opt.codeSystem()
 	cuts, err := lineCuts(ra, start, size, parts, minPart)
 	if err != nil {
 		return nil, nil, fmt.Errorf("corpus: %s: %w", name, err)
@@ -42,9 +44,9 @@ func readSequencesParallel(ra io.ReaderAt, size int64, name string, parts int, m
 		ps[k].lo, ps[k].hi = cuts[k], cuts[k+1]
 	}
 
-	var g errgroup.Group
+	g, gctx := errgroup.WithContext(ctx)
 	for k := range ps {
-		g.Go(func() error { return ps[k].count(ra) })
+		g.Go(func() error { return ps[k].count(gctx, ra) })
 	}
 	if err := g.Wait(); err != nil {
 		return nil, nil, fmt.Errorf("corpus: %s: %w", name, err)
@@ -59,21 +61,36 @@ func readSequencesParallel(ra io.ReaderAt, size int64, name string, parts int, m
 	// than a narrow array can number is parsed again into a wide one.
 	c := &Corpus{Tokens: MakeTokens(int(nTok), 0), Seqs: make([]int64, nSeq+1)}
 	c.Visits = c.Seqs
-	v, err := parseParts(ra, c, ps)
+	v, err := parseParts(ctx, ra, c, ps, sys)
 	if errors.Is(err, errNarrowOverflow) {
 		c.Tokens = MakeTokens(int(nTok), NarrowLimit+1)
 		for k := range ps {
 			ps[k].words, ps[k].counts = nil, nil
 		}
-		v, err = parseParts(ra, c, ps)
+		v, err = parseParts(ctx, ra, c, ps, sys)
+	}
+	if errors.Is(err, errStreamInstead) {
+		return nil, nil, err
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("corpus: %s: %w", name, err)
 	}
+	rep := &ReadReport{SkippedByReason: map[string]int64{}, CodeSystem: sys.String()}
+	if opt.CodeList != nil {
+		var gate codeGate
+		if !codeListPasses(c, v, opt.CodeList, &gate) {
+			return nil, nil, errStreamInstead
+		}
+		rep.NotInCodeList = gate.absent
+		for id, w := range v.Words {
+			if v.Kinds[id] == KindCode && !opt.CodeList.Has(NormalizeCode(w)) {
+				rep.NotInCodeListCodes++
+			}
+		}
+	}
 	// Sort the merged vocabulary as finish does, and map each range's ids
 	// straight to the sorted ones: the tokens are rewritten once, in
 	// parallel.
-	rep := &ReadReport{SkippedByReason: map[string]int64{}}
 	for k := range ps {
 		rep.Rows += ps[k].lines
 		rep.BlankLines += ps[k].blank
@@ -108,6 +125,42 @@ func readSequencesParallel(ra io.ReaderAt, size int64, name string, parts int, m
 	return c, rep, nil
 }
 
+// codeListPasses tells whether the streaming reader would accept c, read
+// with no line rejected, under the code-list check: not all of its first
+// codeCheckFirst code tokens absent from list, and not too many absent in
+// all (codeGate). gate ends holding the counts.
+func codeListPasses(c *Corpus, v *Vocab, list CodeSet, gate *codeGate) bool {
+	absent := make([]bool, v.Len())
+	for id, w := range v.Words {
+		absent[id] = v.Kinds[id] == KindCode && !list.Has(NormalizeCode(w))
+	}
+	for _, id := range c.Tokens.All() {
+		if v.Kinds[id] != KindCode {
+			continue
+		}
+		if gate.listChecked == codeCheckFirst {
+			break
+		}
+		if gate.list(absent[id]) {
+			return false
+		}
+	}
+	gate.listChecked, gate.absent = 0, 0
+	for id, n := range v.Counts {
+		if v.Kinds[id] == KindCode {
+			gate.listChecked += n
+			if absent[id] {
+				gate.absent += n
+			}
+		}
+	}
+	return !gate.listFails()
+}
+
+// errStreamInstead: the parallel reader leaves the file to the streaming
+// one (a line is rejected, or the code-list check fails).
+var errStreamInstead = errors.New("read by the streaming reader instead")
+
 // errNarrowOverflow: the file has more distinct tokens than narrow Tokens
 // can number.
 var errNarrowOverflow = errors.New("more distinct tokens than narrow ids can number")
@@ -117,10 +170,10 @@ var errNarrowOverflow = errors.New("more distinct tokens than narrow ids can num
 // of first appearance) and sets each range's remap to it. With narrow
 // c.Tokens it returns errNarrowOverflow when the merged vocabulary does not
 // fit (a range's local ids never exceed the merged vocabulary's).
-func parseParts(ra io.ReaderAt, c *Corpus, ps []seqPart) (*Vocab, error) {
-	var g errgroup.Group
+func parseParts(ctx context.Context, ra io.ReaderAt, c *Corpus, ps []seqPart, sys *CodeSystem) (*Vocab, error) {
+	g, gctx := errgroup.WithContext(ctx)
 	for k := range ps {
-		g.Go(func() error { return ps[k].parse(ra, c) })
+		g.Go(func() error { return ps[k].parse(gctx, ra, c, sys) })
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
@@ -159,26 +212,29 @@ type seqPart struct {
 }
 
 // eachLine calls fn for every line of p (see eachLine).
-func (p *seqPart) eachLine(ra io.ReaderAt, fn func(line []byte)) error {
-	return eachLine(bufio.NewReaderSize(io.NewSectionReader(ra, p.lo, p.hi-p.lo), 1<<20), fn)
+func (p *seqPart) eachLine(ctx context.Context, ra io.ReaderAt, fn func(line []byte) error) error {
+	return eachLine(ctx, bufio.NewReaderSize(io.NewSectionReader(ra, p.lo, p.hi-p.lo), 1<<20), fn)
 }
 
 // count is the first pass: tokens, non-blank lines and blank lines.
-func (p *seqPart) count(ra io.ReaderAt) error {
-	return p.eachLine(ra, func(line []byte) {
+func (p *seqPart) count(ctx context.Context, ra io.ReaderAt) error {
+	return p.eachLine(ctx, ra, func(line []byte) error {
 		n := int64(countFields(line))
 		if n == 0 {
 			p.blank++
-			return
+			return nil
 		}
 		p.tokens += n
 		p.lines++
+		return nil
 	})
 }
 
 // parse is the second pass: each token's range-local id goes to its final
-// place in c.Tokens, each sequence's end to c.Seqs.
-func (p *seqPart) parse(ra io.ReaderAt, c *Corpus) error {
+// place in c.Tokens, each sequence's end to c.Seqs. A token new to the
+// range is checked against the code rule (validToken); the first that
+// fails gives errStreamInstead.
+func (p *seqPart) parse(ctx context.Context, ra io.ReaderAt, c *Corpus, sys *CodeSystem) error {
 	index := make(map[string]int32)
 	short := newPackedTable() // tokens of up to 7 bytes, packed
 	toks := c.Tokens.Slice(int(p.tokOff), int(p.tokOff+p.tokens))
@@ -186,12 +242,13 @@ func (p *seqPart) parse(ra io.ReaderAt, c *Corpus) error {
 	ends := c.Seqs[p.seqOff+1 : p.seqOff+p.lines+1]
 	var nt, ns int
 	changed := false
-	err := p.eachLine(ra, func(line []byte) {
+	var code []byte
+	err := p.eachLine(ctx, ra, func(line []byte) error {
 		start := nt
 		for f := range bytes.FieldsSeq(line) {
 			if nt == toks.Len() {
 				changed = true
-				return
+				return errChanged
 			}
 			var id int32
 			var ok bool
@@ -202,6 +259,9 @@ func (p *seqPart) parse(ra io.ReaderAt, c *Corpus) error {
 				id, ok = index[string(f)]
 			}
 			if !ok {
+				if code, ok = validToken(code[:0], sys, f); !ok {
+					return errStreamInstead
+				}
 				id = int32(len(p.words))
 				w := string(f)
 				p.words = append(p.words, w)
@@ -223,20 +283,24 @@ func (p *seqPart) parse(ra io.ReaderAt, c *Corpus) error {
 		if nt > start {
 			if ns == len(ends) {
 				changed = true
-				return
+				return errChanged
 			}
 			ends[ns] = p.tokOff + int64(nt)
 			ns++
 		}
+		return nil
 	})
 	if err != nil {
 		return err
 	}
 	if changed || nt != toks.Len() || ns != len(ends) {
-		return errors.New("the file changed while it was being read")
+		return errChanged
 	}
 	return nil
 }
+
+// errChanged: a sequence file's two passes disagree.
+var errChanged = errors.New("the file changed while it was being read")
 
 // packToken packs a token of at most 7 bytes and its length into one
 // integer, which hashes and compares faster than a string; ICD-10-CM codes

@@ -1,6 +1,8 @@
 package corpus
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -27,11 +29,17 @@ func TestReadSequences(t *testing.T) {
 		{"no final newline", "x y", []string{"x y"}, 0, []string{"x", "y"}, []Kind{KindCode, KindCode}, []int64{1, 1}},
 		{"tokens not normalised", "e11.9 E119 cir007", []string{"e11.9 E119 cir007"}, 0,
 			[]string{"E119", "cir007", "e11.9"}, []Kind{KindCode, KindCode, KindCode}, []int64{1, 1, 1}},
+		{"icd-10-cm codes as written", "e11.9 E119 CIR007", []string{"e11.9 E119 CIR007"}, 0,
+			[]string{"CIR007", "E119", "e11.9"}, []Kind{KindCategory, KindCode, KindCode}, []int64{1, 1, 1}},
 		{"empty", "", nil, 0, []string{}, []Kind{}, []int64{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, rep, err := ReadSequences(strings.NewReader(tt.data), "seqs.txt")
+			opt := wordOptions() // made-up tokens (a, x, cir007)
+			if tt.name == "basic" || tt.name == "icd-10-cm codes as written" {
+				opt = DefaultReadOptions()
+			}
+			c, rep, err := ReadSequences(context.Background(), strings.NewReader(tt.data), "seqs.txt", opt)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -61,7 +69,7 @@ func TestReadSequencesLongLine(t *testing.T) {
 		sb.WriteString("ABCDEF ")
 	}
 	sb.WriteString("\nX\n")
-	c, _, err := ReadSequences(strings.NewReader(sb.String()), "long.txt")
+	c, _, err := ReadSequences(context.Background(), strings.NewReader(sb.String()), "long.txt", wordOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +95,7 @@ func TestLengthStats(t *testing.T) {
 			for _, n := range tt.lens {
 				sb.WriteString(strings.Repeat("a ", n) + "\n")
 			}
-			c, _, err := ReadSequences(strings.NewReader(sb.String()), "x")
+			c, _, err := ReadSequences(context.Background(), strings.NewReader(sb.String()), "x", wordOptions())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -117,7 +125,7 @@ func TestReadSequencesParallelMatchesStreaming(t *testing.T) {
 	}
 	var distinct strings.Builder // grows the packed-token table, mixes in tokens too long to pack
 	for i := 0; i < 5000; i++ {
-		fmt.Fprintf(&distinct, "T%d LONGTOKEN%d A\x00 A%s", i, i%7, strings.Repeat(" ", i%3))
+		fmt.Fprintf(&distinct, "T%d LONGTOKEN%d A0 A%s", i, i%7, strings.Repeat(" ", i%3))
 		if i%5 == 0 {
 			distinct.WriteString("\n")
 		}
@@ -129,18 +137,34 @@ func TestReadSequencesParallelMatchesStreaming(t *testing.T) {
 		"no final nl":    "x y\nz x",
 		"only blank":     "\n\n \n",
 		"empty":          "",
-		"unicode space":  "a\u00a0b\u2028c\nb\u0085a\n\xff\xfe a\n",
+		"unicode space":  "a\u00a0b\u2028c\nb\u0085a\n",
+		"rejected line":  "a b\n\xff\xfe a\nb c\n",
+		"rejected token": "a b\nc A-0\nb c\n",
 		"long line":      "q r\n" + long.String() + "\nX q\n",
 		"many lines":     strings.Repeat("E119 I10 J45909\nCIR007 E119\n\nZ00 Z01 Z02 Z03\n", 300),
 	}
 	for name, data := range inputs {
-		want, wantRep, err := ReadSequences(strings.NewReader(data), "s.txt")
+		want, wantRep, err := ReadSequences(context.Background(), strings.NewReader(data), "s.txt", wordOptions())
 		if err != nil {
 			t.Fatal(err)
 		}
+		start := int64(0)
+		if strings.HasPrefix(data, "\ufeff") {
+			start = 3
+		}
 		for _, parts := range []int{1, 2, 3, 7, 64} {
 			for _, minPart := range []int64{1, 5, 1 << 20} {
-				got, rep, err := readSequencesParallel(strings.NewReader(data), int64(len(data)), "s.txt", parts, minPart)
+				got, rep, err := readSequencesParallel(context.Background(), strings.NewReader(data), start, int64(len(data)), "s.txt", wordOptions(), parts, minPart)
+				if errors.Is(err, errStreamInstead) {
+					// A line is rejected: the streaming reader's answer stands.
+					if wantRep.Skipped == 0 {
+						t.Errorf("%s parts %d: the parallel reader gave up on a file with no rejected line", name, parts)
+					}
+					continue
+				}
+				if wantRep.Skipped > 0 {
+					t.Errorf("%s parts %d: the parallel reader read a file with rejected lines itself", name, parts)
+				}
 				if err != nil {
 					t.Fatalf("%s parts %d: %v", name, parts, err)
 				}
@@ -167,14 +191,14 @@ func TestReadSequencesParallelMatchesStreaming(t *testing.T) {
 // passes is refused, not read half.
 func TestReadSequencesParallelFileChanged(t *testing.T) {
 	ra := &changingReader{data: []byte("a b\nc d\n"), later: []byte("abc def\n")}
-	_, _, err := readSequencesParallel(ra, int64(len(ra.data)), "s.txt", 1, 1)
+	_, _, err := readSequencesParallel(context.Background(), ra, 0, int64(len(ra.data)), "s.txt", wordOptions(), 1, 1)
 	if err == nil || !strings.Contains(err.Error(), "s.txt") || !strings.Contains(err.Error(), "changed") {
 		t.Fatalf("err = %v, want the file named and 'changed'", err)
 	}
 }
 
-// changingReader serves data until two reads from offset 0 (the BOM probe
-// and the first pass) have been made, and later from then on.
+// changingReader serves data until a read from offset 0 (the first pass)
+// has been made, and later from then on.
 type changingReader struct {
 	data, later []byte
 	reads       int
@@ -185,7 +209,7 @@ func (g *changingReader) ReadAt(p []byte, off int64) (int, error) {
 		g.reads++
 	}
 	d := g.data
-	if g.reads > 2 {
+	if g.reads > 1 {
 		d = g.later
 	}
 	if off >= int64(len(d)) {
@@ -209,7 +233,7 @@ func TestSequenceCorpusOneVisitEach(t *testing.T) {
 	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	serial, _, err := ReadSequences(strings.NewReader(data), "seqs.txt")
+	serial, _, err := ReadSequences(context.Background(), strings.NewReader(data), "seqs.txt", wordOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,11 +242,13 @@ func TestSequenceCorpusOneVisitEach(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	parallel, _, err := readSequencesParallel(f, int64(len(data)), path, 3, 1)
+	parallel, _, err := readSequencesParallel(context.Background(), f, 0, int64(len(data)), path, wordOptions(), 3, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pruned, rep, err := ReadFile(path, FormatSequences, ReadOptions{Dedupe: true, MinCount: 2})
+	opt := wordOptions()
+	opt.Dedupe, opt.MinCount = true, 2
+	pruned, rep, err := ReadFile(context.Background(), path, FormatSequences, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +259,7 @@ func TestSequenceCorpusOneVisitEach(t *testing.T) {
 	if err := WriteCache(cachePath, pruned); err != nil {
 		t.Fatal(err)
 	}
-	cached, err := ReadCache(cachePath)
+	cached, _, err := ReadFile(context.Background(), cachePath, FormatCache, wordOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,4 +288,16 @@ func TestSequenceCorpusOneVisitEach(t *testing.T) {
 	if err := bad.check(); err == nil {
 		t.Error("check accepted two visits in a sequence without SeqVisits")
 	}
+}
+
+// wordOptions reads test sequence files of made-up tokens (a, ABC123, W17)
+// under a code rule that accepts any letters and digits.
+func wordOptions() ReadOptions {
+	o := DefaultReadOptions()
+	sys, err := ParseCodeSystem("regex:[A-Z0-9]+")
+	if err != nil {
+		panic(err)
+	}
+	o.CodeSystem = sys
+	return o
 }

@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"reflect"
@@ -123,7 +124,7 @@ func wideVocabFile(n int) string {
 // the merged vocabulary does.
 func TestReadSequencesWideVocabulary(t *testing.T) {
 	data := wideVocabFile(NarrowLimit + 1000)
-	want, wantRep, err := ReadSequences(strings.NewReader(data), "w.txt")
+	want, wantRep, err := ReadSequences(context.Background(), strings.NewReader(data), "w.txt", wordOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +132,7 @@ func TestReadSequencesWideVocabulary(t *testing.T) {
 		t.Fatalf("streaming reader: wide %v, vocabulary %d", want.Tokens.IsWide(), want.Vocab.Len())
 	}
 	for _, parts := range []int{1, 2, 4} { // 1: the range overflows; 2, 4: only the merge does
-		got, rep, err := readSequencesParallel(strings.NewReader(data), int64(len(data)), "w.txt", parts, 1)
+		got, rep, err := readSequencesParallel(context.Background(), strings.NewReader(data), 0, int64(len(data)), "w.txt", wordOptions(), parts, 1)
 		if err != nil {
 			t.Fatalf("parts %d: %v", parts, err)
 		}
@@ -146,7 +147,7 @@ func TestReadSequencesWideVocabulary(t *testing.T) {
 	}
 	// Just under the limit stays narrow.
 	data = wideVocabFile(NarrowLimit)
-	got, _, err := readSequencesParallel(strings.NewReader(data), int64(len(data)), "n.txt", 2, 1)
+	got, _, err := readSequencesParallel(context.Background(), strings.NewReader(data), 0, int64(len(data)), "n.txt", wordOptions(), 2, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +160,7 @@ func TestReadSequencesWideVocabulary(t *testing.T) {
 // bytes per token either way) and come back wide.
 func TestCacheRoundTripWide(t *testing.T) {
 	data := wideVocabFile(NarrowLimit + 10)
-	c, _, err := ReadSequences(strings.NewReader(data), "w.txt")
+	c, _, err := ReadSequences(context.Background(), strings.NewReader(data), "w.txt", wordOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +168,7 @@ func TestCacheRoundTripWide(t *testing.T) {
 	if err := WriteCache(p, c); err != nil {
 		t.Fatal(err)
 	}
-	got, err := ReadCache(p)
+	got, err := ReadCache(context.Background(), p)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package evaluate
 
 import (
-	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/hiervec/hiervec/internal/input"
 	"github.com/hiervec/hiervec/internal/redact"
 )
 
@@ -92,12 +92,14 @@ func ReadOutcomes(path string) (*Outcomes, error) {
 	return ReadOutcomesFrom(f, path)
 }
 
-// ReadOutcomesFrom reads an outcomes CSV from r; name is used in errors.
+// ReadOutcomesFrom reads an outcomes CSV from r (gzip decompressed, a
+// byte-order mark dropped, a workbook or binary file refused); name is used
+// in errors.
 // The first bad row stops the read with an *OutcomeParseError.
 func ReadOutcomesFrom(r io.Reader, name string) (*Outcomes, error) {
-	br := bufio.NewReader(r)
-	if b, err := br.Peek(3); err == nil && string(b) == "\xef\xbb\xbf" {
-		br.Discard(3) // UTF-8 byte-order mark
+	br, err := input.NewReader(r, "") // gzip, byte-order mark, not text
+	if err != nil {
+		return nil, &OutcomeParseError{File: name, Line: 1, Err: fmt.Errorf("%w: %w", ErrBadHeader, err)}
 	}
 	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = 0 // every row as long as the header

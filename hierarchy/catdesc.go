@@ -24,11 +24,10 @@ func (m *Map) LoadCategoryDescriptions(path string) (int, error) {
 // ReadCategoryDescriptions is LoadCategoryDescriptions on a reader; name is
 // used in error messages.
 func (m *Map) ReadCategoryDescriptions(r io.Reader, name string) (int, error) {
-	cr, closeFn, err := openCSV(r, name)
+	cr, err := openCSV(r, name)
 	if err != nil {
 		return 0, err
 	}
-	defer closeFn()
 	find := func(rec []string) (cat, desc int) {
 		cat, desc = -1, -1
 		for i, h := range rec {

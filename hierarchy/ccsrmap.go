@@ -126,6 +126,14 @@ func (m *Map) Category(code string) (string, bool) {
 	return c[0], true
 }
 
+// Has reports whether the map lists the normalised code, with or without a
+// usable category. A Map is a corpus.CodeSet: given as the readers' code
+// list, it refuses a code column whose values it mostly does not know.
+func (m *Map) Has(code string) bool {
+	_, ok := m.index[code]
+	return ok
+}
+
 // DefaultCategories returns the default inpatient and outpatient categories
 // of a normalised code exactly as the file gives them (XXX000 and XXX111
 // included; "" when the file gives none).

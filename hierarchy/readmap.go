@@ -2,7 +2,6 @@ package hierarchy
 
 import (
 	"bufio"
-	"compress/gzip"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"unicode"
 
 	"github.com/hiervec/hiervec/corpus"
+	"github.com/hiervec/hiervec/internal/input"
 )
 
 // Layouts describes the CCSR map layouts ReadMap recognises, for messages.
@@ -23,7 +23,9 @@ const Layouts = `supported layouts (detected by header):
   plain           code,category[,category_description][,code_description]`
 
 // ReadMapFile reads a CCSR map from path; gzip-compressed files are
-// recognised by their magic bytes and decompressed transparently.
+// recognised by their magic bytes and decompressed transparently, and an
+// Excel workbook (HCUP's reference file as shipped) is refused with a
+// message saying to save the sheet as CSV.
 func ReadMapFile(path string) (*Map, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -38,11 +40,10 @@ func ReadMapFile(path string) (*Map, error) {
 // HCUP's reference workbook sheets) is skipped. Gzip input is detected and
 // decompressed. name is used in error messages. Errors are *ParseError.
 func ReadMap(r io.Reader, name string) (*Map, error) {
-	cr, closeFn, err := openCSV(r, name)
+	cr, err := openCSV(r, name)
 	if err != nil {
 		return nil, err
 	}
-	defer closeFn()
 	header, err := readHeader(cr, name)
 	if err != nil {
 		return nil, err
@@ -62,33 +63,29 @@ func ReadMap(r io.Reader, name string) (*Map, error) {
 	return m, nil
 }
 
-// openInput buffers r, decompressing it when it starts with gzip's magic
-// bytes.
+// openInput opens r through internal/input (gzip decompressed, byte-order
+// mark dropped, a workbook or binary file refused). The returned function
+// releases what it holds.
 func openInput(r io.Reader, name string) (*bufio.Reader, func(), error) {
-	br := bufio.NewReaderSize(r, 1<<16)
-	closeFn := func() {}
-	if magic, err := br.Peek(2); err == nil && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, nil, &ParseError{File: name, Line: 1, Err: fmt.Errorf("gzip: %w", err)}
-		}
-		closeFn = func() { zr.Close() }
-		br = bufio.NewReaderSize(zr, 1<<16)
+	br, err := input.NewReader(r, "")
+	if err != nil {
+		return nil, nil, &ParseError{File: name, Line: 1, Err: err}
 	}
-	return br, closeFn, nil
+	return br, func() {}, nil
 }
 
-// openCSV wraps r (decompressing gzip) in a csv.Reader configured for the
-// CCSR layouts.
-func openCSV(r io.Reader, name string) (*csv.Reader, func(), error) {
-	br, closeFn, err := openInput(r, name)
+// openCSV wraps r (through internal/input: gzip decompressed, byte-order
+// mark dropped, a workbook or binary file refused) in a csv.Reader
+// configured for the CCSR layouts.
+func openCSV(r io.Reader, name string) (*csv.Reader, error) {
+	br, err := input.NewReader(r, "")
 	if err != nil {
-		return nil, nil, err
+		return nil, &ParseError{File: name, Line: 1, Err: err}
 	}
 	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1 // the title row has its own width; rows are checked against the header
 	cr.ReuseRecord = false
-	return cr, closeFn, nil
+	return cr, nil
 }
 
 // readHeader returns the header record, skipping one title row when the
@@ -100,9 +97,6 @@ func readHeader(cr *csv.Reader, name string) ([]string, error) {
 	}
 	if err != nil {
 		return nil, csvError(name, err)
-	}
-	if len(first) > 0 {
-		first[0] = strings.TrimPrefix(first[0], "\ufeff")
 	}
 	if _, ok := detectLayout(first); ok {
 		return first, nil

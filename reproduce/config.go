@@ -189,6 +189,9 @@ func (c Config) settings() map[string]any {
 	if w.PlainHogwild {
 		s["plain_hogwild"] = true
 	}
+	if cs := c.Read.CodeSystem; cs != nil && cs != corpus.ICD10CM {
+		s["code_system"] = cs.String()
+	}
 	if c.Input == "" {
 		s["synthetic_patients"] = c.Patients
 		s["synthetic_seed"] = c.SynthSeed

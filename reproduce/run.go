@@ -12,6 +12,7 @@ import (
 	"github.com/hiervec/hiervec/evaluate"
 	"github.com/hiervec/hiervec/export"
 	"github.com/hiervec/hiervec/hierarchy"
+	"github.com/hiervec/hiervec/internal/sysmem"
 	"github.com/hiervec/hiervec/release"
 	"github.com/hiervec/hiervec/synth"
 	"github.com/hiervec/hiervec/trainer"
@@ -137,8 +138,11 @@ func Run(ctx context.Context, cfg Config, progress func(Event)) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Read.CodeList == nil {
+		cfg.Read.CodeList = m // a code column the map mostly does not know is refused
+	}
 	t0 := time.Now()
-	base, report, err := corpus.ReadFile(cfg.Input, cfg.InputFormat, cfg.Read)
+	base, report, err := corpus.ReadFile(ctx, cfg.Input, cfg.InputFormat, cfg.Read)
 	if err != nil {
 		return nil, err
 	}
@@ -154,6 +158,9 @@ func Run(ctx context.Context, cfg Config, progress func(Event)) (*Result, error)
 
 	runs := PlanRepeats(cfg.Models, cfg.Dims, cfg.Variants, cfg.Med2Vec, 200, cfg.Repeats)
 	views := newViews(base, m, p, say)
+	if err := checkMemory(cfg, runs, views); err != nil {
+		return nil, err
+	}
 	res := &Result{Synthetic: synthetic, Sequences: base.NumSeqs(), Tokens: base.Tokens.Len(), Codes: base.Vocab.Len(), Read: report}
 	bySeed, err := trainAll(ctx, cfg, runs, views, rm, res, progress)
 	if err != nil {
@@ -185,6 +192,28 @@ func Run(ctx context.Context, cfg Config, progress func(Event)) (*Result, error)
 	res.Elapsed = time.Since(start)
 	say("wrote %s, %s, %s and the charts (%s in all)", ReportMarkdown, ReportHTML, ReportJSON, res.Elapsed.Round(time.Second))
 	return res, nil
+}
+
+// checkMemory refuses a plan whose largest Word2Vec run would not fit in
+// the memory the machine has available, before any run starts.
+func checkMemory(cfg Config, runs []Job, v *views) error {
+	avail, ok := sysmem.Available()
+	if !ok {
+		return nil
+	}
+	for _, r := range runs {
+		if r.Algo == AlgoMed2Vec {
+			continue
+		}
+		tc := cfg.Word2Vec
+		tc.Dim = r.Dim
+		mem := trainer.EstimateMemory(v.get(r.View).Vocab.Counts, tc)
+		if need := mem.Model + mem.Staging; uint64(need) > avail {
+			return fmt.Errorf("reproduce: run %s needs about %d MiB for its vectors but this machine has %d MiB available; lower -dims or -threads",
+				r.ID(), need>>20, avail>>20)
+		}
+	}
+	return nil
 }
 
 // views builds the corpus views on first use and keeps them.

@@ -44,22 +44,21 @@ type Config struct {
 	// uniformly from 1..Window (word2vec.c and gensim always do); false uses
 	// Window for every centre.
 	ShrinkWindow bool
-	// SharedNegatives (Skip-Gram only; Validate refuses it with CBOW) draws one set of
-	// Negative noise words per centre word, shared by its whole window
-	// (Ji et al. 2016), and trains the window's pairs in word2vec.c's
-	// order against those rows held in L1 (see sgSeqShared): 1.4-2 times
-	// as fast as per-pair, a different estimator, measured within 0.01 NMI
-	// of per-pair at dimensions 10, 50 and 100 (package documentation)
-	// and 0.003 of gensim at the paper's scale (benchmarks/RESULTS.md).
-	// false draws them per (centre, context) pair, as word2vec.c and
-	// gensim do: the reference.
+	// SharedNegatives (Skip-Gram only; Validate refuses it with CBOW)
+	// draws one set of Negative noise words per centre word, shared by its
+	// whole window (Ji et al. 2016), and trains the window's pairs in
+	// word2vec.c's order against those rows held in L1
+	// (shared_negatives.go): faster at long windows, a different
+	// estimator, measured close in quality to per-pair and to gensim
+	// (benchmarks/RESULTS.md). false draws them per (centre, context)
+	// pair, as word2vec.c and gensim do: the reference.
 	SharedNegatives bool
 	// PlainHogwild turns hot-row staging off: every worker writes the
 	// shared matrices directly, as word2vec.c and gensim do, and sees the
 	// other workers' updates as soon as the cache line arrives. Staging
-	// (the default with two or more workers; package documentation) keeps
-	// a copy of the frequent rows per worker and writes back differences:
-	// 2-3x faster on two cores, but each worker sees the others' updates
+	// (the default with two or more workers; staging.go) keeps a copy of
+	// the frequent rows per worker and writes back differences: faster
+	// (benchmarks/RESULTS.md), but each worker sees the others' updates
 	// of those rows only at write-backs. It has no effect with one worker.
 	PlainHogwild bool
 	// ProgressInterval is how often the progress callback is called; 0
@@ -76,8 +75,8 @@ type Config struct {
 //   - Subsample 1e-3: gensim sample=1e-3.
 //   - Alpha 0.025 for SkipGram, 0.05 for CBOW. gensim uses alpha=0.025 for
 //     both architectures; word2vec.c uses 0.05 for CBOW and 0.025 for
-//     skip-gram, and we follow word2vec.c here as the project's issue asks,
-//     because averaged CBOW gradients are smaller and learn slowly at 0.025.
+//     skip-gram, and we follow word2vec.c here, because averaged CBOW
+//     gradients are smaller and learn slowly at 0.025.
 //     Set Alpha to 0.025 to reproduce gensim (and the paper) exactly.
 //   - MinAlpha 0.0001: gensim min_alpha=0.0001.
 //   - Epochs 5: gensim epochs=5.
@@ -86,9 +85,9 @@ type Config struct {
 //   - Seed 1: gensim seed=1.
 //   - ShrinkWindow true: gensim shrink_windows=True (and word2vec.c).
 //   - SharedNegatives false: word2vec.c's and gensim's per-pair
-//     negatives, the estimator the paper used. Sharing them is about
-//     twice as fast at window 100 and measured close in quality (package
-//     documentation), but changes what is computed, so it is asked for.
+//     negatives, the estimator the paper used. Sharing them is faster at
+//     long windows and measured close in quality (benchmarks/RESULTS.md),
+//     but changes what is computed, so it is asked for.
 //   - PlainHogwild false: hot-row staging with two or more workers.
 //   - ProgressInterval one second.
 func DefaultConfig(m Model) Config {

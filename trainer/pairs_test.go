@@ -1,6 +1,7 @@
 package trainer
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strings"
@@ -59,7 +60,7 @@ func TestPairsForLength(t *testing.T) {
 }
 
 func TestExpectedPairs(t *testing.T) {
-	c, _, err := corpus.ReadSequences(strings.NewReader("A B C\nA\nD E F G H I J K L M\nB C\n"), "seqs")
+	c, _, err := corpus.ReadSequences(context.Background(), strings.NewReader("A00 B00 C00\nA00\nD00 E00 F00 G00 H00 I00 J00 K00 L00 M00\nB00 C00\n"), "seqs", corpus.DefaultReadOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +74,7 @@ func TestExpectedPairs(t *testing.T) {
 }
 
 func ExampleExpectedPairs() {
-	c, _, err := corpus.ReadSequences(strings.NewReader("E119 I10 E785 N183\nJ449\n"), "example")
+	c, _, err := corpus.ReadSequences(context.Background(), strings.NewReader("E119 I10 E785 N183\nJ449\n"), "example", corpus.DefaultReadOptions())
 	if err != nil {
 		fmt.Println(err)
 		return

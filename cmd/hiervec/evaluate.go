@@ -107,7 +107,7 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 
 	var down *evaluate.Downstream
 	if *outcomes != "" {
-		c, report, err := in.read(rep)
+		c, report, err := in.read(ctx, rep, m)
 		if err != nil {
 			return err
 		}

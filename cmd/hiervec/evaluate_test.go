@@ -179,10 +179,10 @@ func TestEvaluateCommandWord2Vec(t *testing.T) {
 	}
 	dir := t.TempDir()
 	txt, bin := filepath.Join(dir, "codes.txt"), filepath.Join(dir, "codes.w2v")
-	if err := export.WriteWord2Vec(txt, sets[0], false); err != nil {
+	if err := export.WriteWord2Vec(txt, sets[0], false, export.Dotless); err != nil {
 		t.Fatal(err)
 	}
-	if err := export.WriteWord2Vec(bin, sets[0], true); err != nil {
+	if err := export.WriteWord2Vec(bin, sets[0], true, export.Dotless); err != nil {
 		t.Fatal(err)
 	}
 	for _, args := range [][]string{{"-embeddings", txt}, {"-embeddings", bin, "-format", "word2vec-binary"}} {

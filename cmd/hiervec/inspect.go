@@ -11,7 +11,9 @@ import (
 	"text/tabwriter"
 
 	"github.com/hiervec/hiervec/corpus"
+	"github.com/hiervec/hiervec/embedding"
 	"github.com/hiervec/hiervec/hierarchy"
+	"github.com/hiervec/hiervec/release"
 	"github.com/hiervec/hiervec/trainer"
 )
 
@@ -31,7 +33,17 @@ type inspectSummary struct {
 	Vocabulary *int64              `json:"vocabulary,omitempty"`
 	Lengths    *corpus.LengthStats `json:"sequence_length,omitempty"`
 	Memory     *inspectMemory      `json:"training_memory,omitempty"`
+	SmallCells *inspectSmallCells  `json:"small_cells,omitempty"`
 	*inspectCCSR
+}
+
+// inspectSmallCells says what small-cell suppression would keep out of a
+// training run's outputs: how many codes, never which.
+type inspectSmallCells struct {
+	MinPatients int     `json:"min_patients"`
+	Codes       int     `json:"codes"`
+	TokenShare  float64 `json:"token_share"`
+	Exact       bool    `json:"exact_patients"`
 }
 
 // inspectMemory estimates the memory of training a model on the input:
@@ -72,21 +84,16 @@ type inspectCodeCount struct {
 
 func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("inspect", stderr)
+	var in inputFlags
+	in.register(fs)
 	var (
-		input       = fs.String("input", "", "EHR extract (CSV/TSV, .gz ok), sequence file or corpus cache")
-		inputFormat = fs.String("input-format", "auto", "input format: auto, extract, sequences or cache")
-		patientCol  = fs.String("patient-col", "", "extract column holding the patient id (default: detected)")
-		dateCol     = fs.String("date-col", "", "extract column holding the date (default: detected)")
-		codeCol     = fs.String("code-col", "", "extract column holding the ICD-10-CM code (default: detected)")
-		dedupe      = fs.Bool("dedupe", false, "keep only the first occurrence of a code within a patient-year")
-		minCount    = fs.Int("min-count", 1, "drop codes seen fewer than this many times")
-		skipBad     = fs.Bool("skip-bad", false, "skip and count bad rows instead of stopping at the first")
 		ccsrPath    = fs.String("ccsr", "", "CCSR map (DXCCSR CSV, reference sheet CSV, wide or plain code,category CSV)")
 		policyName  = fs.String("policy", "", "category policy for codes with several: default-op, default-ip, first or all (default: the map's default)")
 		dim         = fs.Int("dim", 100, "vector dimension for the training memory estimate")
 		modelName   = fs.String("model", "sg", "model for the training memory estimate: sg or cbow")
 		threads     = fs.Int("threads", runtime.NumCPU(), "worker goroutines for the training memory estimate")
-		top         = fs.Int("top", 10, "number of most frequent unmapped codes to list with -ccsr")
+		top         = fs.Int("top", 10, "number of most frequent unmapped codes to list with -ccsr (codes under -min-patients are not listed)")
+		minPatients = minPatientsFlag(fs)
 		asJSON      = fs.Bool("json", false, "print one JSON object instead of text")
 	)
 	fs.Usage = func() {
@@ -96,6 +103,7 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	input := &in.input
 	if *input == "" && *ccsrPath == "" {
 		return usagef("-input or -ccsr is required")
 	}
@@ -115,15 +123,14 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *policyName != "" && *ccsrPath == "" {
 		return usagef("-policy needs -ccsr")
 	}
-	format, err := corpus.ParseFormat(*inputFormat)
+	format, err := corpus.ParseFormat(in.inputFormat)
 	if err != nil {
-		return usagef("%v", err)
+		return usagef("-input-format %q: want auto, extract, sequences or cache", in.inputFormat)
 	}
-	opt := corpus.DefaultReadOptions()
-	opt.PatientCol, opt.DateCol, opt.CodeCol = *patientCol, *dateCol, *codeCol
-	opt.Dedupe, opt.MinCount, opt.SkipBad = *dedupe, *minCount, *skipBad
-	if err := opt.Validate(); err != nil {
-		return usagef("%v", err)
+	if *input != "" {
+		if err := in.check(); err != nil {
+			return err
+		}
 	}
 
 	var sum inspectSummary
@@ -145,12 +152,20 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	if *input != "" {
+		var known corpus.CodeSet
+		if m != nil {
+			known = m
+		}
+		opt, err := in.options(ctx, known)
+		if err != nil {
+			return err
+		}
 		if format == corpus.FormatAuto {
-			if format, err = corpus.DetectFormat(*input); err != nil {
+			if format, err = corpus.DetectFormat(*input, opt); err != nil {
 				return err
 			}
 		}
-		c, rep, err := corpus.ReadFile(*input, format, opt)
+		c, rep, err := corpus.ReadFile(ctx, *input, format, opt)
 		if err != nil {
 			return err
 		}
@@ -159,6 +174,10 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		visits, vocab := int64(c.NumVisits()), int64(c.Vocab.Len())
 		stats := c.LengthStats()
 		sum.Visits, sum.Vocabulary, sum.Lengths = &visits, &vocab, &stats
+		counts := release.Count(c)
+		set := &embedding.Set{Tokens: c.Vocab.Words, Kinds: c.Vocab.Kinds}
+		_, sup := release.Apply(set, counts, *minPatients)
+		sum.SmallCells = &inspectSmallCells{MinPatients: *minPatients, Codes: sup.SuppressedCodes, TokenShare: sup.SuppressedShare(), Exact: counts.Exact}
 		cfg := trainer.DefaultConfig(model)
 		cfg.Dim, cfg.Workers = *dim, *threads
 		tm := trainer.EstimateMemory(c.Vocab.Counts, cfg)
@@ -171,7 +190,7 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			ModelBytes: tm.Model, StagingBytes: tm.Staging, CorpusBytes: corpusBytes,
 			TotalBytes: tm.Model + tm.Staging + corpusBytes}
 		if m != nil {
-			coverage(sum.inspectCCSR, c, m, policy, *top)
+			coverage(sum.inspectCCSR, c, m, policy, *top, func(code string) bool { return counts.Patients(code) >= int64(*minPatients) })
 		}
 	}
 	if *asJSON {
@@ -185,13 +204,19 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 // coverage counts the input's codes (tokens of KindCode) that the map does
 // not categorise under policy, and lists the most frequent ones.
-func coverage(s *inspectCCSR, c *corpus.Corpus, m *hierarchy.Map, p hierarchy.Policy, top int) {
-	cov := hierarchy.NewLabeler(m, p).Coverage(c.Vocab, nil, top)
+//
+// Only codes for which listable holds (those seen in enough patients to
+// pass small-cell suppression) are listed: a rare code's presence in an
+// extract is itself a small cell.
+func coverage(s *inspectCCSR, c *corpus.Corpus, m *hierarchy.Map, p hierarchy.Policy, top int, listable func(string) bool) {
+	cov := hierarchy.NewLabeler(m, p).Coverage(c.Vocab, nil, c.Vocab.Len())
 	n := int(cov.UnmappedCodes)
 	s.UnmappedCodes, s.UnmappedTokens = &n, &cov.UnmappedTokens
-	s.TopUnmapped = make([]inspectCodeCount, len(cov.TopUnmapped))
-	for i, u := range cov.TopUnmapped {
-		s.TopUnmapped[i] = inspectCodeCount{Code: u.Code, Count: u.Count}
+	s.TopUnmapped = []inspectCodeCount{}
+	for _, u := range cov.TopUnmapped {
+		if len(s.TopUnmapped) < top && listable(u.Code) {
+			s.TopUnmapped = append(s.TopUnmapped, inspectCodeCount{Code: u.Code, Count: u.Count})
+		}
 	}
 }
 
@@ -235,6 +260,13 @@ func printInspect(w io.Writer, s *inspectSummary) {
 		}
 		line("training memory", "%s for %s at dim %d, %s (model %s, staged rows %s, corpus %s)",
 			bytesIEC(mem.TotalBytes), mem.Model, mem.Dim, threads, bytesIEC(mem.ModelBytes), bytesIEC(mem.StagingBytes), bytesIEC(mem.CorpusBytes))
+		if sc := s.SmallCells; sc != nil {
+			how := "patients"
+			if !sc.Exact {
+				how = "sequences (the input has no patient identity)"
+			}
+			line("small cells", "%d codes seen in fewer than %d %s, %.2f%% of tokens: trained, never written", sc.Codes, sc.MinPatients, how, 100*sc.TokenShare)
+		}
 	}
 	if c := s.inspectCCSR; c != nil {
 		line("ccsr map", "%s (%s layout, policy %s)", c.CCSRFile, c.CCSRLayout, c.Policy)

@@ -26,7 +26,7 @@ func inspectExtract(t *testing.T) string {
 		"p2,2019-02-02,I10,10\n" +
 		"p2,2019-02-02,4019,9\n" +
 		"p3,2019-13-01,I10,10\n" +
-		"p3,2019-03-03,ZZZ9,10\n"
+		"p3,2019-03-03,Z99A,10\n"
 	p := filepath.Join(t.TempDir(), "extract.csv")
 	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
 		t.Fatal(err)
@@ -123,11 +123,19 @@ func TestInspectJSON(t *testing.T) {
 		t.Errorf("sequence_length = %v, want median 1, mean 1.5, max 3", lengths)
 	}
 
-	m = runInspectJSON(t, "-input", ex, "-skip-bad", "-ccsr", ccsr)
+	m = runInspectJSON(t, "-input", ex, "-skip-bad", "-ccsr", ccsr, "-min-patients", "1")
 	// Both unmapped codes occur once: ties are listed by code.
 	top, _ := json.Marshal(m["top_unmapped"])
-	if want := `[{"code":"Z999","count":1},{"code":"ZZZ9","count":1}]`; string(top) != want {
+	if want := `[{"code":"Z999","count":1},{"code":"Z99A","count":1}]`; string(top) != want {
 		t.Errorf("top_unmapped = %s, want %s", top, want)
+	}
+	// Under the default small-cell threshold they are counted, not named.
+	m = runInspectJSON(t, "-input", ex, "-skip-bad", "-ccsr", ccsr)
+	if m["top_unmapped"] != nil || m["unmapped_codes"] != 2.0 {
+		t.Errorf("default -min-patients: top_unmapped = %v, unmapped_codes = %v; want none named, 2 counted", m["top_unmapped"], m["unmapped_codes"])
+	}
+	if sc, _ := m["small_cells"].(map[string]any); sc["min_patients"] != 11.0 || sc["codes"] == 0.0 {
+		t.Errorf("small_cells = %v", m["small_cells"])
 	}
 	if m = runInspectJSON(t, "-ccsr", ccsr); m["rows"] != nil || m["tokens"] != nil {
 		t.Errorf("-ccsr alone printed corpus keys: %v", m)
@@ -160,8 +168,8 @@ func TestInspectExitCodes(t *testing.T) {
 		want string
 	}{
 		{"no input", nil, 2, "-input or -ccsr is required"},
-		{"bad format", []string{"-input", ex, "-input-format", "xml"}, 2, "unknown input format"},
-		{"bad min-count", []string{"-input", ex, "-min-count", "0"}, 2, "MinCount is 0"},
+		{"bad format", []string{"-input", ex, "-input-format", "xml"}, 2, `-input-format "xml": want auto`},
+		{"bad min-count", []string{"-input", ex, "-min-count", "0"}, 2, "-min-count 0: want 1 or more"},
 		{"bad dim", []string{"-input", ex, "-dim", "0"}, 2, "-dim is 0"},
 		{"policy without map", []string{"-input", ex, "-policy", "all"}, 2, "-policy needs -ccsr"},
 		{"bad row", []string{"-input", ex}, 1, "extract.csv:8:2: date \"2019-13-01\""},

@@ -62,8 +62,9 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return usagef("-input-format %q: want auto, extract, sequences or cache", in.inputFormat)
 	}
 	cfg.InputFormat = format
-	cfg.Read.PatientCol, cfg.Read.DateCol, cfg.Read.CodeCol = in.patientCol, in.dateCol, in.codeCol
-	cfg.Read.Dedupe, cfg.Read.SkipBad, cfg.Read.MinCount = in.dedupe, in.skipBad, in.minCount
+	if cfg.Read, err = in.options(ctx, nil); err != nil { // the map becomes the code list in Run
+		return err
+	}
 	cfg.Patients, cfg.MinPatients = *patients, *minPatients
 	cfg.Models = nil
 	for _, name := range splitList(*models) {

@@ -27,6 +27,7 @@ func init() {
 type inputFlags struct {
 	input, inputFormat           string
 	patientCol, dateCol, codeCol string
+	codeSystem, codeList         string
 	dedupe, skipBad              bool
 	minCount                     int
 }
@@ -40,10 +41,36 @@ func (f *inputFlags) register(fs interface {
 	fs.StringVar(&f.inputFormat, "input-format", "auto", "input format: auto, extract, sequences or cache")
 	fs.StringVar(&f.patientCol, "patient-col", "", "extract column holding the patient id (default: detected)")
 	fs.StringVar(&f.dateCol, "date-col", "", "extract column holding the date (default: detected)")
-	fs.StringVar(&f.codeCol, "code-col", "", "extract column holding the ICD-10-CM code (default: detected)")
+	fs.StringVar(&f.codeCol, "code-col", "", "extract column holding the diagnosis code (default: detected)")
+	fs.StringVar(&f.codeSystem, "code-system", "icd10cm", "syntax every code must have: icd10cm, icd9cm or regex:PATTERN (matched against the code in upper case, without its dot)")
+	fs.StringVar(&f.codeList, "code-list", "", "file of known codes, one per line (first field); a code column whose codes are mostly absent from it is refused")
 	fs.BoolVar(&f.dedupe, "dedupe", false, "keep only the first occurrence of a code within a patient-year")
 	fs.BoolVar(&f.skipBad, "skip-bad", false, "skip and count bad rows instead of stopping at the first")
 	fs.IntVar(&f.minCount, "min-count", 1, "drop codes seen fewer than this many times")
+}
+
+// options returns the read options the flags name, the code list read.
+// Without -code-list, known is the code list when not nil (the CCSR map the
+// command was given).
+func (f *inputFlags) options(ctx context.Context, known corpus.CodeSet) (corpus.ReadOptions, error) {
+	opt := corpus.DefaultReadOptions()
+	opt.PatientCol, opt.DateCol, opt.CodeCol = f.patientCol, f.dateCol, f.codeCol
+	opt.Dedupe, opt.SkipBad, opt.MinCount = f.dedupe, f.skipBad, f.minCount
+	sys, err := corpus.ParseCodeSystem(f.codeSystem)
+	if err != nil {
+		return opt, usagef("-code-system: %v", err)
+	}
+	opt.CodeSystem = sys
+	if f.codeList != "" {
+		l, err := corpus.ReadCodeListFile(ctx, f.codeList, sys)
+		if err != nil {
+			return opt, err
+		}
+		opt.CodeList = l
+	} else if known != nil {
+		opt.CodeList = known
+	}
+	return opt, nil
 }
 
 // check validates the input flags without reading anything.
@@ -54,14 +81,19 @@ func (f *inputFlags) check() error {
 	if _, err := corpus.ParseFormat(f.inputFormat); err != nil {
 		return usagef("-input-format %q: want auto, extract, sequences or cache", f.inputFormat)
 	}
+	if _, err := corpus.ParseCodeSystem(f.codeSystem); err != nil {
+		return usagef("-code-system: %v", err)
+	}
 	if f.minCount < 1 {
 		return usagef("-min-count %d: want 1 or more (1 keeps every code)", f.minCount)
 	}
 	return nil
 }
 
-// read loads the corpus the flags name and reports what was read.
-func (f *inputFlags) read(rep *reporter) (*corpus.Corpus, *corpus.ReadReport, error) {
+// read loads the corpus the flags name and reports what was read. known,
+// when not nil, is the code list to check the codes against unless
+// -code-list names one.
+func (f *inputFlags) read(ctx context.Context, rep *reporter, known corpus.CodeSet) (*corpus.Corpus, *corpus.ReadReport, error) {
 	if f.input == "" {
 		return nil, nil, usagef("-input is required")
 	}
@@ -69,11 +101,12 @@ func (f *inputFlags) read(rep *reporter) (*corpus.Corpus, *corpus.ReadReport, er
 	if err != nil {
 		return nil, nil, usagef("%v", err)
 	}
-	opt := corpus.DefaultReadOptions()
-	opt.PatientCol, opt.DateCol, opt.CodeCol = f.patientCol, f.dateCol, f.codeCol
-	opt.Dedupe, opt.SkipBad, opt.MinCount = f.dedupe, f.skipBad, f.minCount
+	opt, err := f.options(ctx, known)
+	if err != nil {
+		return nil, nil, err
+	}
 	start := time.Now()
-	c, report, err := corpus.ReadFile(f.input, format, opt)
+	c, report, err := corpus.ReadFile(ctx, f.input, format, opt)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -81,6 +114,9 @@ func (f *inputFlags) read(rep *reporter) (*corpus.Corpus, *corpus.ReadReport, er
 		f.input, c.NumSeqs(), c.Tokens.Len(), c.Vocab.Len(), fmtDuration(time.Since(start)))
 	if report != nil && report.Rows > 0 {
 		rep.say("rows: %d read, %d accepted, %d skipped%s", report.Rows, report.Accepted, report.Skipped, reasons(report.SkippedByReason))
+	}
+	if report != nil && report.NotInCodeList > 0 {
+		rep.say("codes not in the code list: %d distinct, %d rows (accepted)", report.NotInCodeListCodes, report.NotInCodeList)
 	}
 	return c, report, nil
 }
@@ -91,6 +127,7 @@ type trainFlags struct {
 	model, ccsr, policy, out, format, m2vExport string
 	levels, icdOrder                            string
 	cotrain, catsOnly, quiet                    bool
+	dotless                                     *bool
 	minPatients                                 *int
 }
 
@@ -108,6 +145,7 @@ func newTrainFlagSet(stderr io.Writer, cfg *trainer.Config, f *trainFlags) *flag
 	fs.StringVar(&f.levels, "levels", "", "co-train with ancestor tokens after each code, comma-separated: ccsr (the paper's CO, as -cotrain), body, icd3, icd4, icd5, icd6 (icd: all four), chapter (default: off)")
 	fs.StringVar(&f.icdOrder, "icd-order", "", "ICD-10-CM order file (icd10cm_order_YYYY.txt, .gz ok) whose headers are the icd4..icd6 nodes (default: the codes of the map and the corpus)")
 	f.minPatients = minPatientsFlag(fs)
+	f.dotless = spellingFlag(fs)
 	fs.StringVar(&f.out, "out", "", "output file (directory for -format tsv)")
 	fs.StringVar(&f.format, "format", "", "released, word2vec, word2vec-binary or tsv (default: from -out's extension)")
 	fs.StringVar(&f.m2vExport, "med2vec-export", "relu-bias", "med2vec vectors: relu-bias (ReLU(W_c+b_c), the author's advice), relu or raw")
@@ -187,6 +225,10 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	sp, err := spelling(*f.dotless, format)
+	if err != nil {
+		return err
+	}
 	if err := checkMinPatients(*f.minPatients, rep); err != nil {
 		return err
 	}
@@ -225,10 +267,15 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	c, _, err := in.read(rep)
+	var known corpus.CodeSet
+	if m != nil {
+		known = m
+	}
+	c, _, err := in.read(ctx, rep, known)
 	if err != nil {
 		return err
 	}
+	listable := listableCodes(c, *f.minPatients)
 	variant := "SEP"
 	var vr *hierarchy.ViewReport
 	switch {
@@ -238,7 +285,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if c, vr, policy, err = coTrainLevels(c, m, f.policy, levels, f.icdOrder); err != nil {
 			return err
 		}
-		rep.say("%s", describeView(true, fmt.Sprintf("levels %s, policy %s", levels, policy), vr))
+		rep.say("%s", describeView(true, fmt.Sprintf("levels %s, policy %s", levels, policy), vr, listable))
 	case f.cotrain || f.catsOnly:
 		policy, err := hierarchy.ResolvePolicy(f.policy, m)
 		if err != nil {
@@ -250,7 +297,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		} else {
 			c, vr = hierarchy.CategoryView(c, m, policy)
 		}
-		rep.say("%s", describeView(f.cotrain, "policy "+policy.String(), vr))
+		rep.say("%s", describeView(f.cotrain, "policy "+policy.String(), vr, listable))
 	}
 	if vr != nil && vr.Tokens > 0 && vr.UnmappedTokens == vr.Tokens {
 		return fmt.Errorf("the CCSR map %s gives a category to none of the codes read; check that it is a map of the input's code system", f.ccsr)
@@ -293,7 +340,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	released, srep := release.Apply(trained, counts, *f.minPatients)
 	rep.say("%s", srep)
 	sets := nameSets(released, algo, variant, f.catsOnly)
-	if err := writeSets(f.out, format, released, sets, m); err != nil {
+	if err := writeSets(f.out, format, released, sets, m, sp); err != nil {
 		return err
 	}
 	names := make([]string, len(sets))
@@ -349,14 +396,30 @@ func fileFormat(name, path string) (export.Format, error) {
 // writeSets writes a trained set: in the released layout as its named
 // parts (codes, categories), in the one-set formats (word2vec, projector)
 // whole, codes and categories together as the training vocabulary had them.
-func writeSets(out string, format export.Format, whole *embedding.Set, parts []*embedding.Set, m *hierarchy.Map) error {
+func writeSets(out string, format export.Format, whole *embedding.Set, parts []*embedding.Set, m *hierarchy.Map, sp export.Spelling) error {
 	switch format {
 	case export.Released:
 		return export.WriteReleased(out, parts)
 	case export.Projector:
-		return export.WriteProjector(out, whole, projectorMeta(m))
+		return export.WriteProjector(out, whole, projectorMeta(m), sp)
 	}
-	return export.Write(out, format, []*embedding.Set{whole})
+	return export.Write(out, format, []*embedding.Set{whole}, sp)
+}
+
+// spellingFlag registers -dotless.
+func spellingFlag(fs *flag.FlagSet) *bool {
+	return fs.Bool("dotless", false, "write codes without their dot (E119) in word2vec and projector files (default: E11.9, as the released layout)")
+}
+
+// spelling validates -dotless against the output format.
+func spelling(dotless bool, f export.Format) (export.Spelling, error) {
+	if !dotless {
+		return export.Dotted, nil
+	}
+	if f == export.Released {
+		return 0, usagef("-dotless does not apply to the released layout, which writes codes with their dot")
+	}
+	return export.Dotless, nil
 }
 
 // projectorMeta returns the metadata function of the projector export:
@@ -374,9 +437,17 @@ func projectorMeta(m *hierarchy.Map) func(string, corpus.Kind) (string, string) 
 	}
 }
 
+// listableCodes returns whether a code of c may be named in a message: it
+// is seen in at least minPatients patients (a rare code's presence is
+// itself a small cell).
+func listableCodes(c *corpus.Corpus, minPatients int) func(string) bool {
+	counts := release.Count(c)
+	return func(code string) bool { return counts.Patients(code) >= int64(minPatients) }
+}
+
 // describeView says what building a CO or category view did, naming the
-// most frequent codes without a category.
-func describeView(co bool, how string, vr *hierarchy.ViewReport) string {
+// most frequent codes without a category that listable allows.
+func describeView(co bool, how string, vr *hierarchy.ViewReport, listable func(string) bool) string {
 	name := "category-only"
 	if co {
 		name = "co-trained"
@@ -386,11 +457,13 @@ func describeView(co bool, how string, vr *hierarchy.ViewReport) string {
 	if !co && vr.EmptySequencesDropped > 0 {
 		msg += fmt.Sprintf("; %d sequences left empty and dropped", vr.EmptySequencesDropped)
 	}
-	if len(vr.TopUnmapped) > 0 {
-		top := make([]string, len(vr.TopUnmapped))
-		for i, cc := range vr.TopUnmapped {
-			top[i] = fmt.Sprintf("%s (%d)", hierarchy.Dotted(cc.Code), cc.Count)
+	var top []string
+	for _, cc := range vr.TopUnmapped {
+		if listable(cc.Code) {
+			top = append(top, fmt.Sprintf("%s (%d)", hierarchy.Dotted(cc.Code), cc.Count))
 		}
+	}
+	if len(top) > 0 {
 		msg += "; most frequent: " + strings.Join(top, ", ")
 	}
 	return msg

@@ -55,7 +55,7 @@ func TestSynthNMIAboveRandom(t *testing.T) {
 	if _, err := synth.Generate(scfg, &ex, &ccsr, &oc); err != nil {
 		t.Fatal(err)
 	}
-	c, _, err := corpus.ReadExtract(bytes.NewReader(ex.Bytes()), "extract.csv", corpus.DefaultReadOptions())
+	c, _, err := corpus.ReadExtract(context.Background(), bytes.NewReader(ex.Bytes()), "extract.csv", corpus.DefaultReadOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
