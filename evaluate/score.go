@@ -229,9 +229,9 @@ func scoreKind(ctx context.Context, s *embedding.Set, kind corpus.Kind, label La
 	if cfg.Vectors.unit() {
 		unit = normalizeRows(x, n, dim)
 	}
-	geometry0 := x // what the silhouette sees
+	silhouetteX := x // the vectors the silhouette sees: raw unless only unit ones are scored
 	if !cfg.Vectors.raw() {
-		geometry0 = unit
+		silhouetteX = unit
 	}
 	for _, k := range slices.Sorted(slices.Values(ks)) {
 		if k > n {
@@ -257,7 +257,7 @@ func scoreKind(ctx context.Context, s *embedding.Set, kind corpus.Kind, label La
 			g.ami[k] = AMI(labels, res.Labels)
 		}
 	}
-	x = geometry0
+	x = silhouetteX
 	// Silhouette and precision@N share one pass over the Gram matrix when
 	// the silhouette is taken on all codes.
 	wantSil := cfg.Silhouette
