@@ -27,7 +27,7 @@ const QualityK = 200
 // Config sets what Run measures. Every tool trains on the same sequence file
 // with the same settings; only the implementation differs.
 type Config struct {
-	// Patients is the number of synthetic patients (corpus/synth); each has
+	// Patients is the number of synthetic patients (package synth); each has
 	// one to three patient-years.
 	Patients int
 	// Seed seeds the synthetic corpus (synth.Config.Seed).
@@ -39,27 +39,21 @@ type Config struct {
 	// Threads lists the worker counts to run (hiervec -threads, gensim
 	// workers, fastText -thread).
 	Threads []int
-	// Epochs is the number of passes over the corpus of every run.
-	Epochs int
-	// Window is the maximum context window of every run.
-	Window int
-	// Negative is the number of negative samples per positive.
-	Negative int
-	// Sample is the subsampling threshold (gensim sample, fastText -t).
-	Sample float64
-	// Alpha is the starting learning rate passed to every tool; 0 means
-	// hiervec's default for the model (trainer.DefaultConfig: 0.025 for SG,
-	// 0.05 for CBOW).
-	Alpha float64
+	// Word2Vec is the training setting every tool gets: its Window,
+	// Negative, Subsample (gensim sample, fastText -t), Epochs and MinAlpha;
+	// each cell sets the model, dimension, threads and seed. Its Alpha is
+	// used only when AlphaPerModel is false.
+	Word2Vec trainer.Config
+	// AlphaPerModel passes every tool hiervec's starting learning rate for
+	// the cell's model (trainer.DefaultConfig: 0.025 for SG, 0.05 for CBOW)
+	// instead of Word2Vec.Alpha.
+	AlphaPerModel bool
 	// Seeds is the number of repetitions of every (model, dim, threads)
 	// cell, with training seeds 1..Seeds. Timings are the median over the
 	// repetitions; quality is the mean NMI@200.
 	Seeds int
 	// Peers runs gensim and fastText next to hiervec.
 	Peers bool
-	// SharedNegatives runs hiervec's Skip-Gram cells with
-	// -shared-negatives (tool hiervec-shared); CBOW cells are unchanged.
-	SharedNegatives bool
 	// Quality scores every run's code vectors: NMI of k-means (k = 200)
 	// clusters against the codes' CCSR categories.
 	Quality bool
@@ -82,10 +76,11 @@ type Config struct {
 //   - Seed 1.
 //   - Models sg and cbow, Dims 10, 50 and 100: the paper's grid.
 //   - Threads: runtime.NumCPU(), every tool on all cores.
-//   - Epochs 5 (gensim's default; the paper used 10, which doubles every
-//     time and changes no ratio).
-//   - Window 100, Negative 5, Sample 1e-3: the paper's setting.
-//   - Alpha 0: hiervec's per-model default, passed explicitly to every tool.
+//   - Word2Vec: trainer.PaperConfig with Epochs 5 (gensim's default; the
+//     paper used 10, which doubles every time and changes no ratio):
+//     window 100, negative 5, sample 1e-3, min alpha 0.0001.
+//   - AlphaPerModel true: hiervec's per-model default, passed explicitly to
+//     every tool.
 //   - Seeds 1; use 3 to compare quality across tools.
 //   - Peers false and Quality false: the plain run needs only hiervec and
 //     measures speed; -peers and -quality add the comparison.
@@ -95,20 +90,25 @@ type Config struct {
 //   - Hiervec: empty; the caller names the binary (the CLI uses itself).
 func DefaultConfig() Config {
 	return Config{
-		Patients: 60000,
-		Seed:     1,
-		Models:   []string{"sg", "cbow"},
-		Dims:     []int{10, 50, 100},
-		Threads:  []int{runtime.NumCPU()},
-		Epochs:   5,
-		Window:   100,
-		Negative: 5,
-		Sample:   1e-3,
-		Seeds:    1,
-		Python:   "/usr/bin/python3",
-		FastText: "/usr/bin/fasttext",
-		WorkDir:  filepath.Join(os.TempDir(), "hiervec-bench"),
+		Patients:      60000,
+		Seed:          1,
+		Models:        []string{"sg", "cbow"},
+		Dims:          []int{10, 50, 100},
+		Threads:       []int{runtime.NumCPU()},
+		Word2Vec:      benchWord2Vec(),
+		AlphaPerModel: true,
+		Seeds:         1,
+		Python:        "/usr/bin/python3",
+		FastText:      "/usr/bin/fasttext",
+		WorkDir:       filepath.Join(os.TempDir(), "hiervec-bench"),
 	}
+}
+
+// benchWord2Vec is the default training setting of the harness.
+func benchWord2Vec() trainer.Config {
+	w := trainer.PaperConfig(trainer.SkipGram)
+	w.Epochs = 5
+	return w
 }
 
 // Validate reports every problem of c at once.
@@ -142,20 +142,14 @@ func (c Config) Validate() error {
 			bad("threads %d: want at least 1", t)
 		}
 	}
-	if c.Epochs < 1 {
-		bad("Epochs = %d, want at least 1", c.Epochs)
+	w := c.Word2Vec
+	w.Dim, w.Workers = 1, 1 // set per cell, checked above
+	if c.AlphaPerModel {
+		w.Alpha = 0.025
 	}
-	if c.Window < 1 {
-		bad("Window = %d, want at least 1", c.Window)
-	}
-	if c.Negative < 1 {
-		bad("Negative = %d, want at least 1 (every tool trains with negative sampling)", c.Negative)
-	}
-	if !(c.Sample >= 0) {
-		bad("Sample = %v, want >= 0 (0 disables subsampling)", c.Sample)
-	}
-	if !(c.Alpha >= 0) {
-		bad("Alpha = %v, want > 0, or 0 for hiervec's per-model default", c.Alpha)
+	w.SharedNegatives = false // a Skip-Gram option; CBOW cells run without it
+	if err := w.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("benchmarks: Word2Vec: %w", err))
 	}
 	if c.Seeds < 1 {
 		bad("Seeds = %d, want at least 1", c.Seeds)
@@ -177,8 +171,8 @@ func (c Config) Validate() error {
 
 // alpha returns the starting learning rate every tool gets for model m.
 func (c Config) alpha(m string) float64 {
-	if c.Alpha > 0 {
-		return c.Alpha
+	if !c.AlphaPerModel {
+		return c.Word2Vec.Alpha
 	}
 	tm, err := trainer.ParseModel(m)
 	if err != nil {
@@ -191,7 +185,7 @@ func (c Config) alpha(m string) float64 {
 // order they run; hiervec comes first (the ratios are taken against it).
 func (c Config) tools(model string) []string {
 	first := ToolHiervec
-	if c.SharedNegatives && model == "sg" {
+	if c.Word2Vec.SharedNegatives && model == "sg" {
 		first = ToolHiervecShared
 	}
 	if c.Peers {

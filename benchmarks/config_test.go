@@ -3,6 +3,8 @@ package benchmarks
 import (
 	"strings"
 	"testing"
+
+	"github.com/hiervec/hiervec/trainer"
 )
 
 func TestDefaultConfigValid(t *testing.T) {
@@ -17,14 +19,14 @@ func TestDefaultConfigValid(t *testing.T) {
 }
 
 func TestValidateReportsEveryProblem(t *testing.T) {
-	c := Config{Patients: 0, Models: []string{"glove"}, Dims: []int{0}, Threads: nil, Epochs: 0, Window: 0,
-		Negative: 0, Sample: -1, Alpha: -0.1, Seeds: 0, Peers: true}
+	c := Config{Patients: 0, Models: []string{"glove"}, Dims: []int{0}, Threads: nil,
+		Word2Vec: trainer.Config{Epochs: 0, Window: 0, Negative: 0, Subsample: -1, Alpha: -0.1}, Seeds: 0, Peers: true}
 	err := c.Validate()
 	if err == nil {
 		t.Fatal("Validate accepted a broken config")
 	}
-	for _, want := range []string{"Patients", `model "glove"`, "dimension 0", "no thread count", "Epochs", "Window",
-		"Negative", "Sample", "Alpha", "Seeds", "Hiervec", "Python", "FastText", "WorkDir"} {
+	for _, want := range []string{"Patients", `model "glove"`, "dimension 0", "no thread count", "Epochs is 0", "Window is 0",
+		"Negative is 0", "Subsample is -1", "Alpha is -0.1", "Seeds", "Hiervec", "Python", "FastText", "WorkDir"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not mention %s:\n%v", want, err)
 		}
@@ -41,11 +43,14 @@ func TestAlpha(t *testing.T) {
 		{"sg default", 0, "sg", 0.025},
 		{"cbow default", 0, "cbow", 0.05},
 		{"explicit", 0.01, "cbow", 0.01},
+		{"explicit sg", 0.02, "sg", 0.02},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c := DefaultConfig()
-			c.Alpha = tc.alpha
+			if tc.alpha > 0 {
+				c.Word2Vec.Alpha, c.AlphaPerModel = tc.alpha, false
+			}
 			if got := c.alpha(tc.model); got != tc.want {
 				t.Errorf("alpha(%s) = %v, want %v", tc.model, got, tc.want)
 			}

@@ -9,9 +9,9 @@ import (
 	"path/filepath"
 
 	"github.com/hiervec/hiervec/corpus"
-	"github.com/hiervec/hiervec/corpus/synth"
 	"github.com/hiervec/hiervec/hierarchy"
 	"github.com/hiervec/hiervec/internal/atomicfile"
+	"github.com/hiervec/hiervec/synth"
 	"github.com/hiervec/hiervec/trainer"
 )
 
@@ -63,7 +63,7 @@ func prepare(ctx context.Context, cfg Config, log func(string)) (*CorpusInfo, *h
 		return nil, nil, fmt.Errorf("benchmarks: work directory: %w", err)
 	}
 	p := func(name string) string { return filepath.Join(cfg.WorkDir, name) }
-	info := &CorpusInfo{Patients: cfg.Patients, Seed: cfg.Seed, Window: cfg.Window, Sequences: p(sequencesFile)}
+	info := &CorpusInfo{Patients: cfg.Patients, Seed: cfg.Seed, Window: cfg.Word2Vec.Window, Sequences: p(sequencesFile)}
 
 	var c *corpus.Corpus
 	if reusable(cfg, p) {
@@ -104,7 +104,7 @@ func prepare(ctx context.Context, cfg Config, log func(string)) (*CorpusInfo, *h
 		}
 	}
 	info.Categories = m.NumCategories()
-	info.PairsPerEpoch = trainer.ExpectedPairs(c, cfg.Window)
+	info.PairsPerEpoch = trainer.ExpectedPairs(c, cfg.Word2Vec.Window)
 	info.words = c.Vocab.Words
 	return info, m, nil
 }

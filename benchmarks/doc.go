@@ -5,7 +5,7 @@
 //
 // # What is compared
 //
-// Run generates a synthetic EHR extract (corpus/synth: patients with latent
+// Run generates a synthetic EHR extract (package synth: patients with latent
 // conditions drawn from a CCSR-shaped hierarchy) into a work directory, reads
 // it as hiervec does (one sequence per patient-year, codes in date order) and
 // writes the codes-only sequence file, one patient-year per line, that every

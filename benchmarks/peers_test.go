@@ -19,7 +19,7 @@ func TestPeersTrainOnTheSequenceFile(t *testing.T) {
 		t.Skip("trains gensim and fastText; skipped with -short")
 	}
 	cfg := DefaultConfig()
-	cfg.Patients, cfg.Epochs, cfg.Hiervec, cfg.Peers = 2000, 5, "unused", true
+	cfg.Patients, cfg.Word2Vec.Epochs, cfg.Hiervec, cfg.Peers = 2000, 5, "unused", true
 	cfg.WorkDir = t.TempDir()
 	if out, err := exec.Command(cfg.Python, "-c", "import gensim").CombinedOutput(); err != nil {
 		t.Skipf("no gensim for %s (%v: %s); run benchmarks/install-peers.sh", cfg.Python, err, out)

@@ -64,15 +64,15 @@ func Run(ctx context.Context, cfg Config, log func(string)) (*Results, error) {
 		Hiervec:  hiervecBuild(cfg.Hiervec),
 		Versions: map[string]string{},
 		Corpus:   *info,
-		Settings: Settings{Epochs: cfg.Epochs, Window: cfg.Window, Negative: cfg.Negative, Sample: cfg.Sample,
-			AlphaSG: cfg.alpha("sg"), AlphaCB: cfg.alpha("cbow"), MinAlpha: 0.0001, Seeds: cfg.Seeds},
+		Settings: Settings{Epochs: cfg.Word2Vec.Epochs, Window: cfg.Word2Vec.Window, Negative: cfg.Word2Vec.Negative, Sample: cfg.Word2Vec.Subsample,
+			AlphaSG: cfg.alpha("sg"), AlphaCB: cfg.alpha("cbow"), MinAlpha: cfg.Word2Vec.MinAlpha, Seeds: cfg.Seeds},
 		Commands: map[string]string{},
 	}
 	if cfg.Peers {
 		res.Versions[ToolFastText] = debianVersion(ctx, "fasttext")
 	}
-	epochTokens := float64(info.Tokens) * float64(cfg.Epochs)
-	epochPairs := info.PairsPerEpoch * float64(cfg.Epochs)
+	epochTokens := float64(info.Tokens) * float64(cfg.Word2Vec.Epochs)
+	epochPairs := info.PairsPerEpoch * float64(cfg.Word2Vec.Epochs)
 	cells := len(cfg.Models) * len(cfg.Dims) * len(cfg.Threads)
 	cell := 0
 	for _, model := range cfg.Models {

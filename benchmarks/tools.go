@@ -38,11 +38,14 @@ func (j job) command(cfg Config, seqs, outDir string) (argv []string, vectors st
 		vectors = base + ".txt"
 		argv = []string{cfg.Hiervec, "train",
 			"-input", seqs, "-input-format", "sequences",
-			"-model", j.Model, "-dim", i(j.Dim), "-window", i(cfg.Window),
-			"-negative", i(cfg.Negative), "-sample", f(cfg.Sample),
-			"-epochs", i(cfg.Epochs), "-threads", i(j.Threads), "-seed", i(j.Seed),
-			"-alpha", f(j.Alpha), "-min-alpha", "0.0001",
-			"-out", vectors, "-format", "word2vec", "-quiet"}
+			"-model", j.Model, "-dim", i(j.Dim), "-window", i(cfg.Word2Vec.Window),
+			"-negative", i(cfg.Word2Vec.Negative), "-sample", f(cfg.Word2Vec.Subsample),
+			"-epochs", i(cfg.Word2Vec.Epochs), "-threads", i(j.Threads), "-seed", i(j.Seed),
+			"-alpha", f(j.Alpha), "-min-alpha", f(cfg.Word2Vec.MinAlpha),
+			"-out", vectors, "-format", "word2vec", "-quiet",
+			// Every tool writes every vector: the peers have no small-cell
+			// rule, and the harness's vectors stay in its work directory.
+			"-min-patients", "1"}
 		if j.Tool == ToolHiervecShared {
 			argv = append(argv, "-shared-negatives")
 		}
@@ -50,10 +53,10 @@ func (j job) command(cfg Config, seqs, outDir string) (argv []string, vectors st
 		vectors = base + ".txt"
 		argv = []string{cfg.Python, filepath.Join(cfg.WorkDir, gensimScriptFile),
 			"--input", seqs, "--out", vectors,
-			"--model", j.Model, "--dim", i(j.Dim), "--window", i(cfg.Window),
-			"--negative", i(cfg.Negative), "--sample", f(cfg.Sample),
-			"--epochs", i(cfg.Epochs), "--threads", i(j.Threads), "--seed", i(j.Seed),
-			"--alpha", f(j.Alpha), "--min-alpha", "0.0001"}
+			"--model", j.Model, "--dim", i(j.Dim), "--window", i(cfg.Word2Vec.Window),
+			"--negative", i(cfg.Word2Vec.Negative), "--sample", f(cfg.Word2Vec.Subsample),
+			"--epochs", i(cfg.Word2Vec.Epochs), "--threads", i(j.Threads), "--seed", i(j.Seed),
+			"--alpha", f(j.Alpha), "--min-alpha", f(cfg.Word2Vec.MinAlpha)}
 	case ToolFastText:
 		// -minn 0 -maxn 0 -bucket 0 -wordNgrams 1 turn off subword and
 		// n-gram features: plain word2vec. fastText writes base.vec (word2vec
@@ -65,8 +68,8 @@ func (j job) command(cfg Config, seqs, outDir string) (argv []string, vectors st
 		}
 		argv = []string{cfg.FastText, mode,
 			"-input", seqs, "-output", base,
-			"-dim", i(j.Dim), "-ws", i(cfg.Window), "-epoch", i(cfg.Epochs),
-			"-minCount", "1", "-neg", i(cfg.Negative), "-t", f(cfg.Sample),
+			"-dim", i(j.Dim), "-ws", i(cfg.Word2Vec.Window), "-epoch", i(cfg.Word2Vec.Epochs),
+			"-minCount", "1", "-neg", i(cfg.Word2Vec.Negative), "-t", f(cfg.Word2Vec.Subsample),
 			"-thread", i(j.Threads), "-lr", f(j.Alpha), "-seed", i(j.Seed),
 			"-minn", "0", "-maxn", "0", "-wordNgrams", "1", "-bucket", "0",
 			"-loss", "ns", "-verbose", "0"}

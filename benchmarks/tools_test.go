@@ -19,7 +19,8 @@ func flagValue(argv []string, name string) (string, bool) {
 // each under its own flag name.
 func TestCommandsShareSettings(t *testing.T) {
 	cfg := DefaultConfig()
-	cfg.Hiervec, cfg.Window, cfg.Negative, cfg.Sample, cfg.Epochs = "/bin/hiervec", 37, 7, 1e-4, 3
+	cfg.Hiervec = "/bin/hiervec"
+	cfg.Word2Vec.Window, cfg.Word2Vec.Negative, cfg.Word2Vec.Subsample, cfg.Word2Vec.Epochs = 37, 7, 1e-4, 3
 	type names struct{ dim, window, negative, sample, epochs, threads, seed, alpha, input string }
 	tests := []struct {
 		tool, model string
@@ -62,7 +63,7 @@ func TestCommandsShareSettings(t *testing.T) {
 // runs only; the plain hiervec run never has it.
 func TestSharedNegativesTool(t *testing.T) {
 	cfg := DefaultConfig()
-	cfg.Peers, cfg.SharedNegatives = true, true
+	cfg.Peers, cfg.Word2Vec.SharedNegatives = true, true
 	if got := cfg.tools("sg"); got[0] != ToolHiervecShared || len(got) != 3 {
 		t.Errorf("sg tools %v, want hiervec-shared first and both peers", got)
 	}

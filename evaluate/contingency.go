@@ -3,6 +3,8 @@ package evaluate
 import (
 	"fmt"
 	"math"
+
+	"gonum.org/v1/gonum/stat"
 )
 
 // Contingency is the contingency table of two labelings of the same items:
@@ -80,20 +82,16 @@ func (t *Contingency) MutualInformation() float64 {
 }
 
 // entropy returns the entropy in nats of the partition with the given part
-// sizes summing to n.
+// sizes summing to n (gonum's stat.Entropy of the proportions).
 func entropy(sizes []int, n int) float64 {
 	if n == 0 {
 		return 0
 	}
-	var h float64
-	nf := float64(n)
-	for _, s := range sizes {
-		if s > 0 {
-			p := float64(s) / nf
-			h -= p * math.Log(p)
-		}
+	p := make([]float64, len(sizes))
+	for i, s := range sizes {
+		p[i] = float64(s) / float64(n)
 	}
-	return max(h, 0)
+	return max(stat.Entropy(p), 0)
 }
 
 // NMI returns the normalized mutual information of labelings a and b with

@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/optimize"
 )
 
 // LogisticConfig configures FitLogistic.
@@ -12,10 +15,11 @@ type LogisticConfig struct {
 	// LogisticRegression(C=...): the fit minimises
 	// ||w||^2/2 + C * sum of log-losses (intercept not penalised).
 	C float64
-	// MaxIter bounds the L-BFGS iterations.
+	// MaxIter bounds the L-BFGS iterations (gonum/optimize's major
+	// iterations).
 	MaxIter int
 	// GradTol stops the fit when the largest gradient component of the
-	// mean objective falls below it.
+	// mean objective falls below it (gonum/optimize's GradientThreshold).
 	GradTol float64
 }
 
@@ -61,7 +65,7 @@ var ErrOneClass = errors.New("only one outcome class present")
 // dimension dim in x (row-major) and the 0/1 outcomes y, after
 // standardising each feature to mean 0 and variance 1. It minimises
 // (||w||^2/2 + C sum_i log(1 + exp(-s_i z_i))) / (C n), s_i = 2y_i - 1,
-// z_i = b + w·x_i, with L-BFGS (lbfgs.go), without copying the data.
+// z_i = b + w·x_i, with gonum/optimize's L-BFGS, without copying the data.
 // Scaling the objective by
 // 1/(C n) changes nothing about its minimiser and keeps GradTol meaningful
 // for any n.
@@ -170,11 +174,69 @@ func fitLogistic(x []float32, dim int, rows []int, y []bool, cfg LogisticConfig)
 	p0 := make([]float64, dim+1)
 	// Start the intercept at the log-odds of the base rate.
 	p0[dim] = math.Log(float64(pos) / float64(n-pos))
-	p, iters, converged := lbfgs(eval, p0, cfg.MaxIter, cfg.GradTol)
+	p, iters, converged, err := minimizeLBFGS(eval, p0, cfg.MaxIter, cfg.GradTol)
+	if err != nil {
+		return nil, fmt.Errorf("evaluate: logistic: %w", err)
+	}
 	m.Iter, m.Converged = iters, converged
 	m.Coef = p[:dim]
 	m.Intercept = p[dim]
 	return m, nil
+}
+
+// lbfgsMemory is the number of correction pairs L-BFGS keeps (Nocedal &
+// Wright 2006 recommend 3-20; 10 is the common default and scikit-learn's).
+const lbfgsMemory = 10
+
+// minimizeLBFGS minimises a smooth function from x0 with gonum/optimize's
+// L-BFGS (Nocedal & Wright 2006, Algorithm 7.4) and its default line search.
+// eval(grad, x) returns f(x) and, when grad is not nil, stores the gradient
+// in it. It stops when the largest gradient
+// component is below gradTol (converged), when f stops decreasing
+// (converged to rounding), or after maxIter iterations. It returns the
+// minimiser, the iterations done and whether it converged.
+func minimizeLBFGS(eval func(grad, x []float64) float64, x0 []float64, maxIter int, gradTol float64) ([]float64, int, bool, error) {
+	// gonum asks for the value and the gradient separately, mostly at the
+	// same point; one pass computes both, and the second ask reuses it.
+	var atX []float64
+	var f float64
+	g := make([]float64, len(x0))
+	at := func(x []float64) {
+		if atX == nil || !slices.Equal(x, atX) {
+			atX = append(atX[:0], x...)
+			f = eval(g, x)
+		}
+	}
+	problem := optimize.Problem{
+		Func: func(x []float64) float64 { at(x); return f },
+		Grad: func(grad, x []float64) { at(x); copy(grad, g) },
+	}
+	settings := &optimize.Settings{
+		GradientThreshold: gradTol,
+		MajorIterations:   maxIter,
+		// A relative decrease below 1e-15 over 10 iterations is float64
+		// rounding: the minimum is reached as closely as it can be.
+		Converger: &optimize.FunctionConverge{Relative: 1e-15, Iterations: 10},
+	}
+	res, err := optimize.Minimize(problem, x0, settings, &optimize.LBFGS{Store: lbfgsMemory})
+	if res == nil {
+		return nil, 0, false, err
+	}
+	switch res.Status {
+	case optimize.GradientThreshold, optimize.FunctionConvergence:
+		return res.X, res.Stats.MajorIterations, true, nil
+	case optimize.IterationLimit:
+		return res.X, res.Stats.MajorIterations, false, nil
+	}
+	if err != nil {
+		// A line search that can no longer decrease f has reached the
+		// minimum to rounding; gonum reports it as a failure.
+		if errors.Is(err, optimize.ErrLinesearcherFailure) || errors.Is(err, optimize.ErrNoProgress) {
+			return res.X, res.Stats.MajorIterations, true, nil
+		}
+		return nil, res.Stats.MajorIterations, false, err
+	}
+	return res.X, res.Stats.MajorIterations, false, nil
 }
 
 // Predict returns P(y=1) for each of the n rows of x.

@@ -9,6 +9,9 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"unicode"
+
+	"github.com/hiervec/hiervec/internal/redact"
 )
 
 // Outcomes holds binary patient-year outcomes read from a CSV file:
@@ -49,8 +52,10 @@ func (o *Outcomes) Row(patientID string, year int32) (int, bool) {
 
 // OutcomeParseError is a problem in an outcomes file. Its text names the
 // file, the 1-based line, the 1-based field number (0 when the whole row is
-// meant) and what was expected; it never carries a field's value, so a
-// patient identifier cannot leak through it.
+// meant) and what was expected; it shows a field only through
+// internal/redact (a row's values are described by their shape, an outcome
+// name is quoted only when shaped like a name), so a patient identifier
+// cannot leak through it.
 type OutcomeParseError struct {
 	File   string
 	Line   int
@@ -133,7 +138,7 @@ func ReadOutcomesFrom(r io.Reader, name string) (*Outcomes, error) {
 			return nil, perr(1, i+3, "%w: outcome column %d has no name", ErrBadHeader, i+3)
 		}
 		if j, ok := seen[h]; ok {
-			return nil, perr(1, i+3, "%w: outcome %q repeats column %d", ErrBadHeader, h, j)
+			return nil, perr(1, i+3, "%w: outcome %s repeats column %d", ErrBadHeader, redact.Quote(h, isOutcomeName), j)
 		}
 		seen[h] = i + 3
 		o.Names = append(o.Names, h)
@@ -155,7 +160,7 @@ func ReadOutcomesFrom(r io.Reader, name string) (*Outcomes, error) {
 		ys := strings.TrimSpace(rec[1])
 		year, err := strconv.ParseInt(ys, 10, 32)
 		if err != nil || year < 1 {
-			return nil, perr(line, 2, "%w: year is not a positive integer", ErrBadValue)
+			return nil, perr(line, 2, "%w: year is %s; want a positive integer", ErrBadValue, redact.Describe(ys))
 		}
 		key := patientYear{id, int32(year)}
 		if first, ok := o.index[key]; ok {
@@ -164,13 +169,13 @@ func ReadOutcomesFrom(r io.Reader, name string) (*Outcomes, error) {
 		}
 		row := len(o.Years)
 		for k := range o.Names {
-			switch strings.TrimSpace(rec[k+2]) {
+			switch v := strings.TrimSpace(rec[k+2]); v {
 			case "0":
 				o.Values[k] = append(o.Values[k], false)
 			case "1":
 				o.Values[k] = append(o.Values[k], true)
 			default:
-				return nil, perr(line, k+3, "%w: outcome %q: want 0 or 1", ErrBadValue, o.Names[k])
+				return nil, perr(line, k+3, "%w: outcome %s is %s; want 0 or 1", ErrBadValue, redact.Quote(o.Names[k], isOutcomeName), redact.Describe(v))
 			}
 		}
 		o.index[key] = row
@@ -179,4 +184,15 @@ func ReadOutcomesFrom(r io.Reader, name string) (*Outcomes, error) {
 		o.lines = append(o.lines, line)
 	}
 	return o, nil
+}
+
+// isOutcomeName is the character rule of an outcome column's name: a
+// letter, then letters, digits, '_', '-' or '.'.
+func isOutcomeName(s string) bool {
+	for i, r := range s {
+		if !(unicode.IsLetter(r) || i > 0 && (unicode.IsDigit(r) || r == '_' || r == '-' || r == '.')) {
+			return false
+		}
+	}
+	return s != ""
 }

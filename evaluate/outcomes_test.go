@@ -58,8 +58,13 @@ func TestReadOutcomesErrors(t *testing.T) {
 		{"no header", secret + ",2019,1\n", 1, 1, ErrBadHeader, "header line missing"},
 		{"unnamed outcome", "patient_id,year,death,\n", 1, 4, ErrBadHeader, "no name"},
 		{"repeated outcome", "patient_id,year,death,death\n", 1, 4, ErrBadHeader, "repeats column 3"},
-		{"bad value", "patient_id,year,death\n" + secret + ",2019,1\n" + secret + ",2020,yes\n", 3, 3, ErrBadValue, "want 0 or 1"},
-		{"bad year", "patient_id,year,death\n" + secret + ",20x9,1\n", 2, 2, ErrBadValue, "positive integer"},
+		{"bad value", "patient_id,year,death\n" + secret + ",2019,1\n" + secret + ",2020,yes\n", 3, 3, ErrBadValue, `outcome "death" is a value of 3 characters: letters; want 0 or 1`},
+		{"bad year", "patient_id,year,death\n" + secret + ",20x9,1\n", 2, 2, ErrBadValue, "year is a value of 4 characters: letters and digits; want a positive integer"},
+		// Shifted rows put the identifier where a year or an outcome belongs.
+		{"id as year", "patient_id,year,death\n2019," + secret + ",1\n", 2, 2, ErrBadValue, "year is a value of 15 characters: letters and digits"},
+		{"digit id as year", "patient_id,year,death\nA,998877665544,1\n", 2, 2, ErrBadValue, "year is a value of 12 characters: digits"},
+		{"id as outcome", "patient_id,year,death\n2019,2019," + secret + "\n", 2, 3, ErrBadValue, "is a value of 15 characters"},
+		{"odd outcome name", "patient_id,year,MRN 998877665544,MRN 998877665544\n", 1, 4, ErrBadHeader, "outcome a value of 16 characters: letters, digits and spaces repeats column 3"},
 		{"empty id", "patient_id,year,death\n ,2019,1\n", 2, 1, ErrBadValue, "empty patient id"},
 		{"duplicate", "patient_id,year,death\n" + secret + ",2019,1\nB,2019,0\n" + secret + ",2019,0\n", 4, 0, ErrDuplicateRow, "line 2"},
 		{"short row", "patient_id,year,death\n" + secret + ",2019\n", 2, 0, ErrBadValue, "wrong number of fields"},
@@ -80,7 +85,7 @@ func TestReadOutcomesErrors(t *testing.T) {
 			if !strings.Contains(err.Error(), tc.msgContain) {
 				t.Errorf("err = %q, want it to say %q", err, tc.msgContain)
 			}
-			if strings.Contains(err.Error(), secret) {
+			if strings.Contains(err.Error(), secret) || strings.Contains(err.Error(), "998877") {
 				t.Errorf("err = %q leaks a patient id", err)
 			}
 		})

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
-	"strings"
 
 	"github.com/hiervec/hiervec/corpus"
 	"github.com/hiervec/hiervec/embedding"
@@ -16,10 +16,43 @@ import (
 // say) and whether it has one; hierarchy.Labeler's Label method fits.
 type Labeler func(token string) (label string, ok bool)
 
+// BodySystem labels a CCSR category with its body system, the first three
+// letters of its name ("CIR007" -> "CIR"): CCSR groups its categories into
+// 21 body systems that way. Tokens not shaped like a CCSR category (three
+// letters and three digits) have no label.
+func BodySystem(category string) (string, bool) {
+	if len(category) != 6 {
+		return "", false
+	}
+	for i := range 6 {
+		c := category[i]
+		if i < 3 && (c < 'A' || c > 'Z') || i >= 3 && (c < '0' || c > '9') {
+			return "", false
+		}
+	}
+	return category[:3], true
+}
+
+// Vectors says which vectors k-means clusters.
+type Vectors string
+
+const (
+	// VectorsRaw clusters the vectors as trained, as Finch et al. did.
+	VectorsRaw Vectors = "raw"
+	// VectorsUnit clusters the vectors scaled to unit length (cosine
+	// geometry).
+	VectorsUnit Vectors = "unit"
+	// VectorsBoth clusters both, raw and unit, each scored on its own.
+	VectorsBoth Vectors = "both"
+)
+
+func (v Vectors) raw() bool  { return v == VectorsRaw || v == VectorsBoth || v == "" }
+func (v Vectors) unit() bool { return v == VectorsUnit || v == VectorsBoth }
+
 // Config configures ScoreSet and EvaluateSets.
 type Config struct {
-	// Ks lists the numbers of clusters k-means is run with; each gives an
-	// NMI and an AMI.
+	// Ks lists the numbers of clusters k-means is run with on code vectors;
+	// each gives an NMI and an AMI.
 	Ks []int
 	// KMeans configures k-means; its K, Seed, Workers and Normalize are set
 	// from this Config for each run.
@@ -31,22 +64,30 @@ type Config struct {
 	// SilhouetteSample, when > 0, computes the silhouette on a seeded random
 	// sample of that many codes instead of all of them.
 	SilhouetteSample int
-	// Normalize scales every vector to unit length before clustering and the
-	// silhouette, so both work on cosine geometry.
-	Normalize bool
+	// Vectors picks the vectors k-means clusters: raw (also when empty),
+	// unit or both. The
+	// silhouette is taken on the raw vectors unless only unit ones are
+	// asked for.
+	Vectors Vectors
+	// Random adds, for each dimension among the code sets, a set of seeded
+	// standard Gaussian vectors for the codes of the first set of that
+	// dimension, scored the same way: the chance level (RandomSet).
+	Random bool
 	// Workers bounds the goroutines of each step; <= 0 means GOMAXPROCS.
 	Workers int
-	// Seed drives k-means and silhouette sampling.
+	// Seed drives k-means, silhouette sampling and the random vectors.
 	Seed uint64
 }
 
 // DefaultConfig returns Finch et al.'s Table 2 setting: Ks = 200 and 400
-// (the paper's two k), DefaultKMeansConfig, PAtN = 10 (a code's ten nearest
-// codes, a common neighbourhood size for concept embeddings), Silhouette on
-// all codes (about a second for 5,400 codes), raw (unnormalised) vectors as
-// the paper clustered them, all cores, Seed 1.
+// (the paper's two k), DefaultKMeansConfig (10 restarts), PAtN = 10 (a
+// code's ten nearest codes, a common neighbourhood size for concept
+// embeddings), Silhouette on all codes (about a second for 5,400 codes), raw
+// vectors as the paper clustered them, no random baseline, all cores,
+// Seed 1. The hiervec commands score unit vectors and the random baseline
+// beside them.
 func DefaultConfig() Config {
-	return Config{Ks: []int{200, 400}, KMeans: DefaultKMeansConfig(), PAtN: 10, Silhouette: true, Seed: 1}
+	return Config{Ks: []int{200, 400}, KMeans: DefaultKMeansConfig(), PAtN: 10, Silhouette: true, Vectors: VectorsRaw, Seed: 1}
 }
 
 // Validate reports every problem at once.
@@ -60,6 +101,11 @@ func (c Config) Validate() error {
 	if c.PAtN < 0 {
 		errs = append(errs, fmt.Errorf("evaluate: PAtN = %d; need 0 (off) or more (10 is the default)", c.PAtN))
 	}
+	switch c.Vectors {
+	case "", VectorsRaw, VectorsUnit, VectorsBoth:
+	default:
+		errs = append(errs, fmt.Errorf("evaluate: Vectors = %q; want raw, unit or both", string(c.Vectors)))
+	}
 	if c.SilhouetteSample < 0 {
 		errs = append(errs, fmt.Errorf("evaluate: SilhouetteSample = %d; need 0 (all codes) or more", c.SilhouetteSample))
 	}
@@ -69,14 +115,28 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// SetScore is the evaluation of one set of vectors.
+// What a set's vectors were scored against.
+const (
+	AgainstCategories  = "CCSR category"    // code vectors
+	AgainstBodySystems = "CCSR body system" // category vectors
+)
+
+// SetScore is the evaluation of one set of vectors: its code vectors
+// against the codes' categories or, for a set of category vectors, its
+// category vectors against their body systems.
 type SetScore struct {
 	Set     string
-	Vectors int // code vectors scored: codes with a vector and a label
-	Skipped int // code vectors without a label (not scored)
-	Labels  int // distinct labels among the scored codes
+	Kind    corpus.Kind // the kind of token scored
+	Against string      // AgainstCategories or AgainstBodySystems
+	Random  bool        // a random baseline (RandomSet), not trained vectors
+	Vectors int         // vectors scored: tokens with a vector and a label
+	Skipped int         // vectors of that kind without a label (not scored)
+	Labels  int         // distinct labels among the scored vectors
 
-	NMI, AMI map[int]float64 // by k
+	// NMI and AMI of k-means on the raw vectors, by k; UnitNMI and UnitAMI
+	// on the unit vectors. Each is empty when not asked for.
+	NMI, AMI         map[int]float64
+	UnitNMI, UnitAMI map[int]float64
 	// SkippedKs lists the k larger than Vectors, which were not run.
 	SkippedKs []int
 	// Silhouette of the labels; NaN when not computed.
@@ -88,12 +148,11 @@ type SetScore struct {
 	AUC map[string]AUCResult
 	// Notes explains anything not computed.
 	Notes []string
-
-	category bool // a category set, listed but not scored
 }
 
-// Category tells whether the set holds category vectors and was skipped.
-func (s *SetScore) Category() bool { return s.category }
+// Category tells whether the set's category vectors were scored (against
+// body systems) rather than its code vectors.
+func (s *SetScore) Category() bool { return s.Kind == corpus.KindCategory }
 
 // ScoreSet scores the code vectors of s (tokens of kind corpus.KindCode)
 // against the labels given by label: k-means for each k in cfg.Ks compared
@@ -105,13 +164,51 @@ func ScoreSet(ctx context.Context, s *embedding.Set, label Labeler, cfg Config) 
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	sc := &SetScore{Set: s.Name, NMI: map[int]float64{}, AMI: map[int]float64{}, Silhouette: math.NaN(), PAtN: math.NaN(), N: cfg.PAtN}
+	return scoreKind(ctx, s, corpus.KindCode, label, cfg.Ks, cfg)
+}
+
+// ScoreCategories scores the category vectors of s (tokens of kind
+// corpus.KindCategory) against their CCSR body systems (BodySystem) as
+// ScoreSet scores codes, with one k: the number of body systems among the
+// scored categories, so that a perfect clustering is one cluster per
+// system.
+func ScoreCategories(ctx context.Context, s *embedding.Set, cfg Config) (*SetScore, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	systems := map[string]bool{}
+	for i, tok := range s.Tokens {
+		if s.Kinds[i] == corpus.KindCategory {
+			if b, ok := BodySystem(tok); ok {
+				systems[b] = true
+			}
+		}
+	}
+	var ks []int
+	if len(systems) >= 2 {
+		ks = []int{len(systems)}
+	}
+	return scoreKind(ctx, s, corpus.KindCategory, BodySystem, ks, cfg)
+}
+
+// scoreKind scores the vectors of one kind of token in s against label.
+func scoreKind(ctx context.Context, s *embedding.Set, kind corpus.Kind, label Labeler, ks []int, cfg Config) (*SetScore, error) {
+	against := AgainstCategories
+	if kind == corpus.KindCategory {
+		against = AgainstBodySystems
+	}
+	sc := &SetScore{Set: s.Name, Kind: kind, Against: against, NMI: map[int]float64{}, AMI: map[int]float64{},
+		UnitNMI: map[int]float64{}, UnitAMI: map[int]float64{}, Silhouette: math.NaN(), PAtN: math.NaN(), N: cfg.PAtN}
+	what, whats := "code", "codes"
+	if kind == corpus.KindCategory {
+		what, whats = "category", "categories"
+	}
 	dim := s.Dim
 	var x []float32
 	var labels []int
 	ids := map[string]int{}
 	for i, tok := range s.Tokens {
-		if s.Kinds[i] != corpus.KindCode {
+		if s.Kinds[i] != kind {
 			continue
 		}
 		l, ok := label(tok)
@@ -130,45 +227,63 @@ func ScoreSet(ctx context.Context, s *embedding.Set, label Labeler, cfg Config) 
 	n := len(labels)
 	sc.Vectors, sc.Labels = n, len(ids)
 	if n == 0 {
-		sc.Notes = append(sc.Notes, "no code in the set has a label: nothing scored")
+		sc.Notes = append(sc.Notes, fmt.Sprintf("no %s in the set has a label: nothing scored", what))
 		return sc, nil
 	}
-	if cfg.Normalize {
-		x = normalizeRows(x, n, dim)
+	if kind == corpus.KindCategory && len(ks) == 0 {
+		sc.Notes = append(sc.Notes, fmt.Sprintf("%d body systems among the categories: not clustered", len(ids)))
 	}
-	for _, k := range slices.Sorted(slices.Values(cfg.Ks)) {
+	var unit []float32
+	if cfg.Vectors.unit() {
+		unit = normalizeRows(x, n, dim)
+	}
+	geometry0 := x // what the silhouette sees
+	if !cfg.Vectors.raw() {
+		geometry0 = unit
+	}
+	for _, k := range slices.Sorted(slices.Values(ks)) {
 		if k > n {
 			sc.SkippedKs = append(sc.SkippedKs, k)
-			sc.Notes = append(sc.Notes, fmt.Sprintf("k = %d skipped: only %d scored codes", k, n))
+			sc.Notes = append(sc.Notes, fmt.Sprintf("k = %d skipped: only %d scored %s", k, n, whats))
 			continue
 		}
 		km := cfg.KMeans
 		km.K, km.Seed, km.Workers, km.Normalize = k, cfg.Seed, cfg.Workers, false
-		res, err := KMeans(ctx, x, n, dim, km)
-		if err != nil {
-			return nil, fmt.Errorf("evaluate: set %q: %w", s.Name, err)
+		for _, g := range []struct {
+			on       bool
+			x        []float32
+			nmi, ami map[int]float64
+		}{{cfg.Vectors.raw(), x, sc.NMI, sc.AMI}, {cfg.Vectors.unit(), unit, sc.UnitNMI, sc.UnitAMI}} {
+			if !g.on {
+				continue
+			}
+			res, err := KMeans(ctx, g.x, n, dim, km)
+			if err != nil {
+				return nil, fmt.Errorf("evaluate: set %q: %w", s.Name, err)
+			}
+			g.nmi[k] = NMI(labels, res.Labels)
+			g.ami[k] = AMI(labels, res.Labels)
 		}
-		sc.NMI[k] = NMI(labels, res.Labels)
-		sc.AMI[k] = AMI(labels, res.Labels)
 	}
+	x = geometry0
 	// Silhouette and precision@N share one pass over the Gram matrix when
 	// the silhouette is taken on all codes.
 	wantSil := cfg.Silhouette
 	if wantSil {
 		if err := checkSilhouette(n, labels); err != nil {
-			sc.Notes = append(sc.Notes, fmt.Sprintf("silhouette skipped: %d labels for %d codes (needs 2 to n-1)", len(ids), n))
+			sc.Notes = append(sc.Notes, fmt.Sprintf("silhouette skipped: %d labels for %d %s (needs 2 to n-1)", len(ids), n, whats))
 			wantSil = false
 		}
 	}
 	N := cfg.PAtN
 	if N > 0 && checkPAtN(n, N) != nil {
-		sc.Notes = append(sc.Notes, fmt.Sprintf("precision@%d skipped: only %d codes", N, n))
+		sc.Notes = append(sc.Notes, fmt.Sprintf("precision@%d skipped: only %d %s", N, n, whats))
 		N = 0
 	}
 	if wantSil && cfg.SilhouetteSample > 0 && cfg.SilhouetteSample < n {
 		xs, ls := sample(x, dim, labels, cfg.SilhouetteSample, cfg.Seed)
 		if err := checkSilhouette(len(ls), ls); err != nil {
-			sc.Notes = append(sc.Notes, fmt.Sprintf("silhouette skipped: the sample of %d codes has too few or too many labels", len(ls)))
+			sc.Notes = append(sc.Notes, fmt.Sprintf("silhouette skipped: the sample of %d %s has too few or too many labels", len(ls), whats))
 		} else if sc.Silhouette, _, err = geometry(ctx, xs, len(ls), dim, ls, true, 0, cfg.Workers); err != nil {
 			return nil, fmt.Errorf("evaluate: set %q: %w", s.Name, err)
 		}
@@ -189,45 +304,78 @@ func ScoreSet(ctx context.Context, s *embedding.Set, label Labeler, cfg Config) 
 	return sc, nil
 }
 
-// IsCategorySet tells whether a set's name marks it as category vectors in
-// the released layout (`_cat_` in the key, e.g. SG_CO_cat_embeddings_100).
-func IsCategorySet(name string) bool { return strings.Contains(strings.ToLower(name), "_cat_") }
+// IsCategorySet tells whether s holds category vectors and no code vectors
+// (a released "_cat" set, or a SEP category run), from its tokens' kinds.
+func IsCategorySet(s *embedding.Set) bool {
+	return !slices.Contains(s.Kinds, corpus.KindCode) && slices.Contains(s.Kinds, corpus.KindCategory)
+}
+
+// RandomSet returns a set named name with the tokens and kinds of s and
+// standard Gaussian vectors of s's dimension, seeded: scored like a trained
+// set, it gives the chance level of every metric on the same codes and k.
+func RandomSet(s *embedding.Set, name string, seed uint64) *embedding.Set {
+	rng := rand.New(rand.NewPCG(seed, 0x72616e646f6d)) // "random"
+	r := &embedding.Set{Name: name, Tokens: slices.Clone(s.Tokens), Kinds: slices.Clone(s.Kinds), Dim: s.Dim,
+		Vectors: make([]float32, len(s.Vectors))}
+	for i := range r.Vectors {
+		r.Vectors[i] = float32(rng.NormFloat64())
+	}
+	return r
+}
 
 // Progress is called by EvaluateSets after each set with the number of sets
 // done and the total, from the calling goroutine.
 type Progress func(done, total int, set string)
 
-// EvaluateSets scores every code set of sets with ScoreSet and, when
-// downstream is not nil, its outcome AUCs. Category sets (IsCategorySet)
-// are not clustered: each is returned as a SetScore with a note saying so,
-// in input order, so a table lists them as skipped. Sets are scored one
-// after the other; each step is parallel inside.
+// EvaluateSets scores every set of sets: a set of category vectors
+// (IsCategorySet) with ScoreCategories, any other with ScoreSet and, when
+// downstream is not nil, its outcome AUCs. With cfg.Random, a random
+// baseline (RandomSet, named "random_<dim>") follows the sets, one per
+// dimension among the code sets, on the codes of the first set of that
+// dimension. Scores come in input order. Sets are scored one after the
+// other; each step is parallel inside.
 func EvaluateSets(ctx context.Context, sets []*embedding.Set, label Labeler, cfg Config, downstream *Downstream, progress Progress) ([]*SetScore, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	out := make([]*SetScore, 0, len(sets))
-	for i, s := range sets {
-		if IsCategorySet(s.Name) {
-			out = append(out, &SetScore{Set: s.Name, Silhouette: math.NaN(), PAtN: math.NaN(),
-				Notes: []string{"category vectors: not scored against the code hierarchy"}, category: true})
+	all := slices.Clone(sets)
+	random := map[*embedding.Set]bool{}
+	if cfg.Random {
+		seen := map[int]bool{}
+		for _, s := range sets {
+			if IsCategorySet(s) || seen[s.Dim] || !slices.Contains(s.Kinds, corpus.KindCode) {
+				continue
+			}
+			seen[s.Dim] = true
+			r := RandomSet(s, fmt.Sprintf("random_%d", s.Dim), cfg.Seed)
+			random[r] = true
+			all = append(all, r)
+		}
+	}
+	out := make([]*SetScore, 0, len(all))
+	for i, s := range all {
+		var sc *SetScore
+		var err error
+		if IsCategorySet(s) {
+			sc, err = ScoreCategories(ctx, s, cfg)
 		} else {
-			sc, err := ScoreSet(ctx, s, label, cfg)
+			sc, err = ScoreSet(ctx, s, label, cfg)
+		}
+		if err != nil {
+			return nil, err
+		}
+		sc.Random = random[s]
+		if downstream != nil && !sc.Category() {
+			auc, notes, err := downstream.Score(ctx, s)
 			if err != nil {
 				return nil, err
 			}
-			if downstream != nil {
-				auc, notes, err := downstream.Score(ctx, s)
-				if err != nil {
-					return nil, err
-				}
-				sc.AUC = auc
-				sc.Notes = append(sc.Notes, notes...)
-			}
-			out = append(out, sc)
+			sc.AUC = auc
+			sc.Notes = append(sc.Notes, notes...)
 		}
+		out = append(out, sc)
 		if progress != nil {
-			progress(i+1, len(sets), s.Name)
+			progress(i+1, len(all), s.Name)
 		}
 	}
 	return out, nil

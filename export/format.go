@@ -1,6 +1,7 @@
 package export
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -90,24 +91,53 @@ func Read(path string, f Format) ([]*embedding.Set, error) {
 	return []*embedding.Set{s}, nil
 }
 
-// Write writes sets to path in format f. Word2vec and projector outputs hold
-// one set; give them exactly one. Projector output is written without
-// category or description metadata; call WriteProjector for those.
-func Write(path string, f Format, sets []*embedding.Set) error {
+// Spelling says how code tokens are written. Every format writes codes
+// with the dot after the third character by default, as the released file
+// and the code books do ("E11.9"); Dotless writes them as the training
+// corpus holds them ("E119"), for tools that expect that. The released
+// layout is always dotted. Readers accept both.
+type Spelling int
+
+const (
+	// Dotted writes "E11.9".
+	Dotted Spelling = iota
+	// Dotless writes "E119".
+	Dotless
+)
+
+// code returns a code token in spelling sp.
+func (sp Spelling) code(tok string) string {
+	if sp == Dotless {
+		return tok
+	}
+	return displayCode(tok)
+}
+
+// ErrDotlessReleased: the released layout writes codes with their dot.
+var ErrDotlessReleased = errors.New("export: the released layout writes codes with their dot; the dotless spelling is for word2vec and projector files")
+
+// Write writes sets to path in format f, codes spelled sp. Word2vec and
+// projector outputs hold one set; give them exactly one. Projector output is
+// written without category or description metadata; call WriteProjector for
+// those.
+func Write(path string, f Format, sets []*embedding.Set, sp Spelling) error {
 	if f != Released && len(sets) != 1 {
 		return fmt.Errorf("export: the %v format holds one set, got %d; write each set to its own file", f, len(sets))
 	}
 	switch f {
 	case Released:
+		if sp == Dotless {
+			return ErrDotlessReleased
+		}
 		return WriteReleased(path, sets)
 	case Word2VecText, Word2VecBinary:
-		return WriteWord2Vec(path, sets[0], f == Word2VecBinary)
+		return WriteWord2Vec(path, sets[0], f == Word2VecBinary, sp)
 	case Projector:
 		dir := path
 		if strings.EqualFold(filepath.Ext(path), ".tsv") {
 			dir = filepath.Dir(path)
 		}
-		return WriteProjector(dir, sets[0], nil)
+		return WriteProjector(dir, sets[0], nil, sp)
 	}
 	return fmt.Errorf("export: unknown format %v", f)
 }

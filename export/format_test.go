@@ -69,7 +69,7 @@ func TestReadWriteEveryFormat(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := w2vSet()
-			if err := Write(path, f, []*embedding.Set{want}); err != nil {
+			if err := Write(path, f, []*embedding.Set{want}, Dotted); err != nil {
 				t.Fatal(err)
 			}
 			got, err := Read(path, f)
@@ -84,7 +84,7 @@ func TestReadWriteEveryFormat(t *testing.T) {
 			sameSet(t, got[0], want)
 		})
 	}
-	if err := Write(filepath.Join(dir, "two.txt"), Word2VecText, tinySets()[:2]); err == nil || !strings.Contains(err.Error(), "holds one set, got 2") {
+	if err := Write(filepath.Join(dir, "two.txt"), Word2VecText, tinySets()[:2], Dotted); err == nil || !strings.Contains(err.Error(), "holds one set, got 2") {
 		t.Errorf("two sets to word2vec: %v", err)
 	}
 }

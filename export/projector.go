@@ -29,13 +29,13 @@ const projectorHeader = "token\tkind\tcategory\tdescription"
 // (created if missing): vectors.tsv, one row per token of tab-separated
 // values with no header, and metadata.tsv, a header line
 // "token\tkind\tcategory\tdescription" then one row per token in the same
-// order. Codes are written dotted (the display form); kind is "code" or
+// order. Codes are spelled sp (Dotted, the display form, by default); kind is "code" or
 // "category". meta, which may be nil, supplies each token's category and
 // description (from a CCSR map, say). Tabs, newlines, carriage returns and
 // backslashes inside fields are written as \t, \n, \r and \\, since the
 // projector splits rows on newlines and fields on tabs. Each file is
 // written atomically.
-func WriteProjector(dir string, s *embedding.Set, meta func(token string, kind corpus.Kind) (category, description string)) error {
+func WriteProjector(dir string, s *embedding.Set, meta func(token string, kind corpus.Kind) (category, description string), sp Spelling) error {
 	if err := s.Validate(); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
@@ -77,7 +77,7 @@ func WriteProjector(dir string, s *embedding.Set, meta func(token string, kind c
 			cat, desc = meta(tok, kind)
 		}
 		if kind == corpus.KindCode {
-			tok = displayCode(tok)
+			tok = sp.code(tok)
 		}
 		buf = appendTSVField(buf, tok)
 		buf = append(buf, '\t')

@@ -21,7 +21,7 @@ func TestProjectorGolden(t *testing.T) {
 		}
 		return "", ""
 	}
-	if err := WriteProjector(dir, s, meta); err != nil {
+	if err := WriteProjector(dir, s, meta, Dotted); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{ProjectorVectors, ProjectorMetadata} {

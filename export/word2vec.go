@@ -26,16 +26,16 @@ const maxWord2VecDim = 1 << 16
 const maxWord2VecToken = 1 << 16
 
 // WriteWord2Vec writes s to path in word2vec's text or binary format,
-// atomically. Tokens are written as stored (codes without their dot, as in
-// the training corpus). A token that is empty or holds white space cannot be
-// written (the format separates fields by spaces) and is an error.
-func WriteWord2Vec(path string, s *embedding.Set, binary bool) error {
+// atomically, codes spelled sp (other tokens as stored). A token that is
+// empty or holds white space cannot be written (the format separates fields
+// by spaces) and is an error.
+func WriteWord2Vec(path string, s *embedding.Set, binary bool, sp Spelling) error {
 	f, err := atomicfile.Create(path)
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
 	defer f.Abort()
-	if err := WriteWord2VecTo(f, s, binary); err != nil {
+	if err := WriteWord2VecTo(f, s, binary, sp); err != nil {
 		return err
 	}
 	if err := f.Commit(); err != nil {
@@ -51,7 +51,7 @@ func WriteWord2Vec(path string, s *embedding.Set, binary bool) error {
 //
 // Text values use strconv's 'g' format, the shortest text that reads back
 // to the same float32 (gensim writes Python's repr, the C tool "%lf").
-func WriteWord2VecTo(w io.Writer, s *embedding.Set, binaryFormat bool) error {
+func WriteWord2VecTo(w io.Writer, s *embedding.Set, binaryFormat bool, sp Spelling) error {
 	if err := s.Validate(); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
@@ -67,7 +67,11 @@ func WriteWord2VecTo(w io.Writer, s *embedding.Set, binaryFormat bool) error {
 	buf = strconv.AppendInt(buf, int64(s.Dim), 10)
 	buf = append(buf, '\n')
 	for i := range s.Len() {
-		buf = append(buf, s.Tokens[i]...)
+		tok := s.Tokens[i]
+		if s.Kinds[i] == corpus.KindCode {
+			tok = sp.code(tok)
+		}
+		buf = append(buf, tok...)
 		buf = append(buf, ' ')
 		if binaryFormat {
 			for _, v := range s.Vector(i) {
@@ -185,12 +189,16 @@ func ReadWord2VecFrom(r io.Reader, name string, binaryFormat bool) (*embedding.S
 		if err != nil {
 			return nil, err
 		}
+		kind := word2vecKind(tok)
+		if kind == corpus.KindCode {
+			tok = normalizeCode(tok) // "E11.9" and "E119" are one code
+		}
 		if seen[tok] {
 			return nil, wr.fail(tok, -1, fmt.Errorf("%w: the token appears twice", ErrDuplicate))
 		}
 		seen[tok] = true
 		s.Tokens = append(s.Tokens, tok)
-		s.Kinds = append(s.Kinds, word2vecKind(tok))
+		s.Kinds = append(s.Kinds, kind)
 	}
 	// Only white space may follow the N records.
 	for {

@@ -31,7 +31,7 @@ func TestWord2VecGolden(t *testing.T) {
 	}{{"tiny.txt", false}, {"tiny.bin", true}} {
 		t.Run(tt.file, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := WriteWord2VecTo(&buf, w2vSet(), tt.binary); err != nil {
+			if err := WriteWord2VecTo(&buf, w2vSet(), tt.binary, Dotless); err != nil {
 				t.Fatal(err)
 			}
 			golden(t, tt.file, buf.Bytes())
@@ -56,7 +56,7 @@ func TestWord2VecBinaryLayout(t *testing.T) {
 	want = binary.LittleEndian.AppendUint32(want, math.Float32bits(3))
 	want = append(want, '\n')
 	var buf bytes.Buffer
-	if err := WriteWord2VecTo(&buf, s, true); err != nil {
+	if err := WriteWord2VecTo(&buf, s, true, Dotless); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(buf.Bytes(), want) {
@@ -145,7 +145,7 @@ func TestReadWord2VecErrors(t *testing.T) {
 func TestWriteWord2VecRejectsUnwritableTokens(t *testing.T) {
 	for _, tok := range []string{"", "E1 1", "E11\n"} {
 		s := &embedding.Set{Name: "x", Tokens: []string{tok}, Kinds: []corpus.Kind{0}, Dim: 1, Vectors: []float32{1}}
-		err := WriteWord2VecTo(&bytes.Buffer{}, s, false)
+		err := WriteWord2VecTo(&bytes.Buffer{}, s, false, Dotless)
 		if !errors.Is(err, ErrLayout) || !strings.Contains(err.Error(), "separate fields by spaces") {
 			t.Errorf("token %q: err = %v", tok, err)
 		}
@@ -160,7 +160,7 @@ func TestWord2VecFiles(t *testing.T) {
 	}{{"v.txt", false}, {"v.bin", true}, {"v.vec", false}} {
 		t.Run(tt.file, func(t *testing.T) {
 			path := filepath.Join(dir, tt.file)
-			if err := WriteWord2Vec(path, w2vSet(), tt.binary); err != nil {
+			if err := WriteWord2Vec(path, w2vSet(), tt.binary, Dotted); err != nil {
 				t.Fatal(err)
 			}
 			isBin, err := DetectWord2VecBinary(path)
@@ -192,7 +192,7 @@ func TestWord2VecFiles(t *testing.T) {
 
 func fuzzWord2Vec(f *testing.F, binaryFormat bool) {
 	var buf bytes.Buffer
-	if err := WriteWord2VecTo(&buf, w2vSet(), binaryFormat); err != nil {
+	if err := WriteWord2VecTo(&buf, w2vSet(), binaryFormat, Dotless); err != nil {
 		f.Fatal(err)
 	}
 	f.Add(buf.Bytes())
@@ -208,7 +208,7 @@ func fuzzWord2Vec(f *testing.F, binaryFormat bool) {
 			t.Fatalf("read an invalid set: %v", err)
 		}
 		var out bytes.Buffer
-		if err := WriteWord2VecTo(&out, s, binaryFormat); err != nil {
+		if err := WriteWord2VecTo(&out, s, binaryFormat, Dotless); err != nil {
 			t.Fatalf("a set that was read cannot be written: %v", err)
 		}
 		again, err := ReadWord2VecFrom(&out, "fuzz", binaryFormat)
@@ -225,7 +225,7 @@ func FuzzReadWord2VecBinary(f *testing.F) { fuzzWord2Vec(f, true) }
 func BenchmarkWord2VecBinaryRead(b *testing.B) {
 	s := benchSet(20000, 100)
 	var buf bytes.Buffer
-	if err := WriteWord2VecTo(&buf, s, true); err != nil {
+	if err := WriteWord2VecTo(&buf, s, true, Dotless); err != nil {
 		b.Fatal(err)
 	}
 	data := buf.Bytes()
@@ -235,5 +235,39 @@ func BenchmarkWord2VecBinaryRead(b *testing.B) {
 		if _, err := ReadWord2VecFrom(bytes.NewReader(data), "bench", true); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestSpelling: codes are written dotted by default in every format, dotless
+// on request; categories never change; the reader returns the stored form
+// either way, and the released layout refuses the dotless spelling.
+func TestSpelling(t *testing.T) {
+	for _, tc := range []struct {
+		sp      Spelling
+		want    string
+		notWant string
+	}{{Dotted, "E11.9 ", "E119 "}, {Dotless, "E119 ", "E11.9 "}} {
+		var buf bytes.Buffer
+		if err := WriteWord2VecTo(&buf, w2vSet(), false, tc.sp); err != nil {
+			t.Fatal(err)
+		}
+		out := buf.String()
+		if !strings.Contains(out, "\n"+tc.want) || strings.Contains(out, "\n"+tc.notWant) || !strings.Contains(out, "\nCIR007 ") {
+			t.Errorf("spelling %d wrote:\n%s", tc.sp, out)
+		}
+		back, err := ReadWord2VecFrom(bytes.NewReader(buf.Bytes()), "x", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := w2vSet()
+		back.Name = want.Name
+		sameSet(t, back, want)
+	}
+	if err := Write(filepath.Join(t.TempDir(), "x.json"), Released, tinySets(), Dotless); !errors.Is(err, ErrDotlessReleased) {
+		t.Errorf("dotless released: %v", err)
+	}
+	// One code spelled both ways is one token twice.
+	if _, err := ReadWord2VecFrom(strings.NewReader("2 1\nE11.9 1\nE119 2\n"), "x", false); !errors.Is(err, ErrDuplicate) {
+		t.Errorf("E11.9 and E119 in one file: %v", err)
 	}
 }

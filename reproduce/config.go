@@ -3,10 +3,10 @@ package reproduce
 import (
 	"errors"
 	"fmt"
-	"runtime"
 	"slices"
 
 	"github.com/hiervec/hiervec/corpus"
+	"github.com/hiervec/hiervec/release"
 	"github.com/hiervec/hiervec/trainer"
 )
 
@@ -45,27 +45,16 @@ type Config struct {
 	Models   []trainer.Model
 	Dims     []int
 	Variants []string
-	// Epochs 10 and Window 100 are the paper's; Negative 5, Sample 1e-3,
-	// Alpha 0.025 (for both models) and MinAlpha 0.0001 are gensim's
-	// defaults, which the paper kept.
-	Epochs   int
-	Window   int
-	Negative int
-	Sample   float64
-	Alpha    float64
-	MinAlpha float64
-	// SharedNegatives trains Skip-Gram with one set of negatives per centre
-	// (trainer.Config.SharedNegatives): faster, off by default because the
-	// paper's gensim draws them per pair.
-	SharedNegatives bool
-	// PlainHogwild turns the trainer's hot-row staging off
-	// (trainer.Config.PlainHogwild): slower with two or more threads; on
-	// the default synthetic run staging costs Skip-Gram 0.002-0.009 NMI@200.
-	PlainHogwild bool
-	// Threads is the number of training (and evaluation) goroutines.
-	Threads int
-	// Seed seeds training and k-means.
-	Seed uint64
+	// Word2Vec is the setting of every Skip-Gram and CBOW run
+	// (trainer.PaperConfig: window 100, 10 epochs, gensim's defaults
+	// otherwise, alpha 0.025 for both models); each run sets its own Model
+	// and Dim. Its Workers and Seed also drive Med2Vec and the evaluation.
+	Word2Vec trainer.Config
+
+	// MinPatients is the small-cell threshold: a vector is written (and
+	// scored) only for a token seen in at least this many distinct patients
+	// (release.DefaultMinPatients, 11).
+	MinPatients int
 
 	// Med2Vec adds the Med2Vec baseline (200 dimensions, Med2VecEpochs).
 	Med2Vec       bool
@@ -85,14 +74,8 @@ func DefaultConfig() Config {
 		Models:        []trainer.Model{trainer.CBOW, trainer.SkipGram},
 		Dims:          []int{10, 50, 100},
 		Variants:      []string{"co", "sep"},
-		Epochs:        10,
-		Window:        100,
-		Negative:      5,
-		Sample:        1e-3,
-		Alpha:         0.025,
-		MinAlpha:      0.0001,
-		Threads:       runtime.NumCPU(),
-		Seed:          1,
+		Word2Vec:      trainer.PaperConfig(trainer.SkipGram),
+		MinPatients:   release.DefaultMinPatients,
 		Med2VecEpochs: 10,
 		Ks:            []int{200, 400},
 	}
@@ -118,8 +101,8 @@ func (c Config) Validate() error {
 		bad("no dimension selected (Dims)")
 	}
 	for _, d := range c.Dims {
-		if d <= 0 {
-			bad("dimension %d is not positive", d)
+		if d < 1 || d > trainer.MaxDim {
+			bad("dimension %d: want 1 to %d", d, trainer.MaxDim)
 		}
 	}
 	if len(c.Models) > 0 && len(c.Variants) == 0 {
@@ -130,14 +113,11 @@ func (c Config) Validate() error {
 			bad("unknown variant %q (want co or sep)", v)
 		}
 	}
-	if c.Epochs <= 0 {
-		bad("Epochs is %d; want at least 1", c.Epochs)
-	}
 	if c.Med2Vec && c.Med2VecEpochs <= 0 {
 		bad("Med2VecEpochs is %d; want at least 1", c.Med2VecEpochs)
 	}
-	if c.Threads <= 0 {
-		bad("Threads is %d; want at least 1", c.Threads)
+	if c.MinPatients < 1 {
+		bad("MinPatients is %d; want 1 or more", c.MinPatients)
 	}
 	if len(c.Ks) == 0 {
 		bad("no k-means k (Ks)")
@@ -147,9 +127,29 @@ func (c Config) Validate() error {
 			bad("k-means k %d is below 2", k)
 		}
 	}
-	// Window, Negative, Sample and the learning rates are checked by the
-	// trainer's own Validate before the first run starts.
+	if err := c.word2vecCheck().Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.Read.Validate(); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
+}
+
+// word2vecCheck is the Word2Vec setting to validate before any run: the
+// first model's, with a valid dimension (Dims are checked on their own).
+func (c Config) word2vecCheck() trainer.Config {
+	w := c.Word2Vec
+	if len(c.Models) > 0 {
+		w.Model = c.Models[0]
+	}
+	w.Dim = 1
+	for _, m := range c.Models {
+		if m == trainer.CBOW {
+			w.SharedNegatives = false // a Skip-Gram option; CBOW runs ignore it
+		}
+	}
+	return w
 }
 
 // settings returns what decides the vectors and scores of a run, for the
@@ -161,18 +161,20 @@ func (c Config) settings() map[string]any {
 	for i, m := range c.Models {
 		models[i] = m.String()
 	}
+	w := c.Word2Vec
 	s := map[string]any{
 		"input": c.Input, "input_format": fmt.Sprint(c.InputFormat), "ccsr": c.CCSR, "policy": c.Policy,
 		"models": models, "dims": slices.Clone(c.Dims), "variants": slices.Clone(c.Variants),
-		"epochs": c.Epochs, "window": c.Window, "negative": c.Negative, "sample": c.Sample,
-		"alpha": c.Alpha, "min_alpha": c.MinAlpha, "seed": c.Seed, "med2vec": c.Med2Vec, "shared_negatives": c.SharedNegatives,
+		"epochs": w.Epochs, "window": w.Window, "negative": w.Negative, "sample": w.Subsample,
+		"alpha": w.Alpha, "min_alpha": w.MinAlpha, "seed": w.Seed, "med2vec": c.Med2Vec, "shared_negatives": w.SharedNegatives,
+		"shrink_window": w.ShrinkWindow, "min_patients": c.MinPatients,
 		"dedupe": c.Read.Dedupe, "min_count": c.Read.MinCount, "skip_bad": c.Read.SkipBad,
 		"patient_col": c.Read.PatientCol, "date_col": c.Read.DateCol, "code_col": c.Read.CodeCol,
 	}
 	if c.Med2Vec {
 		s["med2vec_epochs"] = c.Med2VecEpochs
 	}
-	if c.PlainHogwild { // only when set, so earlier run folders still resume
+	if w.PlainHogwild {
 		s["plain_hogwild"] = true
 	}
 	if c.Input == "" {

@@ -1,7 +1,7 @@
 // Package reproduce runs the experiment of Finch et al., "Exploiting
 // hierarchy in medical concept embedding", JAMIA Open 2021;4(1):ooab022, in
 // one call: from an EHR extract and a CCSR map (or the built-in synthetic
-// extract of corpus/synth) to the released embeddings.json and the paper's
+// extract of package synth) to the released embeddings.json and the paper's
 // evaluation table.
 //
 // The paper trained 12 Word2Vec variants with gensim: CBOW and Skip-Gram,

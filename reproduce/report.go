@@ -26,7 +26,8 @@ import (
 func EvalConfig(cfg Config) evaluate.Config {
 	ec := evaluate.DefaultConfig()
 	ec.Ks = append([]int(nil), cfg.Ks...)
-	ec.Seed, ec.Workers = cfg.Seed, cfg.Threads
+	ec.Seed, ec.Workers = cfg.Word2Vec.Seed, cfg.Word2Vec.Workers
+	ec.Vectors, ec.Random = evaluate.VectorsBoth, true
 	return ec
 }
 
@@ -227,9 +228,10 @@ func writeMarkdown(b *bytes.Buffer, cfg Config, res *Result, m *hierarchy.Map, e
 	}
 	fmt.Fprintf(b, "Corpus: %d patient-years, %d code tokens, %d distinct codes; map: %d codes in %d categories.\n\n",
 		res.Sequences, res.Tokens, res.Codes, m.NumCodes(), m.NumCategories())
+	w := cfg.Word2Vec
 	fmt.Fprintf(b, "Training: window %d, %d epochs, negative %d, sample %g, alpha %g -> %g, seed %d, %d threads. "+
 		"%d runs trained, %d resumed from an earlier invocation; %s in all.\n\n",
-		cfg.Window, cfg.Epochs, cfg.Negative, cfg.Sample, cfg.Alpha, cfg.MinAlpha, cfg.Seed, cfg.Threads,
+		w.Window, w.Epochs, w.Negative, w.Subsample, w.Alpha, w.MinAlpha, w.Seed, w.Workers,
 		len(res.Trained), len(res.Resumed), elapsed.Round(time.Second))
 	b.WriteString("## NMI of k-means clusters of the code vectors against the CCSR categories\n\n")
 	b.WriteString("Paper columns: the values Finch et al. reported on their 600,000 patients (where they quote them); ")
@@ -299,7 +301,7 @@ func writeMarkdown(b *bytes.Buffer, cfg Config, res *Result, m *hierarchy.Map, e
 		b.WriteString("\nNotes:\n\n" + strings.Join(notes, "\n") + "\n")
 	}
 	fmt.Fprintf(b, "\nEvaluate `%s` again with `hiervec evaluate -embeddings %s -ccsr %s -seed %d`", EmbeddingsFile, EmbeddingsFile,
-		filepath.Base(cfg.CCSR), cfg.Seed)
+		filepath.Base(cfg.CCSR), cfg.Word2Vec.Seed)
 	if cfg.Outcomes != "" {
 		fmt.Fprintf(b, " -outcomes %s -input %s", filepath.Base(cfg.Outcomes), filepath.Base(cfg.Input))
 	}

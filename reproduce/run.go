@@ -2,18 +2,18 @@ package reproduce
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/hiervec/hiervec/corpus"
-	"github.com/hiervec/hiervec/corpus/synth"
 	"github.com/hiervec/hiervec/embedding"
 	"github.com/hiervec/hiervec/evaluate"
 	"github.com/hiervec/hiervec/export"
 	"github.com/hiervec/hiervec/hierarchy"
+	"github.com/hiervec/hiervec/release"
+	"github.com/hiervec/hiervec/synth"
 	"github.com/hiervec/hiervec/trainer"
 	"github.com/hiervec/hiervec/trainer/med2vec"
 )
@@ -24,7 +24,6 @@ const (
 	ReportMarkdown = "report.md"
 	ReportJSON     = "report.json"
 	ChartFile      = "nmi.svg"
-	CacheFile      = "corpus.cache"
 	VariantsDir    = "variants"
 	// The synthetic run's inputs.
 	SynthExtract  = "extract.csv"
@@ -41,7 +40,9 @@ type Event struct {
 	Run            string
 	RunIndex, Runs int   // 1-based index of the run, and the number of runs
 	Done, Total    int64 // the run's own progress (tokens or visits)
-	Info           string
+	// Fields are the run's figures (epoch, loss, rate), most important
+	// first.
+	Fields []string
 	// Overall is the share of the whole reproduction's training done,
 	// weighted by each run's estimated cost; ETA is the time left at the
 	// rate so far.
@@ -63,10 +64,15 @@ type Result struct {
 	Sequences int  // patient-years
 	Tokens    int  // code tokens
 	Codes     int  // distinct codes
+
+	// Suppression is what the small-cell rule kept out of every output.
+	Suppression release.Report
 }
 
 // Run reproduces the experiment as cfg says, reporting progress through
-// progress (which may be nil).
+// progress (which may be nil). Every setting is checked, the input and the
+// map are read, before anything is written into cfg.Out but the synthetic
+// extract; run.json is written once the input has been read.
 func Run(ctx context.Context, cfg Config, progress func(Event)) (*Result, error) {
 	start := time.Now()
 	if progress == nil {
@@ -76,12 +82,28 @@ func Run(ctx context.Context, cfg Config, progress func(Event)) (*Result, error)
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Join(cfg.Out, VariantsDir), 0o755); err != nil {
-		return nil, fmt.Errorf("reproduce: %w", err)
+	if cfg.Policy != "" {
+		if _, err := hierarchy.ParsePolicy(cfg.Policy); err != nil {
+			return nil, fmt.Errorf("reproduce: %w", err)
+		}
 	}
-	resumed, err := checkManifest(cfg.Out, cfg.settings())
+	for _, f := range []string{cfg.Input, cfg.CCSR, cfg.Outcomes} {
+		if f == "" {
+			continue
+		}
+		if _, err := os.Stat(f); err != nil {
+			return nil, fmt.Errorf("reproduce: %w", err)
+		}
+	}
+	rm, resumed, notes, err := openManifest(cfg.Out, cfg.settings())
 	if err != nil {
 		return nil, err
+	}
+	for _, n := range notes {
+		say("%s", n)
+	}
+	if err := os.MkdirAll(filepath.Join(cfg.Out, VariantsDir), 0o755); err != nil {
+		return nil, fmt.Errorf("reproduce: %w", err)
 	}
 	if resumed {
 		say("resuming the run in %s", cfg.Out)
@@ -106,6 +128,10 @@ func Run(ctx context.Context, cfg Config, progress func(Event)) (*Result, error)
 			sum.Patients, sum.PatientYears, sum.Rows, sum.Codes, sum.Categories, time.Since(t0).Round(time.Millisecond))
 	}
 
+	m, err := hierarchy.ReadMapFile(cfg.CCSR)
+	if err != nil {
+		return nil, err
+	}
 	t0 := time.Now()
 	base, report, err := corpus.ReadFile(cfg.Input, cfg.InputFormat, cfg.Read)
 	if err != nil {
@@ -113,32 +139,30 @@ func Run(ctx context.Context, cfg Config, progress func(Event)) (*Result, error)
 	}
 	say("read %s: %d patient-years, %d tokens, %d codes; %d rows skipped (%s)",
 		cfg.Input, base.NumSeqs(), base.Tokens.Len(), base.Vocab.Len(), report.Skipped, time.Since(t0).Round(time.Millisecond))
-	if err := corpus.WriteCache(filepath.Join(cfg.Out, CacheFile), base); err != nil {
-		return nil, err
-	}
-	m, err := hierarchy.ReadMapFile(cfg.CCSR)
-	if err != nil {
-		return nil, err
-	}
-	policy, err := hierarchy.ResolvePolicy(cfg.Policy, m)
+	p, err := hierarchy.ResolvePolicy(cfg.Policy, m)
 	if err != nil {
 		return nil, fmt.Errorf("reproduce: %w", err)
 	}
+	if err := rm.save(); err != nil {
+		return nil, err
+	}
 
 	runs := Plan(cfg.Models, cfg.Dims, cfg.Variants, cfg.Med2Vec, 200)
-	views := newViews(base, m, policy, say)
+	views := newViews(base, m, p, say)
 	res := &Result{Synthetic: synthetic, Sequences: base.NumSeqs(), Tokens: base.Tokens.Len(), Codes: base.Vocab.Len()}
-	sets, err := trainAll(ctx, cfg, runs, views, res, progress)
+	sets, err := trainAll(ctx, cfg, runs, views, rm, res, progress)
 	if err != nil {
 		return nil, err
 	}
 	res.Sets = sets
+	res.Suppression = views.suppression(cfg.MinPatients)
+	say("%s", res.Suppression)
 	if err := export.WriteReleased(filepath.Join(cfg.Out, EmbeddingsFile), sets); err != nil {
 		return nil, err
 	}
 	say("wrote %s: %d sets", filepath.Join(cfg.Out, EmbeddingsFile), len(sets))
 
-	scores, err := scoreAll(ctx, cfg, sets, m, policy, base, report.PatientIDs, say)
+	scores, err := scoreAll(ctx, cfg, sets, m, p, base, report.PatientIDs, say)
 	if err != nil {
 		return nil, err
 	}
@@ -159,10 +183,46 @@ type views struct {
 	say    func(string, ...any)
 	co     *corpus.Corpus
 	cats   *corpus.Corpus
+	counts map[View]*release.Counts
 }
 
 func newViews(base *corpus.Corpus, m *hierarchy.Map, p hierarchy.Policy, say func(string, ...any)) *views {
-	return &views{base: base, m: m, policy: p, say: say}
+	return &views{base: base, m: m, policy: p, say: say, counts: map[View]*release.Counts{}}
+}
+
+// patientCounts returns the distinct-patient counts of view's tokens.
+func (v *views) patientCounts(view View) *release.Counts {
+	if c, ok := v.counts[view]; ok {
+		return c
+	}
+	c := release.Count(v.get(view))
+	v.counts[view] = c
+	return c
+}
+
+// suppression summarises what the small-cell rule removes: the codes (the
+// same in every view) and the categories, without naming any.
+func (v *views) suppression(minPatients int) release.Report {
+	codes := v.patientCounts(ViewCodes)
+	rep := release.Report{MinPatients: minPatients, Exact: codes.Exact}
+	for id, w := range v.base.Vocab.Words {
+		n := v.base.Vocab.Counts[id]
+		rep.Codes++
+		rep.CodeOccurrences += n
+		if codes.Patients(w) < int64(minPatients) {
+			rep.SuppressedCodes++
+			rep.SuppressedCodeOccurrences += n
+		}
+	}
+	cats := v.patientCounts(ViewCategories)
+	cv := v.get(ViewCategories)
+	for _, w := range cv.Vocab.Words {
+		rep.Categories++
+		if cats.Patients(w) < int64(minPatients) {
+			rep.SuppressedCategories++
+		}
+	}
+	return rep
 }
 
 func (v *views) get(view View) *corpus.Corpus {
@@ -190,7 +250,7 @@ func (v *views) get(view View) *corpus.Corpus {
 // trainAll trains the runs not yet finished in cfg.Out, writing each one's
 // sets to the variants folder as soon as it is done, and returns every set
 // in plan order.
-func trainAll(ctx context.Context, cfg Config, runs []Job, v *views, res *Result, progress func(Event)) ([]*embedding.Set, error) {
+func trainAll(ctx context.Context, cfg Config, runs []Job, v *views, rm *runManifest, res *Result, progress func(Event)) ([]*embedding.Set, error) {
 	costs := make([]float64, len(runs))
 	total := 0.0
 	for i, r := range runs {
@@ -198,7 +258,7 @@ func trainAll(ctx context.Context, cfg Config, runs []Job, v *views, res *Result
 		if r.Algo == AlgoMed2Vec {
 			view = ViewCodes
 		}
-		costs[i] = cost(r, v.get(view), cfg.Window, cfg.Negative)
+		costs[i] = cost(r, v.get(view), cfg.Word2Vec.Window, cfg.Word2Vec.Negative)
 		total += costs[i]
 	}
 	var all []*embedding.Set
@@ -206,16 +266,23 @@ func trainAll(ctx context.Context, cfg Config, runs []Job, v *views, res *Result
 	trainStart := time.Now()
 	trainedCost := 0.0 // cost trained by this call, for the ETA's rate
 	for i, r := range runs {
-		path := filepath.Join(cfg.Out, VariantsDir, r.ID()+".json")
-		if sets, err := export.ReadReleased(path); err == nil && sameKeys(sets, r.Keys()) {
+		rel := filepath.Join(VariantsDir, r.ID()+".json")
+		path := filepath.Join(cfg.Out, rel)
+		ok, why := rm.proven(r.ID())
+		if ok {
+			sets, err := export.ReadReleased(path)
+			if err != nil || !sameKeys(sets, r.Keys()) {
+				return nil, fmt.Errorf("reproduce: finished run %s matches its checksum but does not hold %v (%v); remove the folder's run.json to train again", path, r.Keys(), err)
+			}
 			res.Resumed = append(res.Resumed, r.ID())
 			all = append(all, sets...)
 			doneCost += costs[i]
 			continue
-		} else if err != nil && !errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("reproduce: finished run %s is unreadable (%w); remove it to train it again", path, err)
 		}
-		event := func(done, tot int64, info string, final bool) {
+		if why != "" {
+			progress(Event{Message: why})
+		}
+		event := func(done, tot int64, fields []string, final bool) {
 			frac := 0.0
 			if tot > 0 {
 				frac = float64(done) / float64(tot)
@@ -228,14 +295,22 @@ func trainAll(ctx context.Context, cfg Config, runs []Job, v *views, res *Result
 				eta = time.Duration((total - doneCost - cur) / rate * float64(time.Second))
 			}
 			progress(Event{Run: r.ID(), RunIndex: i + 1, Runs: len(runs), Done: done, Total: tot,
-				Info: info, Overall: overall, ETA: eta, Final: final})
+				Fields: fields, Overall: overall, ETA: eta, Final: final})
 		}
 		set, err := trainRun(ctx, cfg, r, v, event)
 		if err != nil {
 			return nil, fmt.Errorf("reproduce: run %s: %w", r.ID(), err)
 		}
+		view := r.View
+		if r.Algo == AlgoMed2Vec {
+			view = ViewCodes
+		}
+		set, _ = release.Apply(set, v.patientCounts(view), cfg.MinPatients)
 		sets := r.Sets(set)
 		if err := export.WriteReleased(path, sets); err != nil {
+			return nil, err
+		}
+		if err := rm.record(r.ID(), rel); err != nil {
 			return nil, err
 		}
 		res.Trained = append(res.Trained, r.ID())
@@ -259,26 +334,22 @@ func sameKeys(sets []*embedding.Set, keys []string) bool {
 }
 
 // trainRun trains one run on its view.
-func trainRun(ctx context.Context, cfg Config, r Job, v *views, event func(done, total int64, info string, final bool)) (*embedding.Set, error) {
+func trainRun(ctx context.Context, cfg Config, r Job, v *views, event func(done, total int64, fields []string, final bool)) (*embedding.Set, error) {
 	if r.Algo == AlgoMed2Vec {
 		mc := med2vec.DefaultConfig()
 		mc.CodeDim, mc.VisitDim = r.Dim, r.Dim
-		mc.Epochs, mc.Workers, mc.Seed = cfg.Med2VecEpochs, cfg.Threads, cfg.Seed
+		mc.Epochs, mc.Workers, mc.Seed = cfg.Med2VecEpochs, cfg.Word2Vec.Workers, cfg.Word2Vec.Seed
 		return med2vec.Train(ctx, v.get(ViewCodes), mc, func(p med2vec.Progress) {
-			event(p.VisitsDone, p.VisitsTotal, fmt.Sprintf("epoch %d/%d  loss %.4f", p.Epoch, p.Epochs, p.Loss), p.Done)
+			event(p.VisitsDone, p.VisitsTotal, []string{fmt.Sprintf("epoch %d/%d", p.Epoch, p.Epochs), fmt.Sprintf("loss %.4f", p.Loss)}, p.Done)
 		})
 	}
-	model := trainer.SkipGram
+	tc := cfg.Word2Vec
+	tc.Model, tc.Dim = trainer.SkipGram, r.Dim
 	if r.Algo == AlgoCBOW {
-		model = trainer.CBOW
+		tc.Model, tc.SharedNegatives = trainer.CBOW, false
 	}
-	tc := trainer.DefaultConfig(model)
-	tc.Dim, tc.Window, tc.Negative, tc.Subsample = r.Dim, cfg.Window, cfg.Negative, cfg.Sample
-	tc.Alpha, tc.MinAlpha, tc.Epochs = cfg.Alpha, cfg.MinAlpha, cfg.Epochs
-	tc.Workers, tc.Seed, tc.SharedNegatives = cfg.Threads, cfg.Seed, cfg.SharedNegatives
-	tc.PlainHogwild = cfg.PlainHogwild
 	return trainer.Train(ctx, v.get(r.View), tc, func(p trainer.Progress) {
-		event(p.TokensDone, p.TokensTotal, fmt.Sprintf("epoch %d/%d  %.0f tok/s  %.3gM pairs/s  loss %.4f",
-			p.Epoch, p.Epochs, p.TokensPerSec, p.PairsPerSec/1e6, p.Loss), p.Done)
+		event(p.TokensDone, p.TokensTotal, []string{fmt.Sprintf("epoch %d/%d", p.Epoch, p.Epochs), fmt.Sprintf("loss %.4f", p.Loss),
+			fmt.Sprintf("%.0f tok/s", p.TokensPerSec), fmt.Sprintf("%.3gM pairs/s", p.PairsPerSec/1e6)}, p.Done)
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hiervec/hiervec/embedding"
 	"github.com/hiervec/hiervec/export"
 	"github.com/hiervec/hiervec/trainer"
 )
@@ -20,9 +21,9 @@ func tinyConfig(t *testing.T) Config {
 	cfg.Out = t.TempDir()
 	cfg.Patients = 300
 	cfg.Dims = []int{4, 6, 8}
-	cfg.Epochs = 1
-	cfg.Window = 10
-	cfg.Threads = 1
+	cfg.Word2Vec.Epochs = 1
+	cfg.Word2Vec.Window = 10
+	cfg.Word2Vec.Workers = 1
 	cfg.Ks = []int{5, 10}
 	return cfg
 }
@@ -55,14 +56,18 @@ func TestRunWritesTheReleasedLayoutAndReports(t *testing.T) {
 		switch {
 		case info.Categories && (s.Len() == 0 || s.Len() > 400):
 			t.Errorf("%s holds %d category vectors", s.Name, s.Len())
-		case !info.Categories && s.Len() != res.Codes:
-			t.Errorf("%s holds %d code vectors, the corpus has %d codes", s.Name, s.Len(), res.Codes)
+		case !info.Categories && s.Len() != res.Codes-res.Suppression.SuppressedCodes:
+			t.Errorf("%s holds %d code vectors, the corpus has %d codes of which %d are under %d patients",
+				s.Name, s.Len(), res.Codes, res.Suppression.SuppressedCodes, cfg.MinPatients)
 		}
 	}
-	for _, f := range []string{ReportMarkdown, ReportJSON, ChartFile, SynthCCSR, SynthExtract, SynthOutcomes, CacheFile} {
+	for _, f := range []string{ReportMarkdown, ReportJSON, ChartFile, SynthCCSR, SynthExtract, SynthOutcomes, manifestName} {
 		if st, err := os.Stat(filepath.Join(cfg.Out, f)); err != nil || st.Size() == 0 {
 			t.Errorf("%s missing or empty (%v)", f, err)
 		}
+	}
+	if res.Suppression.SuppressedCodes == 0 || res.Suppression.SuppressedCodes == res.Codes {
+		t.Errorf("suppression %+v: the tiny corpus should have codes on both sides of %d patients", res.Suppression, cfg.MinPatients)
 	}
 	md, _ := os.ReadFile(filepath.Join(cfg.Out, ReportMarkdown))
 	for _, want := range []string{"| SG | 8 |", "| CBOW | 4 |", "NMI@5", "AUC mortality"} {
@@ -75,8 +80,8 @@ func TestRunWritesTheReleasedLayoutAndReports(t *testing.T) {
 	if err := json.Unmarshal(js, &report); err != nil {
 		t.Fatalf("report.json: %v", err)
 	}
-	if len(report) != 24 {
-		t.Errorf("report.json has %d sets, want 24", len(report))
+	if len(report) != 27 {
+		t.Errorf("report.json has %d sets, want 24 and 3 random baselines", len(report))
 	}
 	if events == 0 {
 		t.Error("no progress events")
@@ -119,7 +124,7 @@ func TestRunResumesFinishedRuns(t *testing.T) {
 		}
 	}
 
-	cfg.Epochs = 2
+	cfg.Word2Vec.Epochs = 2
 	if _, err := Run(context.Background(), cfg, nil); !errors.Is(err, ErrOtherRun) {
 		t.Fatalf("other settings in the same folder: got %v, want ErrOtherRun", err)
 	}
@@ -142,15 +147,83 @@ func TestConfigValidateListsEveryProblem(t *testing.T) {
 	cfg.Input = "x.csv"
 	cfg.Dims = []int{0}
 	cfg.Variants = []string{"both"}
-	cfg.Epochs = 0
+	cfg.Word2Vec.Epochs = 0
 	cfg.Ks = []int{1}
 	err := cfg.Validate()
 	if err == nil {
 		t.Fatal("want errors")
 	}
-	for _, want := range []string{"output folder", "CCSR", "dimension 0", "both", "Epochs", "k-means k 1"} {
+	for _, want := range []string{"output folder", "CCSR", "dimension 0", "both", "Epochs is 0", "k-means k 1"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}
+	}
+}
+
+// TestRunRetrainsWhatIsNotProven: a finished run whose file was changed
+// (500 codes deleted, say) is trained again, with a message.
+func TestRunRetrainsWhatIsNotProven(t *testing.T) {
+	cfg := tinyConfig(t)
+	cfg.Models = []trainer.Model{trainer.SkipGram}
+	cfg.Dims = []int{4}
+	if _, err := Run(context.Background(), cfg, nil); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(cfg.Out, VariantsDir, "SG_SEP_4.json")
+	sets, err := export.ReadReleased(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := sets[0]
+	cut := s.Subset(func(i int) bool { return i%2 == 0 })
+	if err := export.WriteReleased(path, []*embedding.Set{cut}); err != nil {
+		t.Fatal(err)
+	}
+	var msgs []string
+	second, err := Run(context.Background(), cfg, func(e Event) {
+		if e.Message != "" {
+			msgs = append(msgs, e.Message)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(second.Trained, ",") != "SG_SEP_4" {
+		t.Errorf("trained %v, want SG_SEP_4 only", second.Trained)
+	}
+	if !strings.Contains(strings.Join(msgs, "\n"), "SG_SEP_4.json does not match its recorded checksum") {
+		t.Errorf("no message about the changed file: %q", msgs)
+	}
+	again, _ := export.ReadReleased(path)
+	if again[0].Len() != s.Len() {
+		t.Errorf("retrained file holds %d codes, want %d", again[0].Len(), s.Len())
+	}
+}
+
+// TestRunWritesNothingBeforeTheInputReads: a bad input leaves no run.json,
+// so the corrected command runs in the same folder.
+func TestRunWritesNothingBeforeTheInputReads(t *testing.T) {
+	cfg := tinyConfig(t)
+	cfg.Models = []trainer.Model{trainer.SkipGram}
+	cfg.Dims = []int{4}
+	dir := t.TempDir()
+	src := tinyConfig(t)
+	src.Out = dir
+	src.Models, src.Dims = cfg.Models, cfg.Dims
+	if _, err := Run(context.Background(), src, nil); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Input = filepath.Join(dir, SynthExtract)
+	cfg.CCSR = filepath.Join(dir, SynthCCSR)
+	cfg.Read.CodeCol = "no_such_column"
+	if _, err := Run(context.Background(), cfg, nil); err == nil {
+		t.Fatal("a missing code column was accepted")
+	}
+	if _, err := os.Stat(filepath.Join(cfg.Out, manifestName)); !os.IsNotExist(err) {
+		t.Fatalf("a failed read left %s (%v)", manifestName, err)
+	}
+	cfg.Read.CodeCol = ""
+	if _, err := Run(context.Background(), cfg, nil); err != nil {
+		t.Fatalf("the corrected run was refused: %v", err)
 	}
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/hiervec/hiervec/corpus"
 )
 
-// benchCorpus is the issue-6 throughput corpus: a Zipf vocabulary of 5,400
+// benchCorpus is the throughput corpus: a Zipf vocabulary of 5,400
 // codes, 20,000 sequences with heavy-tailed lengths (median 8, mean ≈ 14,
 // max 300).
 var benchCorpus = sync.OnceValue(func() *corpus.Corpus { return zipfCorpus(6, 5400, 20000) })
@@ -79,15 +79,3 @@ func BenchmarkTrainCBOWDim100(b *testing.B) { benchTrain(b, CBOW, 100) }
 func BenchmarkTrainSGSharedDim10(b *testing.B)  { benchTrainPath(b, SkipGram, 10, true) }
 func BenchmarkTrainSGSharedDim50(b *testing.B)  { benchTrainPath(b, SkipGram, 50, true) }
 func BenchmarkTrainSGSharedDim100(b *testing.B) { benchTrainPath(b, SkipGram, 100, true) }
-
-// benchTrainBlock is the shared-negatives benchmark in the block form
-// (sgSeqSharedBlock), the faster estimator that lost quality.
-func benchTrainBlock(b *testing.B, dim int) {
-	blockShared = true
-	defer func() { blockShared = false }()
-	benchTrainPath(b, SkipGram, dim, true)
-}
-
-func BenchmarkTrainSGSharedBlockDim10(b *testing.B)  { benchTrainBlock(b, 10) }
-func BenchmarkTrainSGSharedBlockDim50(b *testing.B)  { benchTrainBlock(b, 50) }
-func BenchmarkTrainSGSharedBlockDim100(b *testing.B) { benchTrainBlock(b, 100) }

@@ -5,7 +5,7 @@ package trainer
 //
 // At window 100 most CBOW centres of a patient-year see the whole sequence:
 // their context is every other position. word2vec.c then sums the n-1
-// context rows, and after the negatives adds the error neu1e to each of
+// context rows, and after the negatives adds the error e to each of
 // them: 2(n-1) row operations per centre, most of CBOW's time. For such
 // centres the same arithmetic takes a handful of row operations, whatever
 // n, by deferring the part of the update every position receives:
@@ -13,19 +13,19 @@ package trainer
 //   - The sequence's distinct words u get rows G_u in a small local matrix,
 //     copied from In when the sequence starts (and G0_u, the copy as
 //     taken); m_u is the number of positions holding u, M = Σ_u m_u².
-//   - A is the sum of neu1e over the whole-sequence centres so far. The
-//     real row of u is G_u + m_u·A: such a centre t adds neu1e_t to every
-//     position but its own, that is m_u·neu1e_t to u's row, and we subtract
-//     neu1e_t from G_{w_t} instead of adding to all the others.
+//   - A is the sum of e over the whole-sequence centres so far. The
+//     real row of u is G_u + m_u·A: such a centre t adds e_t to every
+//     position but its own, that is m_u·e_t to u's row, and we subtract
+//     e_t from G_{w_t} instead of adding to all the others.
 //   - S is the sum over positions of the real rows. A whole-sequence
 //     centre's context sum is S minus the real row of its own word; after
-//     it S grows by (M - m_{w_t})·neu1e. A centre with a partial window
+//     it S grows by (M - m_{w_t})·e. A centre with a partial window
 //     sums the real rows of its context positions (the G rows, plus A times
-//     the sum of their m, kept as prefix sums over positions), adds neu1e to
-//     their G rows, and grows S by that same sum of m times neu1e.
+//     the sum of their m, kept as prefix sums over positions), adds e to
+//     their G rows, and grows S by that same sum of m times e.
 //   - When the sequence ends, row u of In gains G_u + m_u·A - G0_u: every
 //     update, added to what In holds then (so that concurrent updates by
-//     other workers add up, as in hotrows.go's write-back).
+//     other workers add up, as in staging's write-back).
 //
 // In exact arithmetic this is word2vec.c's CBOW step for step, with the
 // same random draws; in float32 the sums are rounded in another order (a
@@ -42,9 +42,6 @@ const (
 	localMinLen      = 8
 	localMaxDistinct = 1024
 )
-
-// localDisabled turns the local-row path off (tests compare the paths).
-var localDisabled bool
 
 // localRows is a worker's state for the sequence being trained on its own
 // rows.
@@ -82,7 +79,7 @@ func newLocalRows(vocab, dim, maxSeq int) *localRows {
 // prefix sums, S and A. It returns false, leaving nothing behind, when kept
 // has more distinct words than the local matrices hold.
 func (w *worker) localBegin(kept []int32) bool {
-	lr := w.local
+	lr := w.cbow.local
 	dim := w.sh.dim
 	lr.words, lr.mult = lr.words[:0], lr.mult[:0]
 	for p, t := range kept {
@@ -120,7 +117,7 @@ func (w *worker) localBegin(kept []int32) bool {
 
 // localEnd adds each local row's change to In and forgets the sequence.
 func (w *worker) localEnd() {
-	lr := w.local
+	lr := w.cbow.local
 	dim := w.sh.dim
 	for k, t := range lr.words {
 		g, g0 := lr.g[k*dim:k*dim+dim], lr.g0[k*dim:k*dim+dim]
@@ -133,60 +130,53 @@ func (w *worker) localEnd() {
 
 // localForget resets the word slots.
 func (w *worker) localForget() {
-	lr := w.local
+	lr := w.cbow.local
 	for _, t := range lr.words {
 		lr.slot[t] = -1
 	}
 	lr.words, lr.mult = lr.words[:0], lr.mult[:0]
 }
 
-// localWhole sets neu1 to the mean of the real rows of every position but
+// localWhole sets h to the mean of the real rows of every position but
 // i, count = n-1 of them.
-func (w *worker) localWhole(neu1 []float32, i, count int) {
-	lr := w.local
+func (w *worker) localWhole(h []float32, i, count int) {
+	lr := w.cbow.local
 	dim := w.sh.dim
 	k := int(lr.pos[i])
-	copy(neu1, lr.s)
-	axpy(-1, lr.g[k*dim:k*dim+dim], neu1)
-	axpy(-lr.mult[k], lr.a, neu1)
-	scale(neu1, 1/float32(count))
+	copy(h, lr.s)
+	axpy(-1, lr.g[k*dim:k*dim+dim], h)
+	axpy(-lr.mult[k], lr.a, h)
+	scale(h, 1/float32(count))
 }
 
-// localWholeUpdate applies a whole-sequence centre's error neu1e.
-func (w *worker) localWholeUpdate(i int, neu1e []float32) {
-	lr := w.local
+// localWholeUpdate applies a whole-sequence centre's error e.
+func (w *worker) localWholeUpdate(i int, e []float32) {
+	lr := w.cbow.local
 	dim := w.sh.dim
 	k := int(lr.pos[i])
-	axpy(lr.m2-lr.mult[k], neu1e, lr.s)
-	axpy(1, neu1e, lr.a)
-	axpy(-1, neu1e, lr.g[k*dim:k*dim+dim])
+	axpy(lr.m2-lr.mult[k], e, lr.s)
+	axpy(1, e, lr.a)
+	axpy(-1, e, lr.g[k*dim:k*dim+dim])
 }
 
-// localWindow sets neu1 to the mean of the real rows of positions [lo, hi)
-// but i, count of them, and returns the context's slots (in w.ctx) and
+// localWindow sets h to the mean of the real rows of positions [lo, hi)
+// but i, count of them, and returns the context's slots (in cbow.ctx) and
 // Σ m over it.
-func (w *worker) localWindow(neu1 []float32, i, lo, hi, count int) ([]int32, float32) {
-	lr := w.local
-	ctx := append(append(w.ctx[:0], lr.pos[lo:i]...), lr.pos[i+1:hi]...)
-	w.ctx = ctx
+func (w *worker) localWindow(h []float32, i, lo, hi, count int) ([]int32, float32) {
+	lr := w.cbow.local
+	ctx := append(append(w.cbow.ctx[:0], lr.pos[lo:i]...), lr.pos[i+1:hi]...)
+	w.cbow.ctx = ctx
 	km := lr.prefM[hi] - lr.prefM[lo] - lr.mult[lr.pos[i]]
-	sumRows(neu1, lr.g, ctx)
-	axpy(km, lr.a, neu1)
-	scale(neu1, 1/float32(count))
+	sumRows(h, lr.g, ctx)
+	axpy(km, lr.a, h)
+	scale(h, 1/float32(count))
 	return ctx, km
 }
 
-// localWindowUpdate applies a partial window's error neu1e to the context
+// localWindowUpdate applies a partial window's error e to the context
 // slots ctx, whose Σ m is km.
-func (w *worker) localWindowUpdate(ctx []int32, km float32, neu1e []float32) {
-	lr := w.local
-	addRows(lr.g, ctx, neu1e)
-	axpy(km, neu1e, lr.s)
-}
-
-// scale multiplies x by a.
-func scale(x []float32, a float32) {
-	for k := range x {
-		x[k] *= a
-	}
+func (w *worker) localWindowUpdate(ctx []int32, km float32, e []float32) {
+	lr := w.cbow.local
+	addRows(lr.g, ctx, e)
+	axpy(km, e, lr.s)
 }

@@ -31,17 +31,16 @@ func repeatCorpus(seed uint64, vocab, nseq int) [][]int32 {
 // amplifies rounding differences as it goes (0.03% of the largest weight
 // after 300 sequences), while a wrong update shows at once.
 func TestCBOWWholeMatchesDirect(t *testing.T) {
-	defer func(d bool) { localDisabled = d }(localDisabled)
 	c := newTestCorpus(40, repeatCorpus(1, 40, 10))
 	for _, dim := range []int{16, 100} {
 		cfg := testConfig(CBOW)
 		cfg.Dim, cfg.Window, cfg.Subsample, cfg.Epochs, cfg.Seed = dim, 100, 0, 1, 3
-		localDisabled = true
-		ref, err := Train(context.Background(), c, cfg, nil)
+		direct := defaultTuning()
+		direct.localRows = false
+		ref, err := train(context.Background(), c, cfg, direct, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		localDisabled = false
 		got, err := Train(context.Background(), c, cfg, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -67,7 +66,6 @@ func TestCBOWWholeMatchesDirect(t *testing.T) {
 // forced on must match the unstaged run up to rounding (the short
 // sequences' hot/cold split sums in another order).
 func TestCBOWLocalWithPartialStaging(t *testing.T) {
-	defer func(b, w int, s int64) { hotRowBytes, stageMinWorkers, minSyncTokens = b, w, s }(hotRowBytes, stageMinWorkers, minSyncTokens)
 	seqs := append(repeatCorpus(2, 40, 10), []int32{1, 2}, []int32{3, 1, 4}) // short ones too
 	c := newTestCorpus(40, seqs)
 	cfg := testConfig(CBOW)
@@ -76,9 +74,10 @@ func TestCBOWLocalWithPartialStaging(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stageMinWorkers, minSyncTokens = 1, 64
-	hotRowBytes = 10 * 4 * 4 * cfg.Dim // 10 of the 40 words staged
-	got, err := Train(context.Background(), c, cfg, nil)
+	tune := defaultTuning()
+	tune.stageMinWorkers, tune.minSyncTokens = 1, 64
+	tune.stageBytes = 10 * 4 * 4 * cfg.Dim // 10 of the 40 words staged
+	got, err := train(context.Background(), c, cfg, tune, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,14 +3,16 @@ package trainer
 import (
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"time"
 )
 
-// Config holds every training setting. CLI flags map one to one onto its
-// fields (-model, -dim, -window, -negative, -sample, -alpha, -min-alpha,
-// -epochs, -workers, -seed, -shrink-window, -shared-negatives,
-// -plain-hogwild).
+// Config holds every training setting. The hiervec command's flags map one
+// to one onto its fields: -model, -dim, -window, -negative, -sample,
+// -alpha, -min-alpha, -epochs, -threads (Workers), -seed,
+// -no-shrink-window (ShrinkWindow false), -shared-negatives and
+// -plain-hogwild.
 type Config struct {
 	// Model is SkipGram or CBOW.
 	Model Model
@@ -19,8 +21,9 @@ type Config struct {
 	// Window is the maximum distance between a centre word and a context
 	// word, counted in (kept) tokens of the same sequence.
 	Window int
-	// Negative is the number of noise words drawn per prediction. 0 trains
-	// only the positive pair (rarely useful, allowed as in gensim).
+	// Negative is the number of noise words drawn per prediction (at least
+	// 1: without hierarchical softmax, which hiervec does not have, 0 would
+	// train the positive pairs only).
 	Negative int
 	// Subsample is the frequent-token downsampling threshold s (gensim's
 	// sample); 0 disables downsampling.
@@ -41,22 +44,21 @@ type Config struct {
 	// uniformly from 1..Window (word2vec.c and gensim always do); false uses
 	// Window for every centre.
 	ShrinkWindow bool
-	// SharedNegatives (Skip-Gram only; CBOW ignores it) draws one set of
-	// Negative noise words per centre word, shared by its whole window
-	// (Ji et al. 2016), and trains the window's pairs in word2vec.c's
-	// order against those rows held in L1 (see sgSeqShared): 1.4-2 times
-	// as fast as per-pair, a different estimator, measured within 0.01 NMI
-	// of per-pair at dimensions 10, 50 and 100 (package documentation)
-	// and 0.003 of gensim at the paper's scale (benchmarks/RESULTS.md).
-	// false draws them per (centre, context) pair, as word2vec.c and
-	// gensim do: the reference.
+	// SharedNegatives (Skip-Gram only; Validate refuses it with CBOW)
+	// draws one set of Negative noise words per centre word, shared by its
+	// whole window (Ji et al. 2016), and trains the window's pairs in
+	// word2vec.c's order against those rows held in L1
+	// (shared_negatives.go): faster at long windows, a different
+	// estimator, measured close in quality to per-pair and to gensim
+	// (benchmarks/RESULTS.md). false draws them per (centre, context)
+	// pair, as word2vec.c and gensim do: the reference.
 	SharedNegatives bool
 	// PlainHogwild turns hot-row staging off: every worker writes the
 	// shared matrices directly, as word2vec.c and gensim do, and sees the
 	// other workers' updates as soon as the cache line arrives. Staging
-	// (the default with two or more workers; package documentation) keeps
-	// a copy of the frequent rows per worker and writes back differences:
-	// 2-3x faster on two cores, but each worker sees the others' updates
+	// (the default with two or more workers; staging.go) keeps a copy of
+	// the frequent rows per worker and writes back differences: faster
+	// (benchmarks/RESULTS.md), but each worker sees the others' updates
 	// of those rows only at write-backs. It has no effect with one worker.
 	PlainHogwild bool
 	// ProgressInterval is how often the progress callback is called; 0
@@ -73,8 +75,8 @@ type Config struct {
 //   - Subsample 1e-3: gensim sample=1e-3.
 //   - Alpha 0.025 for SkipGram, 0.05 for CBOW. gensim uses alpha=0.025 for
 //     both architectures; word2vec.c uses 0.05 for CBOW and 0.025 for
-//     skip-gram, and we follow word2vec.c here as the project's issue asks,
-//     because averaged CBOW gradients are smaller and learn slowly at 0.025.
+//     skip-gram, and we follow word2vec.c here, because averaged CBOW
+//     gradients are smaller and learn slowly at 0.025.
 //     Set Alpha to 0.025 to reproduce gensim (and the paper) exactly.
 //   - MinAlpha 0.0001: gensim min_alpha=0.0001.
 //   - Epochs 5: gensim epochs=5.
@@ -83,9 +85,9 @@ type Config struct {
 //   - Seed 1: gensim seed=1.
 //   - ShrinkWindow true: gensim shrink_windows=True (and word2vec.c).
 //   - SharedNegatives false: word2vec.c's and gensim's per-pair
-//     negatives, the estimator the paper used. Sharing them is about
-//     twice as fast at window 100 and measured close in quality (package
-//     documentation), but changes what is computed, so it is asked for.
+//     negatives, the estimator the paper used. Sharing them is faster at
+//     long windows and measured close in quality (benchmarks/RESULTS.md),
+//     but changes what is computed, so it is asked for.
 //   - PlainHogwild false: hot-row staging with two or more workers.
 //   - ProgressInterval one second.
 func DefaultConfig(m Model) Config {
@@ -109,42 +111,88 @@ func DefaultConfig(m Model) Config {
 	}
 }
 
-// Validate reports every problem with c at once (errors.Join), each saying
-// what is wrong and what would be accepted.
+// PaperConfig returns the setting of Finch et al. 2021 for model m: gensim's
+// defaults (DefaultConfig) with the window and epochs the paper set —
+// Window 100, so that every code of a patient-year is in every other's
+// context, and Epochs 10 — and gensim's Alpha 0.025 for both models (the
+// paper did not change it; DefaultConfig's 0.05 for CBOW is word2vec.c's).
+func PaperConfig(m Model) Config {
+	c := DefaultConfig(m)
+	c.Window = PaperWindow
+	c.Epochs = PaperEpochs
+	c.Alpha = 0.025
+	return c
+}
+
+// The paper's window and epochs (Finch et al. 2021, Methods).
+const (
+	PaperWindow = 100
+	PaperEpochs = 10
+)
+
+// Upper bounds Validate enforces. They are far above any useful setting and
+// keep a typing slip (-dim 3000000) from reaching the allocator.
+const (
+	MaxDim      = 10000
+	MaxWindow   = 100000
+	MaxNegative = 100
+	MaxEpochs   = 100000
+	MaxWorkers  = 4096
+)
+
+// FieldError is one problem Validate found: the Config field, its value and
+// the values it accepts. Callers that expose fields under other names (the
+// command line's flags) rename Field.
+type FieldError struct {
+	Field string // the Config field, "Dim"
+	Value string // the value given, formatted
+	Want  string // what is accepted, "an integer from 1 to 10000"
+}
+
+func (e *FieldError) Error() string {
+	return fmt.Sprintf("trainer: %s is %s; want %s", e.Field, e.Value, e.Want)
+}
+
+// Validate reports every problem with c at once (errors.Join of
+// *FieldError), each naming the field, the value and what is accepted. No
+// value is replaced by a default: a zero is an error wherever it would not
+// mean what it says.
 func (c Config) Validate() error {
 	var errs []error
-	bad := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("trainer: "+format, args...))
+	bad := func(field string, value any, want string) {
+		errs = append(errs, &FieldError{Field: field, Value: fmt.Sprint(value), Want: want})
 	}
+	intRange := func(field string, v, lo, hi int) {
+		if v < lo || v > hi {
+			bad(field, v, fmt.Sprintf("an integer from %d to %d", lo, hi))
+		}
+	}
+	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 	if c.Model != SkipGram && c.Model != CBOW {
-		bad("unknown model %d: use SkipGram (sg) or CBOW (cbow)", int(c.Model))
+		bad("Model", int(c.Model), "SkipGram (sg) or CBOW (cbow)")
 	}
-	if c.Dim <= 0 {
-		bad("dimension %d must be positive (e.g. 100)", c.Dim)
+	intRange("Dim", c.Dim, 1, MaxDim)
+	intRange("Window", c.Window, 1, MaxWindow)
+	intRange("Negative", c.Negative, 1, MaxNegative)
+	intRange("Epochs", c.Epochs, 1, MaxEpochs)
+	intRange("Workers", c.Workers, 1, MaxWorkers)
+	if !(c.Subsample >= 0 && c.Subsample < 1) {
+		bad("Subsample", c.Subsample, "0 (off) or a threshold below 1 (e.g. 1e-3)")
 	}
-	if c.Window <= 0 {
-		bad("window %d must be positive (e.g. 5, or 100 for whole patient-years)", c.Window)
+	if !(c.MinAlpha >= 0) || !finite(c.MinAlpha) {
+		bad("MinAlpha", c.MinAlpha, "0 or more, below Alpha (e.g. 0.0001)")
 	}
-	if c.Negative < 0 {
-		bad("negative %d must be 0 or more (e.g. 5)", c.Negative)
+	switch {
+	case !(c.Alpha > 0) || !finite(c.Alpha):
+		bad("Alpha", c.Alpha, "a finite learning rate above 0 (e.g. 0.025)")
+	case !(c.Alpha > c.MinAlpha):
+		bad("Alpha", c.Alpha, fmt.Sprintf("a learning rate above MinAlpha %g", c.MinAlpha))
 	}
-	if c.Subsample < 0 || c.Subsample != c.Subsample {
-		bad("subsample %g must be 0 (off) or positive (e.g. 1e-3)", c.Subsample)
-	}
-	if c.MinAlpha < 0 || c.MinAlpha != c.MinAlpha {
-		bad("min alpha %g must be 0 or more (e.g. 0.0001)", c.MinAlpha)
-	}
-	if !(c.Alpha > c.MinAlpha) {
-		bad("alpha %g must be greater than min alpha %g (e.g. 0.025)", c.Alpha, c.MinAlpha)
-	}
-	if c.Epochs <= 0 {
-		bad("epochs %d must be positive (e.g. 5)", c.Epochs)
-	}
-	if c.Workers <= 0 {
-		bad("workers %d must be positive (e.g. %d, the number of CPUs)", c.Workers, runtime.NumCPU())
+	if c.SharedNegatives && c.Model == CBOW {
+		bad("SharedNegatives", true, "false with CBOW (shared negatives are a Skip-Gram option)")
 	}
 	if c.ProgressInterval < 0 {
-		bad("progress interval %v must be 0 (default, one second) or positive", c.ProgressInterval)
+		bad("ProgressInterval", c.ProgressInterval, "0 (one second) or a positive duration")
 	}
 	return errors.Join(errs...)
 }

@@ -30,12 +30,12 @@ func TestSharedNegativesPlantedTwoWorkers(t *testing.T) {
 // the words (the path of vocabularies larger than the staging budget), with
 // write-backs every 256 tokens, still learn the planted groups.
 func TestPlantedTwoWorkersPartialStaging(t *testing.T) {
-	defer func(b int, s int64) { hotRowBytes, minSyncTokens = b, s }(hotRowBytes, minSyncTokens)
-	hotRowBytes = plantedGroups * plantedSize / 3 * 4 * 4 * plantedConfig(SkipGram, 2, 1).Dim
-	minSyncTokens = 256
+	tune := defaultTuning()
+	tune.stageBytes = plantedGroups * plantedSize / 3 * 4 * 4 * plantedConfig(SkipGram, 2, 1).Dim
+	tune.minSyncTokens = 256
 	for _, m := range []Model{SkipGram, CBOW} {
 		t.Run(m.String(), func(t *testing.T) {
-			if p := plantedPrecision(t, m, 2, 1); p < plantedMin {
+			if p := plantedPrecisionTuned(t, plantedConfig(m, 2, 1), tune); p < plantedMin {
 				t.Errorf("precision@%d = %.3f, want ≥ %.2f (chance 0.045)", plantedK, p, plantedMin)
 			}
 		})

@@ -1,3 +1,5 @@
+//go:build !purego
+
 #include "textflag.h"
 #include "go_asm.h"
 
@@ -31,8 +33,8 @@
 	MOVQ    e_base+24(FP), R8; \
 	MOVQ    rows_base+48(FP), R11; \
 	MOVQ    rows_len+56(FP), R12; \
-	LEAQ    ·sgSigma(SB), R14; \
-	LEAQ    ·sgLogLoss(SB), R13; \
+	LEAQ    ·sigTable(SB), R14; \
+	LEAQ    ·logSigTable(SB), R13; \
 	VMOVSS  alpha+72(FP), X13; \
 	MOVQ    loss+80(FP), R10; \
 	VXORPD  X14, X14, X14; \
@@ -75,7 +77,7 @@ sgconst: \
 // pointer) is nil, subtracts the prediction's log-likelihood from X14. A
 // NaN logit makes the loss NaN and the step 0. Otherwise no branches: a
 // logit at or past ±maxExp reads the tables' saturated entries
-// (sgTableHigh, sgTableLow), and z <= -maxExp takes the loss term z by a
+// (sigTableHigh, sigTableLow), and z <= -maxExp takes the loss term z by a
 // blend. Registers as listed at sgPairAVX512; clobbers AX, BX, DX, X1,
 // X2, X4, X5. It defines the labels sgnan and sgupd (each kernel uses it
 // once) and ends at sgupd.
@@ -88,8 +90,8 @@ sgconst: \
 	VHADDPS       X0, X0, X0; \
 	VUCOMISS    X0, X0; \
 	JPS         sgnan; \
-	MOVQ        $const_sgTableHigh, AX; \
-	MOVQ        $const_sgTableLow, DX; \
+	MOVQ        $const_sigTableHigh, AX; \
+	MOVQ        $const_sigTableLow, DX; \
 	SGENTRY(X0, X3, R14); \
 	VSUBSS      X3, X12, X3; \
 	VMULSS      X13, X3, X3; \
@@ -264,21 +266,6 @@ DATA chunkmask<>+30(SB)/2, $0x7FFF
 DATA chunkmask<>+32(SB)/2, $0xFFFF
 GLOBL chunkmask<>(SB), RODATA|NOPTR, $34
 
-// PANELMASK sets K to the lanes of the chunk at byte offset AX+off of a
-// row of CX bytes: clamp((CX-AX-off)/4, 0, 16) valid lanes. Expects R12 = 0,
-// R13 = 64 and R10 = &chunkmask<>; clobbers BX.
-#define PANELMASK(off, K) \
-	MOVQ    CX, BX; \
-	SUBQ    AX, BX; \
-	SUBQ    $off, BX; \
-	CMPQ    BX, R12; \
-	CMOVQLT R12, BX; \
-	CMPQ    BX, R13; \
-	CMOVQGT R13, BX; \
-	SHRQ    $2, BX; \
-	MOVWLZX (R10)(BX*2), BX; \
-	KMOVW   BX, K
-
 // func dotBlockAVX512(dst, m []float32, idx []int32, rows []float32, n, nt int)
 // dst[j*nt+k] = m[idx[j]] . rows[k] for rows of n > 0 elements. Targets
 // are taken four at a time (rows k..k+3 at DI, R9, R11, R14; rows holds
@@ -381,86 +368,6 @@ xgnext:
 	JMP  xg
 
 xdone:
-	VZEROUPPER
-	RET
-
-// func addBlockAVX512(dm []float32, didx []int32, m []float32, idx []int32, w []float32, n, ws, js int)
-// For each d: dm[didx[d]] += sum_j w[d*ws+j*js] * m[idx[j]], rows of n > 0
-// elements; the caller checks every bound. The rows are done in panels of
-// 64 elements (four chunks, masks K4-K7; a chunk past the row end has an
-// empty mask and touches no memory). Per panel, per destination, the
-// panel is held in Z0-Z3 while every listed row is added to it (one
-// address computation and four masked FMAs per row) and stored once.
-// Destinations are done in order, so a repeated one takes both sums.
-TEXT ·addBlockAVX512(SB), NOSPLIT, $0-144
-	MOVQ n+120(FP), CX
-	SHLQ $2, CX
-	XORQ AX, AX
-
-bpanel:
-	CMPQ AX, CX
-	JGE  bdone
-	XORQ R12, R12
-	MOVQ $64, R13
-	LEAQ chunkmask<>(SB), R10
-	PANELMASK(0, K4)
-	PANELMASK(64, K5)
-	PANELMASK(128, K6)
-	PANELMASK(192, K7)
-	MOVQ didx_base+24(FP), R8
-	MOVQ didx_len+32(FP), R9
-	MOVQ w_base+96(FP), R11
-	MOVQ m_base+48(FP), DI
-	MOVQ js+136(FP), DX
-	SHLQ $2, DX
-
-bd:
-	TESTQ     R9, R9
-	JZ        bddone
-	MOVLQSX   (R8), SI
-	IMULQ     CX, SI
-	ADDQ      dm_base+0(FP), SI
-	VMOVUPS.Z (SI)(AX*1), K4, Z0
-	VMOVUPS.Z 64(SI)(AX*1), K5, Z1
-	VMOVUPS.Z 128(SI)(AX*1), K6, Z2
-	VMOVUPS.Z 192(SI)(AX*1), K7, Z3
-	MOVQ      idx_base+72(FP), R12
-	MOVQ      idx_len+80(FP), R13
-	MOVQ      R11, R14
-
-bj:
-	TESTQ        R13, R13
-	JZ           bjdone
-	MOVLQSX      (R12), R10
-	IMULQ        CX, R10
-	ADDQ         DI, R10
-	VBROADCASTSS (R14), Z8
-	VFMADD231PS  (R10)(AX*1), Z8, K4, Z0
-	VFMADD231PS  64(R10)(AX*1), Z8, K5, Z1
-	VFMADD231PS  128(R10)(AX*1), Z8, K6, Z2
-	VFMADD231PS  192(R10)(AX*1), Z8, K7, Z3
-	ADDQ         $4, R12
-	ADDQ         DX, R14
-	DECQ         R13
-	JMP          bj
-
-bjdone:
-	VMOVUPS Z0, K4, (SI)(AX*1)
-	VMOVUPS Z1, K5, 64(SI)(AX*1)
-	VMOVUPS Z2, K6, 128(SI)(AX*1)
-	VMOVUPS Z3, K7, 192(SI)(AX*1)
-	ADDQ    $4, R8
-	DECQ    R9
-	MOVQ    ws+128(FP), BX
-	SHLQ    $2, BX
-	ADDQ    BX, R11
-	JMP     bd
-
-bddone:
-	ADDQ $256, AX
-	JMP  bpanel
-
-bdone:
 	VZEROUPPER
 	RET
 
@@ -710,7 +617,7 @@ wbody:
 // against the target rows in order, the first with label 1 and the rest
 // with label 0. Per target: the logit is dotAVX2's sum in its order (Z0's
 // lanes 0-7 and 8-15 are its Y0 and Y1), the loss and step are
-// logistic's (tables sgSigma and sgLogLoss, constants sgConst), and the
+// logistic's (tables sigTable and logSigTable, constants sgConst), and the
 // updates are axpy2's fused multiply-adds; e (cleared first) gathers the
 // input gradient, added to x at the end.
 //
@@ -721,7 +628,7 @@ wbody:
 // masked store waits for that store to reach the cache.
 //
 // Registers: SI x, R8 e, DI the target row, R9 n, R11 the next row
-// pointer, R12 the rows left, R13 sgLogLoss, R14 sgSigma; X9 maxExp, X10
+// pointer, R12 the rows left, R13 logSigTable, R14 sigTable; X9 maxExp, X10
 // -maxExp, X11 expScale, X12 the label, X13 alpha, X14 the loss, X15 the
 // sign flipped to turn the logit into z (0 for the first target).
 TEXT ·sgPairAVX512(SB), NOSPLIT, $0-88

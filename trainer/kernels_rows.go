@@ -1,24 +1,23 @@
 package trainer
 
 // Multi-row kernels. The per-pair kernels (dot, axpy) touch one or two rows
-// per call, so a skip-gram pair is 18 calls and a CBOW centre 2m+3(K+1);
-// at dimension 10 the call and loop set-up cost more than the arithmetic.
-// The kernels here do a whole block per call: all the logits of a
-// shared-negatives window, its context rows against the contiguous copy
-// of the centre's targets (dotBlock); weighted sums of listed rows added
-// to listed rows, each destination accumulated in registers and written
-// once (addBlock: both gradient products of the window, Gᵀ·In and G·Out);
-// and CBOW's gather-sum and scatter-add over a list of rows (sumRows,
-// addRows). Each has its plain reference loop (…Ref), the specification
-// and test oracle. On amd64 CPUs with AVX-512F (detected at start-up,
-// golang.org/x/sys/cpu) they run the assembly in kernels_amd64.s: 16-lane
-// fused multiply-adds, with the last partial chunk of a row loaded and
-// stored under a lane mask, so there is no scalar tail and nothing outside
-// a row is read or written. Elsewhere they are loops over dot and axpy.
+// per call, so a Skip-Gram pair is 2(K+1)+1 calls and a CBOW centre
+// 2m+3(K+1); at dimension 10 the call and loop set-up cost more than the
+// arithmetic. The kernels here do more per call: a shared-negatives
+// context row against the contiguous copy of the centre's targets
+// (dotBlock: its logits; updateRows: its updates), a prediction's two
+// updates in one pass (axpy2), CBOW's gather-sum and scatter-add over a
+// list of rows (sumRows, addRows), and staging's write-back. With
+// AVX-512 they run the assembly in kernels_amd64.s: 16-lane fused
+// multiply-adds, with the last partial chunk of a row loaded and stored
+// under a lane mask, so there is no scalar tail and nothing outside a row
+// is read or written. The generic versions (…Generic) are loops over dot
+// and axpy.
 //
-// sumRows and addRows only add, so every implementation gives the bits of
-// the reference (the sums are taken in the same order). dotBlock
-// reassociates its sum (as dot does), and addBlock rounds each
+// sumRows, addRows and writeBack only add, so every implementation gives
+// the bits of the reference (the sums are taken in the same order), and
+// axpy2 gives the bits of the two axpy calls it fuses. dotBlock
+// reassociates its sum (as dot does), and updateRows rounds each
 // multiply-add once with FMA; the tests allow for both.
 
 // dotBlockRef sets dst[j·nt+k] to the inner product of row idx[j] of the
@@ -42,33 +41,6 @@ func dotBlockRef(dst, m []float32, idx []int32, rows []float32, n, nt int) {
 				sum += m[int(r)*n+i] * rows[k*n+i]
 			}
 			dst[j*nt+k] = sum
-		}
-	}
-}
-
-// addBlockRef adds to each row didx[d] of the row-major matrix dm the rows
-// idx of m weighted by w[d·ws+j·js] (rows of n elements), destination by
-// destination and row by row in list order (a repeated destination takes
-// both sums):
-//
-//	for d, t := range didx {
-//		for j, r := range idx {
-//			a := w[d*ws+j*js]
-//			for i := range n {
-//				dm[int(t)*n+i] += a * m[int(r)*n+i]
-//			}
-//		}
-//	}
-//
-// With ws = 1, js = nt it is Gᵀ·M (one destination per column of a
-// block of weights), with ws = nt, js = 1 it is G·M.
-func addBlockRef(dm []float32, didx []int32, m []float32, idx []int32, w []float32, n, ws, js int) {
-	for d, t := range didx {
-		for j, r := range idx {
-			a := w[d*ws+j*js]
-			for i := range n {
-				dm[int(t)*n+i] += a * m[int(r)*n+i]
-			}
 		}
 	}
 }
@@ -117,43 +89,16 @@ func addRowsRef(m []float32, idx []int32, v []float32) {
 // used).
 func blockRows(nt int) int { return (nt + 3) &^ 3 }
 
-// dotBlock is dotBlockRef. Every idx must name a row of m, rows must hold
-// blockRows(nt) rows of n elements (only the first nt take part), and dst
-// len(idx)·nt elements.
-func dotBlock(dst, m []float32, idx []int32, rows []float32, n, nt int) {
+// dotBlockGeneric is dotBlockRef as a loop over dot. Every idx must name a
+// row of m, rows must hold nt rows of n elements, and dst len(idx)·nt
+// elements.
+func dotBlockGeneric(dst, m []float32, idx []int32, rows []float32, n, nt int) {
 	dst = dst[:len(idx)*nt]
-	if hasAVX512 && n > 0 {
-		rows = rows[:blockRows(nt)*n]
-		checkRows(m, idx, n)
-		dotBlockAVX512(dst, m, idx, rows, n, nt)
-		return
-	}
 	rows = rows[:nt*n]
 	for j, r := range idx {
 		x := m[int(r)*n : int(r)*n+n]
 		for k := range nt {
 			dst[j*nt+k] = dot(x, rows[k*n:k*n+n])
-		}
-	}
-}
-
-// addBlock is addBlockRef. Every didx must name a row of dm, every idx a
-// row of m, and w must hold the weights addressed.
-func addBlock(dm []float32, didx []int32, m []float32, idx []int32, w []float32, n, ws, js int) {
-	if len(didx) == 0 || len(idx) == 0 || n == 0 {
-		return
-	}
-	_ = w[(len(didx)-1)*ws+(len(idx)-1)*js]
-	if hasAVX512 {
-		checkRows(dm, didx, n)
-		checkRows(m, idx, n)
-		addBlockAVX512(dm, didx, m, idx, w, n, ws, js)
-		return
-	}
-	for d, t := range didx {
-		y := dm[int(t)*n : int(t)*n+n]
-		for j, r := range idx {
-			axpy(w[d*ws+j*js], m[int(r)*n:int(r)*n+n], y)
 		}
 	}
 }
@@ -172,17 +117,11 @@ func axpy2Ref(a float32, x, y, e []float32) {
 	}
 }
 
-// axpy2 is axpy2Ref: axpy(a, y, e) then axpy(a, x, y), fused into one
-// pass over y with AVX-512. Each element is the same fused multiply-add as
-// the AVX2 axpy computes, so with AVX-512 the results have the bits of the
-// two AVX2 calls. y and e must be at least as long as x.
-func axpy2(a float32, x, y, e []float32) {
+// axpy2Generic is axpy2Ref as axpy(a, y, e) then axpy(a, x, y). y and e
+// must be at least as long as x.
+func axpy2Generic(a float32, x, y, e []float32) {
 	n := len(x)
 	y, e = y[:n], e[:n]
-	if hasAVX512 && n > 0 {
-		axpy2AVX512(a, x, y, e)
-		return
-	}
 	axpy(a, y, e)
 	axpy(a, x, y)
 }
@@ -215,16 +154,12 @@ func updateRowsRef(x, g, rows []float32) {
 	}
 }
 
-// updateRows is updateRowsRef. rows must hold len(g)·len(x) elements.
-// Without AVX-512 it is the loop of axpy calls sgPair makes (the input
-// gradient gathered in e, a scratch row of len(x)).
-func updateRows(x, g, rows, e []float32) {
+// updateRowsGeneric is updateRowsRef as the loop of axpy2 calls a
+// Skip-Gram pair makes (sgPairRef), the input gradient gathered in e, a
+// scratch row of len(x). rows must hold len(g)·len(x) elements.
+func updateRowsGeneric(x, g, rows, e []float32) {
 	n := len(x)
 	rows = rows[:len(g)*n]
-	if hasAVX512 && n > 0 {
-		updateRowsAVX512(x, g, rows)
-		return
-	}
 	e = e[:n]
 	clear(e)
 	for k, a := range g {
@@ -233,14 +168,10 @@ func updateRows(x, g, rows, e []float32) {
 	axpy(1, e, x)
 }
 
-// sumRows is sumRowsRef. Every idx must name a row inside m.
-func sumRows(dst, m []float32, idx []int32) {
+// sumRowsGeneric is sumRowsRef as a loop over axpy. Every idx must name a
+// row inside m.
+func sumRowsGeneric(dst, m []float32, idx []int32) {
 	n := len(dst)
-	if hasAVX512 && n > 0 {
-		checkRows(m, idx, n)
-		sumRowsAVX512(dst, m, idx)
-		return
-	}
 	clear(dst)
 	for _, r := range idx {
 		o := int(r) * n
@@ -248,17 +179,42 @@ func sumRows(dst, m []float32, idx []int32) {
 	}
 }
 
-// addRows is addRowsRef. Every idx must name a row inside m.
-func addRows(m []float32, idx []int32, v []float32) {
+// addRowsGeneric is addRowsRef as a loop over axpy. Every idx must name a
+// row inside m.
+func addRowsGeneric(m []float32, idx []int32, v []float32) {
 	n := len(v)
-	if hasAVX512 && n > 0 {
-		checkRows(m, idx, n)
-		addRowsAVX512(m, idx, v)
-		return
-	}
 	for _, r := range idx {
 		o := int(r) * n
 		axpy(1, v, m[o:o+n])
+	}
+}
+
+// writeBackRef adds cur - snap to shared, then sets cur and snap to the
+// result (staging's write-back, staging.go):
+//
+//	for i, v := range cur {
+//		x := v
+//		if shared[i] != snap[i] {
+//			x = shared[i] + (v - snap[i])
+//		}
+//		shared[i], cur[i], snap[i] = x, x, x
+//	}
+//
+// A weight no other worker changed (shared still equals snap) takes cur
+// exactly, so nothing is lost to rounding and a staged single-worker run
+// has the bits of an unstaged one. cur and snap must be at least as long
+// as shared.
+func writeBackRef(shared, cur, snap []float32) {
+	cur = cur[:len(shared)]
+	snap = snap[:len(shared)]
+	for d, v := range cur {
+		x := v
+		if s := shared[d]; s != snap[d] {
+			x = s + (v - snap[d])
+		}
+		shared[d] = x
+		cur[d] = x
+		snap[d] = x
 	}
 }
 

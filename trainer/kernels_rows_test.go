@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"testing"
 )
 
@@ -13,31 +12,25 @@ import (
 // dimensions.
 var rowDims = []int{1, 2, 3, 7, 8, 10, 15, 16, 17, 31, 32, 33, 47, 50, 64, 100, 101, 200}
 
-// kernelImpl names one implementation of the multi-row kernels: the
-// dispatching one (assembly where available) and, when the CPU has
-// AVX-512, the portable loops too.
-type kernelImpl struct {
-	name string
-	use  bool // value of hasAVX512 while it runs
+// rowKernels is one implementation of the multi-row kernels.
+type rowKernels struct {
+	name       string
+	dotBlock   func(dst, m []float32, idx []int32, rows []float32, n, nt int)
+	updateRows func(x, g, rows, e []float32)
+	axpy2      func(a float32, x, y, e []float32)
+	sumRows    func(dst, m []float32, idx []int32)
+	addRows    func(m []float32, idx []int32, v []float32)
+	writeBack  func(shared, cur, snap []float32)
 }
 
-func rowImpls() []kernelImpl {
-	impls := []kernelImpl{{"portable", false}}
-	if hasAVX512 {
-		impls = append(impls, kernelImpl{"avx512", true})
+// rowImpls lists the implementations to test: the generic loops, and the
+// ones training calls on this build and CPU (kernelPath; the assembly
+// where the CPU has AVX-512).
+func rowImpls() []rowKernels {
+	return []rowKernels{
+		{"generic", dotBlockGeneric, updateRowsGeneric, axpy2Generic, sumRowsGeneric, addRowsGeneric, writeBackRef},
+		{kernelPath(), dotBlock, updateRows, axpy2, sumRows, addRows, writeBack},
 	}
-	return impls
-}
-
-// withAVX512 runs f with hasAVX512 set to use (on amd64 only).
-func withAVX512(use bool, f func()) {
-	if !hasAVX512 {
-		f()
-		return
-	}
-	setAVX512(use)
-	defer setAVX512(true)
-	f()
 }
 
 func TestBlockKernelsMatchReference(t *testing.T) {
@@ -65,7 +58,7 @@ func TestBlockKernelsMatchReference(t *testing.T) {
 						want := make([]float32, len(idx)*nt)
 						dotBlockRef(want, m, idx, rows, n, nt)
 						gdst, bdst := guarded(make([]float32, len(idx)*nt), pad)
-						withAVX512(impl.use, func() { dotBlock(gdst, gm, idx, grows, n, nt) })
+						impl.dotBlock(gdst, gm, idx, grows, n, nt)
 						for j, row := range idx {
 							for k := range nt {
 								var scale float64
@@ -80,54 +73,6 @@ func TestBlockKernelsMatchReference(t *testing.T) {
 						checkGuards(t, "dotBlock m", bm, pad, vocab*n)
 						checkGuards(t, "dotBlock rows", brows, pad, len(blk))
 						checkGuards(t, "dotBlock dst", bdst, pad, len(idx)*nt)
-
-						// addBlock against addBlockRef, in both orientations of
-						// the shared-negatives step: destinations = the nt
-						// block rows (reversed) with weights by column, and
-						// destinations = the listed rows with weights by row.
-						ids := make([]int32, nt)
-						for k := range ids {
-							ids[k] = int32(nt - 1 - k)
-						}
-						w := randVec(r, max(len(idx)*nt, 1))
-						for _, o := range []struct {
-							name       string
-							dm         []float32
-							didx       []int32
-							src        []float32
-							sidx       []int32
-							ws, js, nd int
-						}{
-							{"GtM", rows, ids, m, idx, 1, nt, nt},
-							{"GM", m, idx, rows, ids, nt, 1, vocab},
-						} {
-							wantDM := append([]float32(nil), o.dm...)
-							addBlockRef(wantDM, o.didx, o.src, o.sidx, w, n, o.ws, o.js)
-							gdm, bdm := guarded(o.dm, pad)
-							gsrc, bsrc := guarded(o.src, pad)
-							gw, bw := guarded(w, pad)
-							withAVX512(impl.use, func() { addBlock(gdm, o.didx, gsrc, o.sidx, gw, n, o.ws, o.js) })
-							for i := range wantDM {
-								// Bound: one rounding per term of every sum that
-								// reached this element.
-								scale := math.Abs(float64(o.dm[i]))
-								row, col := i/n, i%n
-								for d, dst := range o.didx {
-									if int(dst) != row {
-										continue
-									}
-									for j, sr := range o.sidx {
-										scale += math.Abs(float64(w[d*o.ws+j*o.js] * o.src[int(sr)*n+col]))
-									}
-								}
-								if d := math.Abs(float64(gdm[i] - wantDM[i])); d > 1e-6*scale {
-									t.Fatalf("addBlock %s: dm[%d] = %v, reference %v", o.name, i, gdm[i], wantDM[i])
-								}
-							}
-							checkGuards(t, "addBlock "+o.name+" dm", bdm, pad, len(o.dm))
-							checkGuards(t, "addBlock "+o.name+" m", bsrc, pad, len(o.src))
-							checkGuards(t, "addBlock "+o.name+" w", bw, pad, len(w))
-						}
 					})
 				}
 			}
@@ -150,7 +95,7 @@ func TestGatherScatterKernelsMatchReference(t *testing.T) {
 					sumRowsRef(want, m, idx)
 					gm, bm := guarded(m, pad)
 					gdst, bdst := guarded(randVec(r, n), pad)
-					withAVX512(impl.use, func() { sumRows(gdst, gm, idx) })
+					impl.sumRows(gdst, gm, idx)
 					for i := range want {
 						// Additions in the same order: the same bits.
 						if gdst[i] != want[i] {
@@ -163,7 +108,7 @@ func TestGatherScatterKernelsMatchReference(t *testing.T) {
 					wantM := append([]float32(nil), m...)
 					addRowsRef(wantM, idx, v)
 					gv, bv := guarded(v, pad)
-					withAVX512(impl.use, func() { addRows(gm, idx, gv) })
+					impl.addRows(gm, idx, gv)
 					for i := range wantM {
 						if gm[i] != wantM[i] {
 							t.Fatalf("addRows m[%d] = %v, reference %v", i, gm[i], wantM[i])
@@ -187,7 +132,7 @@ func TestGatherScatterRejectBadRow(t *testing.T) {
 					}
 				}()
 				m := make([]float32, 4*10)
-				withAVX512(impl.use, func() { addRows(m, idx, make([]float32, 10)) })
+				impl.addRows(m, idx, make([]float32, 10))
 			})
 		}
 	}
@@ -208,8 +153,6 @@ func BenchmarkRowKernels(b *testing.B) {
 		for i := range idx {
 			idx[i] = int32(r.IntN(vocab))
 		}
-		targets := []int32{17, 2, 4000, 391, 77, 1234}
-		ids := []int32{0, 1, 2, 3, 4, 5}
 		g := make([]float32, len(idx)*nt)
 		for i := range g {
 			g[i] = 1e-9
@@ -217,39 +160,19 @@ func BenchmarkRowKernels(b *testing.B) {
 		x := make([]float32, n)
 		for _, impl := range rowImpls() {
 			b.Run(fmt.Sprintf("dotBlock20x6/%s/n=%d", impl.name, n), func(b *testing.B) {
-				withAVX512(impl.use, func() {
-					for b.Loop() {
-						dotBlock(g, m, idx, rows, n, nt)
-					}
-				})
-			})
-			b.Run(fmt.Sprintf("addBlockGtIn/%s/n=%d", impl.name, n), func(b *testing.B) {
-				withAVX512(impl.use, func() {
-					for b.Loop() {
-						addBlock(m, targets, m, idx, g, n, 1, nt)
-					}
-				})
-			})
-			b.Run(fmt.Sprintf("addBlockGOut/%s/n=%d", impl.name, n), func(b *testing.B) {
-				withAVX512(impl.use, func() {
-					for b.Loop() {
-						addBlock(m, idx, rows, ids, g, n, nt, 1)
-					}
-				})
+				for b.Loop() {
+					impl.dotBlock(g, m, idx, rows, n, nt)
+				}
 			})
 			b.Run(fmt.Sprintf("sumRows20/%s/n=%d", impl.name, n), func(b *testing.B) {
-				withAVX512(impl.use, func() {
-					for b.Loop() {
-						sumRows(x, m, idx)
-					}
-				})
+				for b.Loop() {
+					impl.sumRows(x, m, idx)
+				}
 			})
 			b.Run(fmt.Sprintf("addRows20/%s/n=%d", impl.name, n), func(b *testing.B) {
-				withAVX512(impl.use, func() {
-					for b.Loop() {
-						addRows(m, idx, v)
-					}
-				})
+				for b.Loop() {
+					impl.addRows(m, idx, v)
+				}
 			})
 		}
 	}
@@ -274,7 +197,7 @@ func TestAxpy2MatchesAxpyPair(t *testing.T) {
 			gx, bx := guarded(x, pad)
 			gy, by := guarded(y, pad)
 			ge, be := guarded(e, pad)
-			withAVX512(impl.use, func() { axpy2(a, gx, gy, ge) })
+			impl.axpy2(a, gx, gy, ge)
 			for i := range n {
 				if gy[i] != pairY[i] || ge[i] != pairE[i] {
 					t.Fatalf("%s n=%d: element %d = (%v, %v), axpy pair (%v, %v)", impl.name, n, i, gy[i], ge[i], pairY[i], pairE[i])
@@ -305,7 +228,7 @@ func TestUpdateRowsMatchesReference(t *testing.T) {
 				gg, bg := guarded(g, pad)
 				grows, brows := guarded(rows, pad)
 				e := make([]float32, n)
-				withAVX512(impl.use, func() { updateRows(gx, gg, grows, e) })
+				impl.updateRows(gx, gg, grows, e)
 				for i := range n {
 					scale := math.Abs(float64(x[i]))
 					for k := range nt {
@@ -368,7 +291,7 @@ func TestWriteBackMatchesReference(t *testing.T) {
 				gs, bs := guarded(shared, pad)
 				gc, bc := guarded(cur, pad)
 				gp, bp := guarded(snap, pad)
-				withAVX512(impl.use, func() { writeBack(gs, gc, gp) })
+				impl.writeBack(gs, gc, gp)
 				for i := range n {
 					for _, v := range [][2]float32{{gs[i], ws[i]}, {gc[i], wc[i]}, {gp[i], wp[i]}} {
 						if math.Float32bits(v[0]) != math.Float32bits(v[1]) && !(v[0] != v[0] && v[1] != v[1]) {
@@ -380,119 +303,6 @@ func TestWriteBackMatchesReference(t *testing.T) {
 				checkGuards(t, "cur", bc, pad, n)
 				checkGuards(t, "snap", bp, pad, n)
 			})
-		}
-	}
-}
-
-// TestTrainPairMatchesReference checks the one-call Skip-Gram pair
-// (sgPairAVX512) against sgPairRef on the portable kernels, bit for bit:
-// the input row, every target row, the gradient scratch and the loss, on
-// rows padded to whole chunks with zeros as rowStride pads them (every
-// dimension of rowDims), with a target drawn twice, logits past ±maxExp
-// (large weights) and a NaN weight, and with guard bands around the
-// matrix and both vectors.
-func TestTrainPairMatchesReference(t *testing.T) {
-	if !hasAVX512 {
-		t.Skip("no AVX-512: trainPair is sgPairRef")
-	}
-	r := rand.New(rand.NewPCG(15, 16))
-	const pad, nrows = 17, 5
-	same := func(a, b float32) bool { return math.Float32bits(a) == math.Float32bits(b) || (a != a && b != b) }
-	for _, dim := range rowDims {
-		n := (dim + alignFloats - 1) &^ (alignFloats - 1) // padded rows, as rowStride makes them
-		for _, nt := range []int{1, 2, 6, 11} {
-			for _, c := range []struct {
-				name  string
-				scale float32
-				nan   bool
-			}{{"normal", 0.3, false}, {"saturated", 4, false}, {"nan", 0.3, true}} {
-				name := fmt.Sprintf("dim=%d/nt=%d/%s", dim, nt, c.name)
-				x, m := randVec(r, n), randVec(r, nrows*n)
-				for i := range x {
-					x[i] *= c.scale
-					if i%n >= dim {
-						x[i] = 0
-					}
-				}
-				for i := range m {
-					m[i] *= c.scale
-					if i%n >= dim {
-						m[i] = 0
-					}
-				}
-				idx := make([]int, nt)
-				for k := range idx {
-					idx[k] = r.IntN(nrows)
-				}
-				if c.nan { // in the observed word's row: every later logit is NaN
-					m[idx[0]*n+r.IntN(dim)] = float32(math.NaN())
-				}
-				if nt > 1 {
-					idx[nt-1] = idx[nt-2] // the same noise word twice in a row
-				}
-				alpha := float32(0.025)
-				inMemory := false // use: sgPairAVX512 instead of trainPair's choice
-				run := func(use bool, x, m, e []float32, loss *float64) {
-					rows := make([]*float32, nt)
-					for k, i := range idx {
-						rows[k] = &m[i*n]
-					}
-					withAVX512(use, func() {
-						if use && inMemory {
-							sgPairAVX512(x, e, rows, alpha, loss)
-						} else if use {
-							trainPair(x, e, rows, alpha, loss)
-						} else {
-							sgPairRef(x, e, rows, alpha, loss)
-						}
-					})
-				}
-				wx, wm, we := append([]float32(nil), x...), append([]float32(nil), m...), make([]float32, n)
-				wl := 1.5
-				run(false, wx, wm, we, &wl)
-				// Both assembly kernels: x and e in registers (rows of up to
-				// maxRegFloats) and in memory.
-				for _, inMem := range []bool{false, true} {
-					if !inMem && n > maxRegFloats {
-						continue
-					}
-					name := fmt.Sprintf("%s/inMemory=%v", name, inMem)
-					inMemory = inMem
-					gx, bx := guarded(x, pad)
-					gm, bm := guarded(m, pad)
-					ge, be := guarded(make([]float32, n), pad)
-					gl := 1.5
-					run(true, gx, gm, ge, &gl)
-					for i := range n {
-						if !same(gx[i], wx[i]) || !same(ge[i], we[i]) {
-							t.Fatalf("%s: x[%d], e[%d] = %v, %v; reference %v, %v", name, i, i, gx[i], ge[i], wx[i], we[i])
-						}
-					}
-					for i := range wm {
-						if !same(gm[i], wm[i]) {
-							t.Fatalf("%s: row %d element %d = %v, reference %v", name, i/n, i%n, gm[i], wm[i])
-						}
-					}
-					if math.Float64bits(gl) != math.Float64bits(wl) && !(gl != gl && wl != wl) {
-						t.Fatalf("%s: loss %v, reference %v", name, gl, wl)
-					}
-					if c.nan != (gl != gl) {
-						t.Fatalf("%s: loss %v", name, gl)
-					}
-					checkGuards(t, name+" x", bx, pad, n)
-					checkGuards(t, name+" m", bm, pad, len(m))
-					checkGuards(t, name+" e", be, pad, n)
-				}
-				// Without the loss (nil): the same weights, both paths.
-				for _, k := range []struct{ use, inMem bool }{{false, false}, {true, false}, {true, true}} {
-					nx, nm := append([]float32(nil), x...), append([]float32(nil), m...)
-					inMemory = k.inMem
-					run(k.use, nx, nm, make([]float32, n), nil)
-					if !slices.EqualFunc(nx, wx, same) || !slices.EqualFunc(nm, wm, same) {
-						t.Fatalf("%s: AVX-512 %v (in memory %v) with a nil loss: weights differ from the reference's", name, k.use, k.inMem)
-					}
-				}
-			}
 		}
 	}
 }

@@ -43,26 +43,19 @@ func checkGuards(t *testing.T, name string, buf []float32, pad, n int) {
 }
 
 func TestKernelsMatchReference(t *testing.T) {
-	dots := []struct {
-		name string
-		fn   func(x, y []float32) float32
-	}{{"dot", dot}, {"dotUnrolled", dotUnrolled}, {"dotGonum", dotGonum}}
-	axpys := []struct {
-		name string
-		fn   func(a float32, x, y []float32)
-		fma  bool // fused multiply-add: one rounding instead of two
-	}{{"axpy", axpy, hasAVX2FMA}, {"axpyUnrolled", axpyUnrolled, false}, {"axpyGonum", axpyGonum, false}}
-	if hasAVX2FMA {
-		dots = append(dots, struct {
-			name string
-			fn   func(x, y []float32) float32
-		}{"dotAVX2", dotAVX2})
-		axpys = append(axpys, struct {
-			name string
-			fn   func(a float32, x, y []float32)
-			fma  bool
-		}{"axpyAVX2", axpyAVX2, true})
-	}
+	// dot and axpy are the kernels training calls: assembly with fused
+	// multiply-adds on amd64 with AVX2+FMA (kernelPath avx2 or avx512).
+	checkDotAxpy(t, "dot", dot, "axpy", axpy, kernelPath() != "generic")
+	checkDotAxpy(t, "dotUnrolled", dotUnrolled, "axpyUnrolled", axpyUnrolled, false)
+	checkDotAxpy(t, "dotGeneric", dotGeneric, "axpyGeneric", axpyGeneric, false)
+}
+
+// checkDotAxpy checks a dot and an axpy against dotRef and axpyRef at
+// every length up to 300, with guard bands. fma: the axpy rounds a·x+y
+// once instead of twice.
+func checkDotAxpy(t *testing.T, dotName string, dotFn func(x, y []float32) float32,
+	axpyName string, axpyFn func(a float32, x, y []float32), fma bool) {
+	t.Helper()
 	r := rand.New(rand.NewPCG(1, 2))
 	for n := 0; n <= 300; n++ {
 		x := randVec(r, n)
@@ -73,36 +66,32 @@ func TestKernelsMatchReference(t *testing.T) {
 			scale += math.Abs(float64(x[i] * y[i]))
 		}
 		want := dotRef(x, y)
-		for _, k := range dots {
-			gx, bx := guarded(x, 9)
-			gy, by := guarded(y, 9)
-			got := k.fn(gx, gy)
-			if d := math.Abs(float64(got - want)); d > kernelTol*(scale+1) {
-				t.Errorf("%s n=%d: got %v, reference %v", k.name, n, got, want)
-			}
-			checkGuards(t, fmt.Sprintf("%s n=%d x", k.name, n), bx, 9, n)
-			checkGuards(t, fmt.Sprintf("%s n=%d y", k.name, n), by, 9, n)
+		gx, bx := guarded(x, 9)
+		gy, by := guarded(y, 9)
+		if got := dotFn(gx, gy); math.Abs(float64(got-want)) > kernelTol*(scale+1) {
+			t.Errorf("%s n=%d: got %v, reference %v", dotName, n, got, want)
 		}
+		checkGuards(t, fmt.Sprintf("%s n=%d x", dotName, n), bx, 9, n)
+		checkGuards(t, fmt.Sprintf("%s n=%d y", dotName, n), by, 9, n)
+
 		wantY := append([]float32(nil), y...)
 		axpyRef(a, x, wantY)
-		for _, k := range axpys {
-			gx, bx := guarded(x, 9)
-			gy, by := guarded(y, 9)
-			k.fn(a, gx, gy)
-			for i := range wantY {
-				// Exact without FMA: each element is one multiply and one
-				// add. With FMA, within one rounding of the terms.
-				tol := 0.0
-				if k.fma {
-					tol = 2e-7 * (math.Abs(float64(y[i])) + math.Abs(float64(a*x[i])))
-				}
-				if math.Abs(float64(gy[i]-wantY[i])) > tol {
-					t.Fatalf("%s n=%d: y[%d] = %v, reference %v", k.name, n, i, gy[i], wantY[i])
-				}
+		gx, bx = guarded(x, 9)
+		gy, by = guarded(y, 9)
+		axpyFn(a, gx, gy)
+		for i := range wantY {
+			// Exact without FMA: each element is one multiply and one
+			// add. With FMA, within one rounding of the terms.
+			tol := 0.0
+			if fma {
+				tol = 2e-7 * (math.Abs(float64(y[i])) + math.Abs(float64(a*x[i])))
 			}
-			checkGuards(t, fmt.Sprintf("%s n=%d x", k.name, n), bx, 9, n)
-			checkGuards(t, fmt.Sprintf("%s n=%d y", k.name, n), by, 9, n)
+			if math.Abs(float64(gy[i]-wantY[i])) > tol {
+				t.Fatalf("%s n=%d: y[%d] = %v, reference %v", axpyName, n, i, gy[i], wantY[i])
+			}
 		}
+		checkGuards(t, fmt.Sprintf("%s n=%d x", axpyName, n), bx, 9, n)
+		checkGuards(t, fmt.Sprintf("%s n=%d y", axpyName, n), by, 9, n)
 	}
 }
 
@@ -119,8 +108,9 @@ func TestKernelsShortY(t *testing.T) {
 	}
 }
 
-// Paired kernel benchmarks: reference loop, unrolled Go (used), and gonum's
-// blas32 (SSE assembly in gonum's internal/asm/f32 behind the BLAS checks).
+// Paired kernel benchmarks: reference loop, unrolled Go, gonum's blas32
+// (SSE assembly in gonum's internal/asm/f32 behind the BLAS checks) and
+// the kernels training calls on this build and CPU (kernelPath).
 func BenchmarkKernels(b *testing.B) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for _, n := range []int{10, 50, 100, 200} {
@@ -148,18 +138,16 @@ func BenchmarkKernels(b *testing.B) {
 				sink += impl.Sdot(n, x, 1, y, 1)
 			}
 		})
-		if hasAVX2FMA {
-			b.Run(fmt.Sprintf("dot/avx2/n=%d", n), func(b *testing.B) {
-				for b.Loop() {
-					sink += dotAVX2(x, y)
-				}
-			})
-			b.Run(fmt.Sprintf("axpy/avx2/n=%d", n), func(b *testing.B) {
-				for b.Loop() {
-					axpyAVX2(1e-9, x, y)
-				}
-			})
-		}
+		b.Run(fmt.Sprintf("dot/%s/n=%d", kernelPath(), n), func(b *testing.B) {
+			for b.Loop() {
+				sink += dot(x, y)
+			}
+		})
+		b.Run(fmt.Sprintf("axpy/%s/n=%d", kernelPath(), n), func(b *testing.B) {
+			for b.Loop() {
+				axpy(1e-9, x, y)
+			}
+		})
 		b.Run(fmt.Sprintf("axpy/ref/n=%d", n), func(b *testing.B) {
 			for b.Loop() {
 				axpyRef(1e-9, x, y)

@@ -46,8 +46,14 @@ func plantedPrecision(t testing.TB, m Model, workers int, seed uint64) float64 {
 // plantedPrecisionConfig is plantedPrecision for any configuration; the
 // corpus is drawn from cfg.Seed.
 func plantedPrecisionConfig(t testing.TB, cfg Config) float64 {
+	return plantedPrecisionTuned(t, cfg, defaultTuning())
+}
+
+// plantedPrecisionTuned is plantedPrecisionConfig with the run's internal
+// settings.
+func plantedPrecisionTuned(t testing.TB, cfg Config, tune tuning) float64 {
 	c := plantedCorpus(cfg.Seed, plantedGroups, plantedSize, plantedSeqs, plantedNoise)
-	set, err := Train(context.Background(), c, cfg, nil)
+	set, err := train(context.Background(), c, cfg, tune, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

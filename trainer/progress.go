@@ -41,6 +41,27 @@ type monitor struct {
 	lastPreds int64
 }
 
+// run calls progress (when not nil) with a report every interval until
+// finish is closed, then once more with the final report.
+func (m *monitor) run(progress func(Progress), interval time.Duration, finish <-chan struct{}) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-tick.C:
+			if progress != nil {
+				progress(m.report(false))
+			}
+		case <-finish:
+			if progress != nil {
+				progress(m.report(true))
+			}
+			return
+		}
+	}
+}
+
+// report turns the workers' published counters into a Progress report.
 func (m *monitor) report(done bool) Progress {
 	sh := m.sh
 	var loss float64

@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/hiervec/hiervec/corpus"
-	"github.com/hiervec/hiervec/corpus/synth"
 	"github.com/hiervec/hiervec/evaluate"
 	"github.com/hiervec/hiervec/hierarchy"
+	"github.com/hiervec/hiervec/synth"
 )
 
 // envInt reads a positive integer setting of the quality comparison.
@@ -31,13 +31,13 @@ func envInt(t *testing.T, name string, def int) int {
 
 // TestSharedNegativesQuality compares Skip-Gram with per-pair and with
 // shared negatives on a synthetic extract shaped like the paper's corpus
-// (corpus/synth), by the paper's measure: NMI of k-means clusters
+// (package synth), by the paper's measure: NMI of k-means clusters
 // (k = 200) of the code vectors against each code's CCSR category, for
 // seeds 1..3. It takes minutes, so it runs only with HIERVEC_QUALITY=1;
 // HIERVEC_QUALITY_PATIENTS, _EPOCHS and _DIMS ("10,100") size it, and
 // HIERVEC_QUALITY_SYNC sets the staged write-back interval in tokens,
 // HIERVEC_QUALITY_WORKERS the workers (default: all cores). The
-// figures it logs are the evidence recorded in doc.go.
+// figures it logs are the evidence recorded in benchmarks/RESULTS.md.
 func TestSharedNegativesQuality(t *testing.T) {
 	if os.Getenv("HIERVEC_QUALITY") == "" {
 		t.Skip("set HIERVEC_QUALITY=1 to compare per-pair and shared negatives on a synthetic corpus (minutes)")
@@ -89,15 +89,14 @@ func TestSharedNegativesQuality(t *testing.T) {
 	t.Logf("synthetic corpus: %d patients, %d sequences, %d tokens, %d codes in %d categories",
 		patients, c.NumSeqs(), c.Tokens.Len(), len(rows), len(catID))
 
-	defer func() { blockShared, syncOverride = false, 0 }()
+	tune := defaultTuning()
 	if os.Getenv("HIERVEC_QUALITY_SYNC") != "" {
-		syncOverride = int64(envInt(t, "HIERVEC_QUALITY_SYNC", 0))
-		t.Logf("write-back every %d tokens", syncOverride)
+		tune.syncTokens = int64(envInt(t, "HIERVEC_QUALITY_SYNC", 0))
+		t.Logf("write-back every %d tokens", tune.syncTokens)
 	}
 	for _, dim := range dims {
 		for _, v := range qualityVariants(t) {
 			shared := v.shared
-			blockShared = v.block
 			var sum float64
 			var line string
 			for seed := uint64(1); seed <= 3; seed++ {
@@ -105,7 +104,7 @@ func TestSharedNegativesQuality(t *testing.T) {
 				cfg.Dim, cfg.Window, cfg.Epochs, cfg.Seed = dim, 100, epochs, seed
 				cfg.SharedNegatives, cfg.Workers, cfg.PlainHogwild = shared, workers, v.unstaged
 				start := time.Now()
-				set, err := Train(context.Background(), c, cfg, nil)
+				set, err := train(context.Background(), c, cfg, tune, nil)
 				if err != nil {
 					t.Fatalf("dim %d shared %v seed %d: %v", dim, shared, seed, err)
 				}
@@ -124,16 +123,16 @@ func TestSharedNegativesQuality(t *testing.T) {
 				sum += nmi
 				line += fmt.Sprintf(" %.4f (%.1fs)", nmi, took.Seconds())
 			}
-			t.Logf("SG dim %d window 100 epochs %d workers %d shared %v block %v staged %v: NMI@200 mean %.4f; seeds 1-3:%s",
-				dim, epochs, workers, shared, v.block, !v.unstaged, sum/3, line)
+			t.Logf("SG dim %d window 100 epochs %d workers %d shared %v staged %v: NMI@200 mean %.4f; seeds 1-3:%s",
+				dim, epochs, workers, shared, !v.unstaged, sum/3, line)
 		}
 	}
 }
 
-type qualityVariant struct{ shared, block, unstaged bool }
+type qualityVariant struct{ shared, unstaged bool }
 
 // qualityVariants reads HIERVEC_QUALITY_VARIANTS, a comma-separated list
-// of per-pair, shared and shared-block, and per-pair-unstaged and
+// of per-pair and shared, and per-pair-unstaged and
 // shared-unstaged (plain Hogwild, without hot-row staging) (default:
 // per-pair,shared).
 func qualityVariants(t *testing.T) []qualityVariant {
@@ -148,14 +147,12 @@ func qualityVariants(t *testing.T) []qualityVariant {
 			vs = append(vs, qualityVariant{})
 		case "shared":
 			vs = append(vs, qualityVariant{shared: true})
-		case "shared-block":
-			vs = append(vs, qualityVariant{shared: true, block: true})
 		case "per-pair-unstaged":
 			vs = append(vs, qualityVariant{unstaged: true})
 		case "shared-unstaged":
 			vs = append(vs, qualityVariant{shared: true, unstaged: true})
 		default:
-			t.Fatalf("HIERVEC_QUALITY_VARIANTS=%q: want per-pair, shared, shared-block, per-pair-unstaged or shared-unstaged", s)
+			t.Fatalf("HIERVEC_QUALITY_VARIANTS=%q: want per-pair, shared, per-pair-unstaged or shared-unstaged", s)
 		}
 	}
 	return vs

@@ -1,67 +1,87 @@
 package trainer
 
-import "math"
-
-// blockShared selects sgSeqSharedBlock for the shared-negatives path
-// (tests and benchmarks only).
-var blockShared = false
-
-// sgSeqShared is Skip-Gram with negatives shared per centre, used when
-// Config.SharedNegatives is set: for centre word w, ONE set of Negative
-// noise words is drawn for its whole window (a draw equal to w is
-// skipped, as in sgPair), and the context words are then trained one
-// after another exactly as sgPair trains a pair, against the targets
-// [w, n_1..n_K]: each context's logits see the target rows as the
-// previous context left them, and its own input gradient uses them as
-// they were before its own update. The K+1 target rows are copied into a
-// contiguous block (oc, with oc0 keeping the copy) that stays in L1 and
-// in registers' reach for the whole window; one context is two kernel
-// calls (dotBlock, updateRows) instead of sgPair's 18, and at the end of
-// the centre what the window changed (oc - oc0) is added to Out (so
-// concurrent Hogwild updates of those rows are kept, not overwritten).
-// The loss and the pair and prediction counts are sgPair's.
+// Skip-Gram with negatives shared per centre (Config.SharedNegatives; Ji
+// et al., "Parallelizing Word2Vec in shared and distributed memory",
+// 2016): for centre word c, ONE set of Negative noise words is drawn for
+// its whole window (a draw equal to c is skipped, as in sgSeq), and the
+// context words are then trained one after another exactly as sgSeq trains
+// a pair, against the targets [c, n_1..n_K]: each context's logits see the
+// target rows as the previous context left them, and its own input
+// gradient uses them as they were before its own update.
 //
-// With padded rows (rowStride) the context rows and the block run over
-// the padding (zero, and it stays zero), so the kernels see whole 16-lane
+// The K+1 target rows are the same for the whole window, so they are
+// copied into a contiguous block (oc, with oc0 keeping the copy) that
+// stays in L1 for the window, and a context is two kernel calls (dotBlock
+// for its K+1 logits, updateRows for its updates) instead of a pair's
+// 2(K+1)+1 row operations. At the end of the centre what the window
+// changed (oc − oc0) is added to Out, so concurrent Hogwild updates of
+// those rows add up rather than being overwritten. The loss and the pair
+// and prediction counts are sgSeq's (every prediction's loss is computed).
+//
+// On padded rows (rowStride) the context rows and the block run over the
+// padding (zero, and it stays zero), so the kernels see whole 16-lane
 // chunks; the sums are the same, in the same order.
+
+// sharedNegatives is a shared-negatives worker's scratch, allocated once
+// per run.
+type sharedNegatives struct {
+	targets []int32   // the centre and its noise words
+	oc, oc0 []float32 // their output rows, and the copy as the centre began
+	g       []float32 // one context's logits, then steps
+	ctx     []int32   // the centre's context words
+}
+
+func newSharedNegatives(sh *shared) *sharedNegatives {
+	nt := sh.cfg.Negative + 1
+	return &sharedNegatives{
+		targets: isolated[int32](nt),
+		oc:      isolated[float32](blockRows(nt) * sh.stride),
+		oc0:     isolated[float32](nt * sh.stride),
+		g:       isolated[float32](nt),
+		ctx:     isolated[int32](ctxCap(sh))[:0],
+	}
+}
+
+// firstRow lists row 0: dotBlock's index list for a context row passed as
+// a matrix of one row.
+var firstRow = []int32{0}
+
+// sgSeqShared trains Skip-Gram with shared negatives on one sequence of
+// kept tokens.
 func (w *worker) sgSeqShared(kept []int32) {
-	sh := w.sh
-	dim, stride := sh.dim, sh.stride
-	n := len(kept)
-	targets := w.targets[:cap(w.targets)]
-	e := w.neu1e[:stride]
-	for i, centre := range kept {
-		lo, hi := w.span(i, n)
-		if hi-lo <= 1 {
-			continue
-		}
-		ctx := append(append(w.ctx[:0], kept[lo:i]...), kept[i+1:hi]...)
-		w.ctx = ctx
-		if w.hook != nil {
-			for _, c := range ctx {
-				w.hook(centre, c)
-			}
-		}
+	sn := w.shared
+	dim, stride := w.sh.dim, w.sh.stride
+	targets := sn.targets[:cap(sn.targets)]
+	e := w.e[:stride]
+	for win := w.windows(kept); win.next(); {
+		centre := kept[win.i]
+		ctx := append(append(sn.ctx[:0], kept[win.lo:win.i]...), kept[win.i+1:win.hi]...)
+		sn.ctx = ctx
 		targets[0] = centre
 		nt := 1
-		for d := 0; d < sh.cfg.Negative; d++ {
-			if t := sh.noise.draw(w.rng.next()); t != centre {
+		for range w.sh.cfg.Negative {
+			if t := w.sh.noise.draw(w.rng.next()); t != centre {
 				targets[nt] = t
 				nt++
 			}
 		}
-		oc := w.oc[:nt*stride]
-		oc0 := w.oc0[:nt*stride]
+		oc, oc0 := sn.oc[:nt*stride], sn.oc0[:nt*stride]
 		for k, t := range targets[:nt] {
 			copy(oc[k*stride:k*stride+dim], w.outRow(t))
 		}
 		copy(oc0, oc)
-		g := w.grads[:nt]
+		g := sn.g[:nt]
 		for _, c := range ctx {
-			in := w.inRow(c)[:stride]
-			dotBlock(g, in, w.rowIDs[:1], oc, stride, nt) // in is row 0 of itself
-			w.loss += logisticBlock(g, nt, w.alpha)
-			updateRows(in, g, oc, e)
+			x := w.inRow(c)[:stride]
+			dotBlock(g, x, firstRow, oc, stride, nt)
+			for k, f := range g {
+				label := float32(0)
+				if k == 0 {
+					label = 1
+				}
+				g[k] = logistic(f, label, w.alpha, &w.loss)
+			}
+			updateRows(x, g, oc, e)
 		}
 		for k, t := range targets[:nt] {
 			out := w.outRow(t)
@@ -69,125 +89,7 @@ func (w *worker) sgSeqShared(kept []int32) {
 				out[d] += v - oc0[k*stride+d]
 			}
 		}
-		m := len(ctx)
-		w.pairs += int64(m)
-		w.preds += int64(m)
-		if i&stopCheckMask == stopCheckMask && sh.stop.Load() {
-			return
-		}
+		w.pairs += int64(len(ctx))
+		w.preds += int64(len(ctx))
 	}
-}
-
-// sgSeqSharedBlock is Skip-Gram with negatives shared per centre in Ji et
-// al.'s block form ("Parallelizing Word2Vec in shared and distributed
-// memory", 2016, pWord2Vec), used only when blockShared is set (tests and
-// benchmarks): faster than sgSeqShared, but it lost NMI at dimensions 50
-// and 100 (package documentation). For centre word w
-// with window contexts c_1..c_m, ONE set of Negative noise words n_1..n_K
-// is drawn for the whole window (a draw equal to w is skipped, as in the
-// per-pair path), and with targets t = [w, n_1..n_K] (labels 1, 0..0) the
-// window is trained as one small dense block, every product taken with
-// the weights as they were when the centre began (pWord2Vec's order):
-//
-//	L = In[c]·Out⁰[t]ᵀ                 m × (K+1) logits (dotBlock)
-//	G = alpha·(label - σ(L))           steps (logisticBlock)
-//	Out[t_k] += Σ_j G[j,k]·In[c_j]     Gᵀ·In (addBlock)
-//	In[c_j]  += Σ_k G[j,k]·Out⁰[t_k]   G·Out⁰ (addBlock)
-//
-// Out⁰ is a contiguous copy of the target rows taken at the start of the
-// centre. The arithmetic per pair is the per-pair path's; the memory
-// traffic is a fraction of it (the K+1 target rows stay in registers and
-// L1 while the m context rows stream past them) and a window costs three
-// kernel calls instead of 18m. Each weighted sum is accumulated in
-// registers and written once. A code repeated in one window takes both
-// its updates, both computed from the weights at the start. The loss and
-// the pair and prediction counts are the per-pair path's (one prediction
-// per pair).
-func (w *worker) sgSeqSharedBlock(kept []int32) {
-	sh := w.sh
-	dim := sh.dim
-	n := len(kept)
-	targets := w.targets[:cap(w.targets)]
-	for i, centre := range kept {
-		lo, hi := w.span(i, n)
-		if hi-lo <= 1 {
-			continue
-		}
-		ctx := append(append(w.ctx[:0], kept[lo:i]...), kept[i+1:hi]...)
-		w.ctx = ctx
-		if w.hook != nil {
-			for _, c := range ctx {
-				w.hook(centre, c)
-			}
-		}
-		targets[0] = centre
-		nt := 1
-		for d := 0; d < sh.cfg.Negative; d++ {
-			if t := sh.noise.draw(w.rng.next()); t != centre {
-				targets[nt] = t
-				nt++
-			}
-		}
-		oc := w.oc[:nt*dim]
-		for k, t := range targets[:nt] {
-			copy(oc[k*dim:k*dim+dim], sh.out[int(t)*dim:int(t)*dim+dim])
-		}
-		m := len(ctx)
-		g := w.grads[:m*nt]
-		dotBlock(g, sh.in, ctx, oc, dim, nt)
-		w.loss += logisticBlock(g, nt, w.alpha)
-		addBlock(sh.out, targets[:nt], sh.in, ctx, g, dim, 1, nt)
-		addBlock(sh.in, ctx, oc, w.rowIDs[:nt], g, dim, nt, 1)
-		w.pairs += int64(m)
-		w.preds += int64(m)
-		if i&stopCheckMask == stopCheckMask && sh.stop.Load() {
-			return
-		}
-	}
-}
-
-// logisticBlock turns a block of logits, rows of nt predictions whose
-// first is the observed word (label 1) and the rest negatives (label 0),
-// into SGD steps in place and returns the block's loss. The steps are
-// exactly logistic's (the same table entry, the same saturation outside
-// ±maxExp); the loss of a prediction is read at the same table index as
-// σ (lossTable) where logistic indexes its log table at -f for a
-// negative, so the two may differ by one table step (under 0.012·|σ'|) in
-// the reported loss. A NaN logit makes the loss NaN and its step 0.
-func logisticBlock(block []float32, nt int, alpha float32) float64 {
-	var loss float32
-	nan := false
-	for r := 0; r+nt <= len(block); r += nt {
-		row := block[r : r+nt : r+nt]
-		for k, f := range row {
-			label := 0
-			if k == 0 {
-				label = 1
-			}
-			var sig float32
-			switch {
-			case f >= maxExp:
-				sig = 1
-				if label == 0 {
-					loss += f
-				}
-			case f <= -maxExp:
-				sig = 0
-				if label == 1 {
-					loss -= f
-				}
-			case f == f:
-				i := int((f+maxExp)*expScale) & (blockTableSize - 1)
-				sig = sigTable[i]
-				loss += lossTable[label][i]
-			default:
-				nan, sig = true, float32(label)
-			}
-			row[k] = (float32(label) - sig) * alpha
-		}
-	}
-	if nan {
-		return math.NaN()
-	}
-	return float64(loss)
 }

@@ -14,23 +14,18 @@ import (
 )
 
 // TestSharedNegativesMatchesFormula trains one sequence on the
-// shared-negatives path, in its sequential form (sgSeqShared) and its
-// block form (sgSeqSharedBlock), and replays it in float64 from the
-// formulas of their documentation, drawing the same negatives from a copy
-// of the worker's generator: every weight must agree to float32 rounding.
+// shared-negatives path (sgSeqShared) and replays it in float64 from the
+// formulas of its documentation, drawing the same negatives from a copy of
+// the worker's generator: every weight must agree to float32 rounding.
 func TestSharedNegativesMatchesFormula(t *testing.T) {
-	for _, block := range []bool{false, true} {
-		for _, dim := range []int{3, 16, 37} {
-			t.Run(fmt.Sprintf("block=%v/dim=%d", block, dim), func(t *testing.T) {
-				blockShared = block
-				defer func() { blockShared = false }()
-				replaySharedNegatives(t, dim, block)
-			})
-		}
+	for _, dim := range []int{3, 16, 37} {
+		t.Run(fmt.Sprintf("dim=%d", dim), func(t *testing.T) {
+			replaySharedNegatives(t, dim)
+		})
 	}
 }
 
-func replaySharedNegatives(t *testing.T, dim int, block bool) {
+func replaySharedNegatives(t *testing.T, dim int) {
 	// Word 2 repeats (a code twice in one window) and is also a likely
 	// negative.
 	seq := []int32{0, 2, 5, 2, 7, 1, 3, 6, 4, 2}
@@ -42,7 +37,7 @@ func replaySharedNegatives(t *testing.T, dim int, block bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sh := newShared(c, cfg, maxSeq)
+	sh := newShared(c, cfg, maxSeq, defaultTuning())
 	stride := sh.stride // rows are dim weights every stride, the rest zero
 	// Non-zero output rows, so both gradient products matter.
 	for i := range sh.out {
@@ -67,7 +62,7 @@ func replaySharedNegatives(t *testing.T, dim int, block bool) {
 		case f <= -maxExp:
 			return 0
 		}
-		return float64(expTable[int((float32(f)+maxExp)*expScale)])
+		return float64(sigTable[int((float32(f)+maxExp)*expScale)])
 	}
 	row := func(m []float64, id int32) []float64 { return m[int(id)*stride : int(id)*stride+dim] }
 	dotf := func(a, b []float64) float64 {
@@ -98,38 +93,19 @@ func replaySharedNegatives(t *testing.T, dim int, block bool) {
 			oc[k] = append([]float64(nil), row(out, tk)...)
 			oc0[k] = append([]float64(nil), row(out, tk)...)
 		}
-		if !block {
-			// Sequential: each context against the copies as the previous
-			// context left them, every product from the values on entry to
-			// this context.
-			for _, cj := range ctx {
-				x := append([]float64(nil), row(in, cj)...)
-				for k := range targets {
-					label := 0.0
-					if k == 0 {
-						label = 1
-					}
-					g := alpha * (label - sig(dotf(x, oc[k])))
-					for d := range dim {
-						row(in, cj)[d] += g * oc[k][d]
-						oc[k][d] += g * x[d]
-					}
+		// Each context against the copies as the previous context left
+		// them, every product from the values on entry to this context.
+		for _, cj := range ctx {
+			x := append([]float64(nil), row(in, cj)...)
+			for k := range targets {
+				label := 0.0
+				if k == 0 {
+					label = 1
 				}
-			}
-		} else {
-			// Block: every product from the weights as the centre began.
-			in0 := append([]float64(nil), in...)
-			for _, cj := range ctx {
-				for k := range targets {
-					label := 0.0
-					if k == 0 {
-						label = 1
-					}
-					g := alpha * (label - sig(dotf(row(in0, cj), oc0[k])))
-					for d := range dim {
-						oc[k][d] += g * row(in0, cj)[d]
-						row(in, cj)[d] += g * oc0[k][d]
-					}
+				g := alpha * (label - sig(dotf(x, oc[k])))
+				for d := range dim {
+					row(in, cj)[d] += g * oc[k][d]
+					oc[k][d] += g * x[d]
 				}
 			}
 		}
@@ -149,39 +125,6 @@ func replaySharedNegatives(t *testing.T, dim int, block bool) {
 				t.Fatalf("%s weight %d = %v, formula %v", m.name, i, m.got[i], want)
 			}
 		}
-	}
-}
-
-func TestLogisticBlockMatchesLogistic(t *testing.T) {
-	const nt = 4
-	var block []float32
-	for f := float32(-8); f <= 8; f += 0.0371 {
-		block = append(block, f)
-	}
-	block = append(block, maxExp, -maxExp, 5.9999, -5.9999)
-	for len(block)%nt != 0 {
-		block = append(block, 0)
-	}
-	logits := append([]float32(nil), block...)
-	const alpha = 0.025
-	loss := logisticBlock(block, nt, alpha)
-	var want float64
-	for i, f := range logits {
-		label := float32(0)
-		if i%nt == 0 {
-			label = 1
-		}
-		if g := logistic(f, label, alpha, &want); block[i] != g {
-			t.Errorf("logit %v label %v: step %v, logistic %v", f, label, block[i], g)
-		}
-	}
-	// One table step (12/1000 in the logit) per prediction at most.
-	if d := math.Abs(loss - want); d > 0.012*float64(len(logits)) || d > 1e-2*want {
-		t.Errorf("block loss %v, logistic's %v", loss, want)
-	}
-	nan := []float32{0.5, float32(math.NaN()), -0.5, 1}
-	if l := logisticBlock(nan, nt, alpha); !math.IsNaN(l) || nan[1] != 0 {
-		t.Errorf("NaN logit: loss %v, step %v; want NaN and 0", l, nan[1])
 	}
 }
 
@@ -249,7 +192,7 @@ func TestSharedNegativesAllocatesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := newWorker(newShared(c, cfg, maxSeq), 0)
+	w := newWorker(newShared(c, cfg, maxSeq, defaultTuning()), 0)
 	s := 0
 	if allocs := testing.AllocsPerRun(200, func() {
 		w.trainSeq(c.Seq(s % c.NumSeqs()))
@@ -267,59 +210,55 @@ func TestSharedNegativesDiverged(t *testing.T) {
 	}
 }
 
-// The shared-negatives block kernels round differently with AVX-512,
-// AVX2 and neither, so each kernel path has its own golden file; every
-// path this CPU can run is checked (kernelPaths, setKernelPath).
+// The shared-negatives kernels round differently with AVX-512, AVX2 and
+// neither, so each kernel path has its own golden file; the test checks
+// the path in effect (kernelPath; TestDeterministicWithOneWorker says how
+// to run the others).
 func TestSharedNegativesDeterministic(t *testing.T) {
 	c := plantedCorpus(3, 5, 6, 300, 0.2)
 	cfg := testConfig(SkipGram)
 	cfg.Seed, cfg.SharedNegatives = 42, true
-	for _, path := range kernelPaths() {
-		t.Run(path, func(t *testing.T) {
-			restore := setKernelPath(path)
-			defer restore()
-			var lines []string
-			for _, window := range []int{5, 100} {
-				cfg.Window = window
-				var hashes [2]string
-				for run := range hashes {
-					set, err := Train(context.Background(), c, cfg, nil)
-					if err != nil {
-						t.Fatal(err)
-					}
-					hashes[run] = vectorHash(set.Vectors)
-				}
-				if hashes[0] != hashes[1] {
-					t.Errorf("window %d: two runs with Workers=1, Seed=42 differ", window)
-				}
-				lines = append(lines, fmt.Sprintf("SG-shared window=%d %s", window, hashes[0]))
-			}
-			// A dimension that is not whole 16-lane chunks: padded rows
-			// with AVX-512 (rowStride), masked last chunks before them.
-			cfg.Window, cfg.Dim = 100, 10
+	path := kernelPath()
+	var lines []string
+	for _, window := range []int{5, 100} {
+		cfg.Window = window
+		var hashes [2]string
+		for run := range hashes {
 			set, err := Train(context.Background(), c, cfg, nil)
-			cfg.Dim = 16
 			if err != nil {
 				t.Fatal(err)
 			}
-			lines = append(lines, fmt.Sprintf("SG-shared window=100 dim=10 %s", vectorHash(set.Vectors)))
-			golden := filepath.Join("testdata", "determinism-shared-"+path+".golden")
-			got := strings.Join(lines, "\n") + "\n"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if errors.Is(err, os.ErrNotExist) {
-				t.Skipf("%v: no checksums recorded for the %s kernels yet (run with -update to record them)", err, path)
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != string(want) {
-				t.Errorf("vector checksums changed:\ngot\n%swant\n%s(if intended, refresh with -update)", got, want)
-			}
-		})
+			hashes[run] = vectorHash(set.Vectors)
+		}
+		if hashes[0] != hashes[1] {
+			t.Errorf("window %d: two runs with Workers=1, Seed=42 differ", window)
+		}
+		lines = append(lines, fmt.Sprintf("SG-shared window=%d %s", window, hashes[0]))
+	}
+	// A dimension that is not whole 16-lane chunks: padded rows
+	// with AVX-512 (rowStride), masked last chunks before them.
+	cfg.Window, cfg.Dim = 100, 10
+	set, err := Train(context.Background(), c, cfg, nil)
+	cfg.Dim = 16
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines = append(lines, fmt.Sprintf("SG-shared window=100 dim=10 %s", vectorHash(set.Vectors)))
+	golden := filepath.Join("testdata", "determinism-shared-"+path+".golden")
+	got := strings.Join(lines, "\n") + "\n"
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if errors.Is(err, os.ErrNotExist) {
+		t.Skipf("%v: no checksums recorded for the %s kernels yet (run with -update to record them)", err, path)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("vector checksums changed:\ngot\n%swant\n%s(if intended, refresh with -update)", got, want)
 	}
 }

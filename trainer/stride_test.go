@@ -27,8 +27,8 @@ func TestRowsStartOnCacheLines(t *testing.T) {
 	for _, dim := range []int{1, 10, 16, 50, 100} {
 		cfg := testConfig(SkipGram)
 		cfg.Dim, cfg.Workers = dim, 2
-		sh := newShared(c, cfg, 40)
-		if hasAVX512 && sh.stride != (dim+15)/16*16 || !hasAVX512 && sh.stride != dim {
+		sh := newShared(c, cfg, 40, defaultTuning())
+		if padSkipGramRows && sh.stride != (dim+15)/16*16 || !padSkipGramRows && sh.stride != dim {
 			t.Errorf("dim %d: stride %d", dim, sh.stride)
 		}
 		w := newWorker(sh, 0)
@@ -47,18 +47,12 @@ func TestRowsStartOnCacheLines(t *testing.T) {
 			}
 		}
 		cfg.Model = CBOW
-		if sh := newShared(c, cfg, 40); sh.stride != dim {
+		if sh := newShared(c, cfg, 40, defaultTuning()); sh.stride != dim {
 			t.Errorf("CBOW dim %d: stride %d, want the dimension", dim, sh.stride)
 		}
 		cfg.Model, cfg.SharedNegatives = SkipGram, true
-		if sh := newShared(c, cfg, 40); hasAVX512 && sh.stride != (dim+15)/16*16 {
+		if sh := newShared(c, cfg, 40, defaultTuning()); padSkipGramRows && sh.stride != (dim+15)/16*16 {
 			t.Errorf("shared negatives dim %d: stride %d", dim, sh.stride)
-		}
-		blockShared = true
-		sh = newShared(c, cfg, 40)
-		blockShared = false
-		if sh.stride != dim {
-			t.Errorf("shared negatives, block form, dim %d: stride %d, want the dimension", dim, sh.stride)
 		}
 	}
 }
@@ -91,16 +85,19 @@ func TestPaddingStaysZero(t *testing.T) {
 	c := zipfCorpus(2, 200, 300)
 	cfg := testConfig(SkipGram)
 	cfg.Dim, cfg.Workers, cfg.Window = 10, 2, 100
-	sh := newShared(c, cfg, 300)
+	sh := newShared(c, cfg, 300, defaultTuning())
 	if sh.stride == sh.dim {
 		t.Skip("rows are not padded on this kernel path")
 	}
-	w := newWorker(sh, 0)
+	w := newWorker(sh, 1) // a staging worker
+	if w.stage.hIn == nil {
+		t.Fatal("worker 1 of 2 stages nothing")
+	}
 	w.refresh()
 	for s := range c.NumSeqs() {
 		w.trainSeq(c.Seq(s))
 	}
-	for name, m := range map[string][]float32{"in": sh.in, "out": sh.out, "staged in": w.hIn, "staged out": w.hOut} {
+	for name, m := range map[string][]float32{"in": sh.in, "out": sh.out, "staged in": w.stage.hIn, "staged out": w.stage.hOut} {
 		for i := range m {
 			if i%sh.stride >= sh.dim && m[i] != 0 {
 				t.Fatalf("%s: padding weight %d (row %d) is %v", name, i, i/sh.stride, m[i])

@@ -13,19 +13,15 @@ import "math"
 // threshold. s = 0 keeps everything.
 func keepThresholds(counts []int64, total int64, s float64) []uint32 {
 	keep := make([]uint32, len(counts))
-	st := s * float64(total)
 	for i, f := range counts {
-		p := 1.0
-		if s > 0 && f > 0 {
-			p = min((math.Sqrt(float64(f)/st)+1)*st/float64(f), 1)
-		}
-		keep[i] = uint32(p * math.MaxUint32)
+		keep[i] = uint32(keepProbability(f, total, s) * math.MaxUint32)
 	}
 	return keep
 }
 
-// keepProbability is the formula keepThresholds tabulates, for tests and
-// reports.
+// keepProbability is the formula keepThresholds tabulates: the
+// probability of keeping a token of a word seen f times among total
+// tokens at threshold s.
 func keepProbability(f, total int64, s float64) float64 {
 	if s == 0 || f == 0 {
 		return 1

@@ -13,11 +13,11 @@ func TestSigmoidTable(t *testing.T) {
 	for i := 0; i <= 1200; i++ {
 		x := float32(-maxExp + 12*float64(i)/1201)
 		idx := int((x + maxExp) * expScale)
-		if d := math.Abs(float64(expTable[idx]) - sigma(float64(x))); d > 0.0031 {
-			t.Fatalf("expTable at x=%v: %v, σ = %v", x, expTable[idx], sigma(float64(x)))
+		if d := math.Abs(float64(sigTable[idx]) - sigma(float64(x))); d > 0.0031 {
+			t.Fatalf("sigTable at x=%v: %v, σ = %v", x, sigTable[idx], sigma(float64(x)))
 		}
-		if d := math.Abs(float64(logTable[idx]) - math.Log(sigma(float64(x)))); d > 0.0121 {
-			t.Fatalf("logTable at x=%v: %v, log σ = %v", x, logTable[idx], math.Log(sigma(float64(x))))
+		if d := math.Abs(float64(logSigTable[idx]) - math.Log(sigma(float64(x)))); d > 0.0121 {
+			t.Fatalf("logSigTable at x=%v: %v, log σ = %v", x, logSigTable[idx], math.Log(sigma(float64(x))))
 		}
 	}
 }

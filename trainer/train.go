@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -21,6 +22,32 @@ import (
 // Train returns the context's error, wrapped. A loss or weight that is not
 // finite stops training with ErrDiverged.
 func Train(ctx context.Context, c *corpus.Corpus, cfg Config, progress func(Progress)) (*embedding.Set, error) {
+	return train(ctx, c, cfg, defaultTuning(), progress)
+}
+
+// tuning holds a run's internal settings that tests change; Train runs
+// with defaultTuning.
+type tuning struct {
+	stageBytes      int   // staging memory per worker (staging.go)
+	stageMinWorkers int   // the fewest workers that stage
+	minSyncTokens   int64 // the usual shortest write-back interval
+	syncTokens      int64 // when positive, the write-back interval
+	localRows       bool  // CBOW trains long sequences on local rows (cbow_whole.go)
+	// hook, when set, sees every window a worker trains, in order: the
+	// centre kept[i] and the context kept[lo:hi] but i.
+	hook func(kept []int32, i, lo, hi int)
+}
+
+func defaultTuning() tuning {
+	return tuning{
+		stageBytes:      stageBytes,
+		stageMinWorkers: 2,
+		minSyncTokens:   minSyncTokens,
+		localRows:       true,
+	}
+}
+
+func train(ctx context.Context, c *corpus.Corpus, cfg Config, tune tuning, progress func(Progress)) (*embedding.Set, error) {
 	maxSeq, err := check(c, cfg)
 	if err != nil {
 		return nil, err
@@ -29,7 +56,7 @@ func Train(ctx context.Context, c *corpus.Corpus, cfg Config, progress func(Prog
 		cfg.ProgressInterval = time.Second
 	}
 	vocab := c.Vocab
-	sh := newShared(c, cfg, maxSeq)
+	sh := newShared(c, cfg, maxSeq, tune)
 	workers := make([]*worker, cfg.Workers)
 	for i := range workers {
 		workers[i] = newWorker(sh, i)
@@ -42,23 +69,8 @@ func Train(ctx context.Context, c *corpus.Corpus, cfg Config, progress func(Prog
 	monDone := make(chan struct{})
 	go func() {
 		defer close(monDone)
-		tick := time.NewTicker(cfg.ProgressInterval)
-		defer tick.Stop()
-		for {
-			select {
-			case <-tick.C:
-				if progress != nil {
-					progress(mon.report(false))
-				}
-			case <-finish:
-				if progress != nil {
-					progress(mon.report(true))
-				}
-				return
-			}
-		}
+		mon.run(progress, cfg.ProgressInterval, finish)
 	}()
-
 	err = runEpochs(ctx, sh, workers, c)
 	close(finish)
 	<-monDone
@@ -73,48 +85,86 @@ func Train(ctx context.Context, c *corpus.Corpus, cfg Config, progress func(Prog
 	}, nil
 }
 
-// packRows moves the n rows of m (dim weights every stride) together,
-// in place, and returns them as one n × dim block.
-func packRows(m []float32, n, dim, stride int) []float32 {
-	if stride != dim {
-		for r := 1; r < n; r++ {
-			copy(m[r*dim:r*dim+dim], m[r*stride:r*stride+dim])
-		}
-	}
-	return m[: n*dim : n*dim]
+// shared is the state all workers of one run read; In and Out are written
+// by all of them without locks (Hogwild).
+type shared struct {
+	cfg  Config
+	tune tuning
+	dim  int
+	// stride is the distance between rows of in, out and the workers'
+	// copies of them (rowStride, layout.go).
+	stride   int
+	in, out  []float32 // row-major, vocab × stride, 64-byte aligned
+	noise    *noiseTable
+	keep     []uint32 // subsampling thresholds per word id
+	c        *chunks
+	total    int64 // epochs × corpus tokens
+	maxSeq   int
+	alpha    float64
+	minAlpha float64
+	// hotIDs: the words whose rows the workers stage (staging.go), nil
+	// when nothing is staged; hotSlot: each word's row in a worker's
+	// copies, or -1, nil when every word is staged (the copies are whole
+	// replicas and a word's row is its id).
+	hotSlot, hotIDs []int32
+	// direct: worker 0 trains the shared matrices and stages nothing
+	// (staging.go); set with several workers, not for one (staging forced
+	// on for a single worker in tests). Its writes race with the others'
+	// write-backs by design (Hogwild's race, doc.go), so a build with the
+	// race detector stages every worker instead, and the multi-worker runs
+	// of tests outside the !race files stay free of it.
+	direct        bool
+	syncTokens    int64        // raw tokens between write-backs
+	hotSyncTokens int64        // raw tokens between write-backs of the hottest rows; 0: none
+	syncLocks     []stripeLock // write-back locks, one per stripe of hotIDs
+
+	// The counters workers write live on cache lines of their own, away
+	// from the fields above that every worker reads for every centre.
+	_     cacheLinePad
+	done  atomic.Int64
+	next  atomic.Int64 // next chunk of the current epoch
+	epoch atomic.Int64 // 1-based current epoch
+	stop  atomic.Bool
+	_     cacheLinePad
 }
 
-// rowStride is the row stride of a run's matrices: dim, except for
-// Skip-Gram with AVX-512, which gets dim rounded up to 16 floats. The rows
-// then start on cache lines, and the kernels run over the zero padding,
-// so every piece of a row is a whole 16-lane chunk.
-//
-// Per pair (sgPairAVX512): no 8-lane piece and no single elements, whose
-// sums come after the vector sum's reduction in dotAVX2's order and
-// lengthen every logit's chain of dependent additions. The padding adds
-// exact zeros: the model is the same, and only the grouping of the dot
-// products' float32 additions differs from the unpadded path. At
-// dimension 100 it took the trainer benchmark from 212 to 182 CPU-ns per
-// pair with one worker (249 to 222 with two), at 50 from 149 to 142.
-//
-// Shared negatives (sgSeqShared): dotBlockAVX512 and updateRowsAVX512
-// then need no masked last chunk, and the sums are the same as without
-// padding, bit for bit. The block form (blockShared) indexes the shared
-// matrices with the dimension and keeps dim.
-//
-// The padding costs 12% more model memory at dimension 100.
-func rowStride(cfg Config) int {
-	if hasAVX512 && cfg.Model == SkipGram && !(cfg.SharedNegatives && blockShared) {
-		return (cfg.Dim + alignFloats - 1) &^ (alignFloats - 1)
+// newShared builds the model matrices and sampling tables of a run on a
+// checked corpus.
+func newShared(c *corpus.Corpus, cfg Config, maxSeq int, tune tuning) *shared {
+	v := c.Vocab.Len()
+	counts := make([]int64, v)
+	c.Tokens.Count(counts)
+	total := int64(c.Tokens.Len())
+	hotSlot, hotIDs := hotRows(counts, cfg.Dim, stageWorkers(cfg), tune)
+	stride := rowStride(cfg)
+	return &shared{
+		cfg:      cfg,
+		tune:     tune,
+		dim:      cfg.Dim,
+		stride:   stride,
+		in:       initInput(v, cfg.Dim, stride, cfg.Seed),
+		out:      isolated[float32](v * stride),
+		noise:    newNoiseTable(counts, negativePower),
+		keep:     keepThresholds(counts, total, cfg.Subsample),
+		c:        newChunks(c.Seqs),
+		total:    total * int64(cfg.Epochs),
+		maxSeq:   maxSeq,
+		alpha:    cfg.Alpha,
+		minAlpha: cfg.MinAlpha,
+
+		hotSlot:       hotSlot,
+		hotIDs:        hotIDs,
+		direct:        firstTrainsShared(cfg),
+		syncTokens:    syncInterval(cfg.Model, len(hotIDs), total, cfg.Workers, tune),
+		hotSyncTokens: hotSyncInterval(cfg.Model, len(hotIDs)),
+		syncLocks:     make([]stripeLock, min(syncStripes, len(hotIDs))),
 	}
-	return cfg.Dim
 }
 
 // stageWorkers is the worker count hotRows decides staging by: 0 when the
-// run asks for plain Hogwild, or takes the block form of shared negatives,
-// which writes the shared rows directly.
+// run asks for plain Hogwild.
 func stageWorkers(cfg Config) int {
-	if cfg.PlainHogwild || (cfg.SharedNegatives && cfg.Model == SkipGram && blockShared) {
+	if cfg.PlainHogwild {
 		return 0
 	}
 	return cfg.Workers
@@ -138,9 +188,13 @@ type Memory struct {
 // words occur counts[id] times each (the staged rows are the most
 // frequent ones).
 func EstimateMemory(counts []int64, cfg Config) Memory {
+	return estimateMemory(counts, cfg, defaultTuning())
+}
+
+func estimateMemory(counts []int64, cfg Config, tune tuning) Memory {
 	stride := int64(rowStride(cfg))
 	m := Memory{Model: 2 * int64(len(counts)) * stride * 4}
-	_, ids := hotRows(counts, cfg.Dim, stageWorkers(cfg))
+	_, ids := hotRows(counts, cfg.Dim, stageWorkers(cfg), tune)
 	if len(ids) > 0 {
 		copies := int64(cfg.Workers)
 		if firstTrainsShared(cfg) {
@@ -149,39 +203,6 @@ func EstimateMemory(counts []int64, cfg Config) Memory {
 		m.Staging = copies * int64(len(ids)) * 4 * stride * 4
 	}
 	return m
-}
-
-// newShared builds the model matrices and sampling tables of a run on a
-// checked corpus.
-func newShared(c *corpus.Corpus, cfg Config, maxSeq int) *shared {
-	v := c.Vocab.Len()
-	counts := make([]int64, v)
-	c.Tokens.Count(counts)
-	total := int64(c.Tokens.Len())
-	hotSlot, hotIDs := hotRows(counts, cfg.Dim, stageWorkers(cfg))
-	stride := rowStride(cfg)
-	return &shared{
-		cfg:      cfg,
-		dim:      cfg.Dim,
-		stride:   stride,
-		in:       initInput(v, cfg.Dim, stride, cfg.Seed),
-		out:      isolated[float32](v * stride),
-		noise:    newNoiseTable(counts, negativePower),
-		keep:     keepThresholds(counts, total, cfg.Subsample),
-		c:        newChunks(c.Seqs),
-		total:    total * int64(cfg.Epochs),
-		maxSeq:   maxSeq,
-		alpha:    cfg.Alpha,
-		minAlpha: cfg.MinAlpha,
-
-		shareNegatives: cfg.SharedNegatives && cfg.Model == SkipGram,
-		hotSlot:        hotSlot,
-		hotIDs:         hotIDs,
-		direct:         firstTrainsShared(cfg),
-		syncTokens:     syncInterval(cfg.Model, len(hotIDs), total, cfg.Workers),
-		hotSyncTokens:  hotSyncInterval(cfg.Model, len(hotIDs)),
-		syncLocks:      make([]stripeLock, min(syncStripes, len(hotIDs))),
-	}
 }
 
 // runEpochs runs the workers epoch by epoch, scanning the weights for NaN

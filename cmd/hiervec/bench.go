@@ -23,15 +23,17 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	models := fs.String("models", strings.Join(def.Models, ","), "models to run: sg, cbow, comma-separated")
 	dims := fs.String("dims", joinInts(def.Dims), "vector dimensions, comma-separated")
 	threads := fs.String("threads", joinInts(def.Threads), "thread counts, comma-separated")
-	epochs := fs.Int("epochs", def.Epochs, "epochs of every run")
-	window := fs.Int("window", def.Window, "maximum context window")
-	negative := fs.Int("negative", def.Negative, "negative samples per positive")
-	sample := fs.Float64("sample", def.Sample, "subsampling threshold (0 disables)")
-	alpha := fs.Float64("alpha", def.Alpha, "starting learning rate for every tool (0: hiervec's default, 0.025 sg / 0.05 cbow)")
+	cfg := def
+	fs.IntVar(&cfg.Word2Vec.Epochs, "epochs", def.Word2Vec.Epochs, "epochs of every run")
+	fs.IntVar(&cfg.Word2Vec.Window, "window", def.Word2Vec.Window, "maximum context window")
+	fs.IntVar(&cfg.Word2Vec.Negative, "negative", def.Word2Vec.Negative, "negative samples per positive")
+	fs.Float64Var(&cfg.Word2Vec.Subsample, "sample", def.Word2Vec.Subsample, "subsampling threshold (0 disables)")
+	fs.Float64Var(&cfg.Word2Vec.MinAlpha, "min-alpha", def.Word2Vec.MinAlpha, "final learning rate of every tool")
+	alpha := fs.Float64("alpha", 0, "starting learning rate for every tool (default: hiervec's per-model default, 0.025 sg / 0.05 cbow)")
+	fs.BoolVar(&cfg.Word2Vec.SharedNegatives, "shared-negatives", false, "run hiervec's Skip-Gram with -shared-negatives (one negative set per centre word)")
 	seeds := fs.Int("seeds", def.Seeds, "repetitions per cell (training seeds 1..N); quality is their mean")
 	peers := fs.Bool("peers", def.Peers, "also run gensim and fastText (benchmarks/install-peers.sh)")
 	quality := fs.Bool("quality", def.Quality, "score every run: NMI of k-means (k=200) against the CCSR categories")
-	sharedNeg := fs.Bool("shared-negatives", false, "run hiervec's Skip-Gram with -shared-negatives (one negative set per centre word)")
 	workdir := fs.String("workdir", def.WorkDir, "directory for the corpus (reused when it matches) and the runs")
 	python := fs.String("python", def.Python, "python with gensim")
 	fasttext := fs.String("fasttext", def.FastText, "fastText binary")
@@ -46,10 +48,10 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg := def
-	cfg.Patients, cfg.Seed, cfg.Epochs, cfg.Window, cfg.Negative = *patients, *seed, *epochs, *window, *negative
-	cfg.Sample, cfg.Alpha, cfg.Seeds, cfg.Peers, cfg.Quality = *sample, *alpha, *seeds, *peers, *quality
-	cfg.SharedNegatives = *sharedNeg
+	cfg.Patients, cfg.Seed, cfg.Seeds, cfg.Peers, cfg.Quality = *patients, *seed, *seeds, *peers, *quality
+	if setFlags(fs)["alpha"] {
+		cfg.Word2Vec.Alpha, cfg.AlphaPerModel = *alpha, false
+	}
 	cfg.WorkDir, cfg.Python, cfg.FastText = *workdir, *python, *fasttext
 	cfg.Models = splitList(*models)
 	var err error

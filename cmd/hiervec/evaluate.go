@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"runtime"
 	"strconv"
@@ -14,7 +15,7 @@ import (
 )
 
 func init() {
-	register(command{name: "evaluate", summary: "score embeddings against CCSR: k-means NMI/AMI, silhouette, P@10, outcome AUC", run: runEvaluate})
+	register(command{name: "evaluate", summary: "score embeddings against CCSR: k-means AMI/NMI (beside random vectors), silhouette, P@10, outcome AUC", run: runEvaluate})
 }
 
 func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -28,13 +29,14 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		policyName = fs.String("policy", "", "label of codes with several categories, as train's -policy: default-op, default-ip, first or all (all labels by the first; default: default-op when the file has it, else first)")
 		ks         = fs.String("k", "200,400", "comma-separated numbers of k-means clusters")
 		restarts   = fs.Int("restarts", evaluate.DefaultKMeansConfig().Restarts, "k-means++ restarts per k (the best inertia is kept)")
-		normalize  = fs.Bool("normalize", false, "scale vectors to unit length before clustering and silhouette")
+		vectors    = fs.String("vectors", string(evaluate.VectorsBoth), "vectors k-means clusters: raw (as trained, as the paper did), unit (scaled to length 1) or both")
+		random     = fs.Bool("random", true, "also score random Gaussian vectors for the same codes (one set per dimension): the chance level")
 		pAtN       = fs.Int("p-at-n", 10, "N of precision@N against the categories (0: skip)")
 		silhouette = fs.Bool("silhouette", true, "compute the silhouette of the categories")
 		silSample  = fs.Int("silhouette-sample", 0, "compute the silhouette on a random sample of this many codes (0: all)")
 		outcomes   = fs.String("outcomes", "", "CSV patient_id,year,<outcome>,... of 0/1 outcomes to predict (needs -input)")
 		bootstrap  = fs.Int("bootstrap", evaluate.DefaultDownstreamConfig().Bootstrap, "bootstrap resamples for the AUC's 95% interval")
-		asJSON     = fs.Bool("json", false, "print a JSON array, one object per set, instead of a table")
+		asJSON     = fs.Bool("json", false, "print a JSON array, one object per set, instead of the tables")
 		seed       = fs.Uint64("seed", 1, "random seed for k-means, sampling, the train/test split and the bootstrap")
 		threads    = fs.Int("threads", runtime.NumCPU(), "worker goroutines")
 		quiet      = fs.Bool("quiet", false, "no progress on stderr")
@@ -61,7 +63,8 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		cfg.Ks = append(cfg.Ks, k)
 	}
 	cfg.KMeans.Restarts = *restarts
-	cfg.Normalize, cfg.PAtN, cfg.Silhouette, cfg.SilhouetteSample = *normalize, *pAtN, *silhouette, *silSample
+	cfg.Vectors, cfg.Random = evaluate.Vectors(*vectors), *random
+	cfg.PAtN, cfg.Silhouette, cfg.SilhouetteSample = *pAtN, *silhouette, *silSample
 	cfg.Workers, cfg.Seed = *threads, *seed
 	if err := cfg.Validate(); err != nil {
 		return usagef("%v", err)
@@ -82,6 +85,13 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	sets, err := export.Read(*embPath, format)
 	if err != nil {
 		return err
+	}
+	rows := 0
+	for _, s := range sets {
+		rows += s.Len()
+	}
+	if rows == 0 {
+		return fmt.Errorf("%s holds no vectors (%d sets): nothing to evaluate", *embPath, len(sets))
 	}
 	m, err := hierarchy.ReadMapFile(*ccsrPath)
 	if err != nil {

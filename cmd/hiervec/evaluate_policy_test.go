@@ -53,7 +53,7 @@ func TestEvaluateCommandPolicy(t *testing.T) {
 	}
 	nmi := func(extra ...string) float64 {
 		t.Helper()
-		code, out, errs := runEvaluateCmd(append([]string{"-embeddings", emb, "-ccsr", ccsr, "-k", "3", "-p-at-n", "0", "-json", "-quiet"}, extra...)...)
+		code, out, errs := runEvaluateCmd(append([]string{"-embeddings", emb, "-ccsr", ccsr, "-k", "3", "-p-at-n", "0", "-random=false", "-json", "-quiet"}, extra...)...)
 		if code != 0 {
 			t.Fatalf("%v: exit %d: %s", extra, code, errs)
 		}

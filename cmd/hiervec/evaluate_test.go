@@ -100,8 +100,8 @@ func TestEvaluateCommandJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("%v:\n%s", err, out)
 	}
-	if len(got) != 2 {
-		t.Fatalf("%d objects, want 2:\n%s", len(got), out)
+	if len(got) != 3 {
+		t.Fatalf("%d objects, want 3 (codes, categories, random):\n%s", len(got), out)
 	}
 	s := got[0]
 	if s["set"] != "SG_CO_embeddings_8" || s["vectors"] != 18.0 || s["skipped"] != 0.0 || s["labels"] != 3.0 {
@@ -119,8 +119,14 @@ func TestEvaluateCommandJSON(t *testing.T) {
 	if auc := s["auc"].(map[string]any); auc["mortality"] != 1.0 {
 		t.Errorf("auc %v: diabetes codes separate the deaths perfectly", auc)
 	}
-	if got[1]["set"] != "SG_CO_cat_embeddings_8" || got[1]["category"] != true {
+	if got[1]["set"] != "SG_CO_cat_embeddings_8" || got[1]["kind"] != "category" || got[1]["against"] != "CCSR body system" {
 		t.Errorf("category set object %v", got[1])
+	}
+	if got[2]["set"] != "random_8" || got[2]["random"] != true || got[2]["vectors"] != 18.0 || got[2]["auc"] == nil {
+		t.Errorf("random set object %v: want the 18 codes, with an AUC", got[2])
+	}
+	if u := s["unit_nmi"].(map[string]any); u["3"].(float64) < 1-1e-12 {
+		t.Errorf("unit_nmi %v: want the unit vectors scored too", u)
 	}
 	if strings.Contains(out+errs, "MRN") || strings.Contains(out+errs, "424242") {
 		t.Errorf("a patient id leaked:\n%s\n%s", out, errs)
@@ -137,14 +143,22 @@ func TestEvaluateCommandTable(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 3 || !strings.Contains(lines[0], "NMI@3") || !strings.Contains(lines[0], "P@5") {
+	if len(lines) < 8 || !strings.HasPrefix(lines[0], "set ") || !strings.Contains(lines[0], "P@5") {
 		t.Fatalf("table:\n%s", out)
 	}
-	if f := strings.Fields(lines[1]); f[0] != "SG_CO_embeddings_8" || f[1] != "18" || f[4] != "1.000" {
-		t.Errorf("row %q: want 18 codes and NMI@3 = 1.000", lines[1])
+	// AMI leads, then NMI, then the same on unit vectors.
+	head := strings.Fields(lines[0])
+	if strings.Join(head[3:7], " ") != "AMI@2 AMI@3 NMI@2 NMI@3" || head[7] != "unit" || head[8] != "AMI@2" {
+		t.Errorf("header %q: want AMI before NMI, unit columns after", lines[0])
 	}
-	if !strings.Contains(lines[2], "skipped (category vectors)") {
-		t.Errorf("category row %q", lines[2])
+	if f := strings.Fields(lines[1]); f[0] != "SG_CO_embeddings_8" || f[1] != "18" || f[4] != "1.000" || f[6] != "1.000" {
+		t.Errorf("row %q: want 18 codes and AMI@3 = NMI@3 = 1.000", lines[1])
+	}
+	if f := strings.Fields(lines[2]); f[0] != "random_8" || f[1] != "18" || f[4] == "1.000" {
+		t.Errorf("random row %q: want the 18 codes at chance", lines[2])
+	}
+	if !strings.Contains(lines[4], "body systems") || !strings.HasPrefix(lines[6], "SG_CO_cat_embeddings_8 ") {
+		t.Errorf("category table:\n%s", strings.Join(lines[3:], "\n"))
 	}
 	if errs != "" {
 		t.Errorf("-quiet printed %q", errs)
@@ -162,14 +176,14 @@ func TestEvaluateCommandWord2Vec(t *testing.T) {
 	}
 	dir := t.TempDir()
 	txt, bin := filepath.Join(dir, "codes.txt"), filepath.Join(dir, "codes.w2v")
-	if err := export.WriteWord2Vec(txt, sets[0], false); err != nil {
+	if err := export.WriteWord2Vec(txt, sets[0], false, export.Dotless); err != nil {
 		t.Fatal(err)
 	}
-	if err := export.WriteWord2Vec(bin, sets[0], true); err != nil {
+	if err := export.WriteWord2Vec(bin, sets[0], true, export.Dotless); err != nil {
 		t.Fatal(err)
 	}
 	for _, args := range [][]string{{"-embeddings", txt}, {"-embeddings", bin, "-format", "word2vec-binary"}} {
-		code, out, errs := runEvaluateCmd(append(args, "-ccsr", ccsr, "-k", "3", "-p-at-n", "5", "-quiet")...)
+		code, out, errs := runEvaluateCmd(append(args, "-ccsr", ccsr, "-k", "3", "-p-at-n", "5", "-quiet", "-random=false", "-vectors", "raw")...)
 		if code != 0 {
 			t.Fatalf("%v: exit %d: %s", args, code, errs)
 		}

@@ -18,6 +18,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/debug"
 	"syscall"
 )
 
@@ -51,11 +53,19 @@ func main() {
 
 // run dispatches to a subcommand and returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 2 && args[0] == "help" {
+		// "hiervec help train" is "hiervec train -h".
+		args = []string{args[1], "-h"}
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
 		printUsage(stderr)
-		if len(args) == 0 {
+		if len(args) == 0 || len(args) > 1 {
 			return 2
 		}
+		return 0
+	}
+	if args[0] == "version" || args[0] == "-version" || args[0] == "--version" {
+		fmt.Fprintln(stdout, version())
 		return 0
 	}
 	for _, c := range commands {
@@ -87,7 +97,8 @@ func printUsage(w io.Writer) {
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nRun \"hiervec <command> -h\" for a command's flags.")
+	fmt.Fprintf(w, "  %-10s %s\n", "version", "print hiervec's version")
+	fmt.Fprintln(w, "\nRun \"hiervec help <command>\" (or \"hiervec <command> -h\") for a command's flags.")
 }
 
 // newFlagSet returns a FlagSet for a subcommand that reports parse errors
@@ -110,4 +121,40 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return usagef("unexpected arguments: %q", fs.Args())
 	}
 	return nil
+}
+
+// version describes this build: the module version (a tag when installed
+// with go install ...@vX), the VCS revision and time when built from a
+// checkout, and the Go version.
+func version() string {
+	v, rev, when, dirty := "(devel)", "", "", false
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Version != "" {
+			v = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.time":
+				when = s.Value
+			case "vcs.modified":
+				dirty = s.Value == "true"
+			}
+		}
+	}
+	out := "hiervec " + v
+	if rev != "" {
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		out += " " + rev
+		if dirty {
+			out += "+modified"
+		}
+		if when != "" {
+			out += " " + when
+		}
+	}
+	return out + " " + runtime.Version()
 }

@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"runtime"
 
 	"github.com/hiervec/hiervec/corpus"
+	"github.com/hiervec/hiervec/hierarchy"
 	"github.com/hiervec/hiervec/reproduce"
 	"github.com/hiervec/hiervec/trainer"
 )
@@ -16,55 +16,59 @@ func init() {
 }
 
 func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	def := reproduce.DefaultConfig()
+	cfg := reproduce.DefaultConfig()
 	fs := newFlagSet("reproduce", stderr)
 	var in inputFlags
 	in.register(fs)
+	registerTrainerFlags(fs, &cfg.Word2Vec, false)
 	var (
-		ccsr      = fs.String("ccsr", "", "CCSR map for -input (the synthetic run uses its own)")
-		policy    = fs.String("policy", "", "codes with several categories: default-op, default-ip, first or all (default: the map's)")
-		outcomes  = fs.String("outcomes", "", "CSV of patient id, year and 0/1 outcomes for the downstream AUCs (the synthetic run writes its own)")
-		out       = fs.String("out", "", "output folder (required)")
-		patients  = fs.Int("patients", def.Patients, "patients in the synthetic extract when there is no -input (the paper had about 600000)")
-		models    = fs.String("models", "sg,cbow", "models: sg, cbow")
-		dims      = fs.String("dims", "10,50,100", "dimensions")
-		variants  = fs.String("variants", "co,sep", "variants: co (categories co-trained), sep (trained separately)")
-		epochs    = fs.Int("epochs", def.Epochs, "epochs of every Word2Vec run")
-		window    = fs.Int("window", def.Window, "context window")
-		negative  = fs.Int("negative", def.Negative, "negative samples")
-		sample    = fs.Float64("sample", def.Sample, "subsampling threshold")
-		alpha     = fs.Float64("alpha", def.Alpha, "initial learning rate of both models (gensim's default, which the paper used)")
-		threads   = fs.Int("threads", runtime.NumCPU(), "worker goroutines")
-		seed      = fs.Uint64("seed", def.Seed, "random seed of training and k-means")
-		sharedNeg = fs.Bool("shared-negatives", false, "sg: one set of negatives per centre, shared by its window (faster; not what the paper's gensim did)")
-		plainHW   = fs.Bool("plain-hogwild", false, "write the shared vectors directly instead of staging the frequent rows per thread (slower with 2+ threads; see the trainer package doc)")
-		withM2V   = fs.Bool("med2vec", false, "also train the Med2Vec baseline (200 dimensions)")
-		m2vEpochs = fs.Int("med2vec-epochs", def.Med2VecEpochs, "Med2Vec epochs")
-		ks        = fs.String("k", "200,400", "k-means cluster counts")
-		quiet     = fs.Bool("quiet", false, "print nothing but errors and the final table")
+		ccsr        = fs.String("ccsr", "", "CCSR map for -input (the synthetic run uses its own)")
+		policy      = fs.String("policy", "", "codes with several categories: default-op, default-ip, first or all (default: the map's)")
+		outcomes    = fs.String("outcomes", "", "CSV of patient id, year and 0/1 outcomes for the downstream AUCs (the synthetic run writes its own)")
+		out         = fs.String("out", "", "output folder (required)")
+		patients    = fs.Int("patients", cfg.Patients, "patients in the synthetic extract when there is no -input (the paper had about 600000)")
+		models      = fs.String("models", "sg,cbow", "models: sg, cbow")
+		dims        = fs.String("dims", "10,50,100", "dimensions")
+		variants    = fs.String("variants", "co,sep", "variants: co (categories co-trained), sep (trained separately)")
+		minPatients = minPatientsFlag(fs)
+		withM2V     = fs.Bool("med2vec", false, "also train the Med2Vec baseline (200 dimensions)")
+		m2vEpochs   = fs.Int("med2vec-epochs", cfg.Med2VecEpochs, "Med2Vec epochs")
+		ks          = fs.String("k", "200,400", "k-means cluster counts")
+		quiet       = fs.Bool("quiet", false, "print nothing but errors, warnings and the final table")
 	)
-	in.minCount = def.Read.MinCount
+	in.minCount = cfg.Read.MinCount
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	rep := newReporter(stderr, *quiet)
 	if *out == "" {
 		return usagef("-out is required")
 	}
-	cfg := def
+	if err := checkMinPatients(*minPatients, rep); err != nil {
+		return err
+	}
+	if in.input != "" {
+		if err := in.check(); err != nil {
+			return err
+		}
+		if *ccsr == "" {
+			return usagef("-input needs -ccsr, the CCSR map of its codes")
+		}
+	}
 	cfg.Input, cfg.CCSR, cfg.Policy, cfg.Outcomes, cfg.Out = in.input, *ccsr, *policy, *outcomes, *out
 	format, err := corpus.ParseFormat(in.inputFormat)
 	if err != nil {
-		return usagef("%v", err)
+		return usagef("-input-format %q: want auto, extract, sequences or cache", in.inputFormat)
 	}
 	cfg.InputFormat = format
 	cfg.Read.PatientCol, cfg.Read.DateCol, cfg.Read.CodeCol = in.patientCol, in.dateCol, in.codeCol
 	cfg.Read.Dedupe, cfg.Read.SkipBad, cfg.Read.MinCount = in.dedupe, in.skipBad, in.minCount
-	cfg.Patients = *patients
+	cfg.Patients, cfg.MinPatients = *patients, *minPatients
 	cfg.Models = nil
 	for _, name := range splitList(*models) {
 		m, err := trainer.ParseModel(name)
 		if err != nil {
-			return usagef("-models: %v", err)
+			return usagef("-models %q: want sg, cbow or both", *models)
 		}
 		cfg.Models = append(cfg.Models, m)
 	}
@@ -75,23 +79,29 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	cfg.Variants = splitList(*variants)
-	cfg.Epochs, cfg.Window, cfg.Negative, cfg.Sample, cfg.Alpha = *epochs, *window, *negative, *sample, *alpha
-	cfg.Threads, cfg.Seed, cfg.Med2Vec, cfg.Med2VecEpochs = *threads, *seed, *withM2V, *m2vEpochs
-	cfg.SharedNegatives, cfg.PlainHogwild = *sharedNeg, *plainHW
+	cfg.Med2Vec, cfg.Med2VecEpochs = *withM2V, *m2vEpochs
+	if *policy != "" {
+		if _, err := hierarchy.ParsePolicy(*policy); err != nil {
+			return usagef("-policy %q: want default-op, default-ip, first or all", *policy)
+		}
+	}
+	if err := trainerConfigError(cfg.Word2Vec.Validate()); err != nil {
+		return err
+	}
 	if err := cfg.Validate(); err != nil {
 		return usagef("%v", err)
 	}
 
-	rep := newReporter(stderr, *quiet)
 	res, err := reproduce.Run(ctx, cfg, func(e reproduce.Event) {
 		if e.Message != "" {
 			rep.say("%s", e.Message)
 			return
 		}
+		// One ETA: the whole reproduction's.
 		rep.report(status{
 			Label: fmt.Sprintf("[%d/%d] %s", e.RunIndex, e.Runs, e.Run),
-			Done:  e.Done, Total: e.Total, Final: e.Final,
-			Info: fmt.Sprintf("%s  | overall %.0f%%, ETA %s", e.Info, 100*e.Overall, fmtDuration(e.ETA)),
+			Done:  e.Done, Total: e.Total, Final: e.Final, ETA: e.ETA,
+			Fields: append([]string{fmt.Sprintf("overall %.0f%%", 100*e.Overall)}, e.Fields...),
 		})
 	})
 	if err != nil {

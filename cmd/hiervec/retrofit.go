@@ -39,6 +39,7 @@ func runRetrofit(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		beta       = fs.Float64("beta", def.Beta, "weight of its distance to its neighbours (shared among them)")
 		out        = fs.String("out", "", "output file (directory for -format tsv)")
 		formatName = fs.String("format", "", "output format: released, word2vec, word2vec-binary or tsv (default: from -out's extension)")
+		dotless    = spellingFlag(fs)
 		sources    = fs.String("sources", "", "also write a CSV token,kind,set,source saying which rows were retrofitted, inferred from their neighbours, or kept")
 		quiet      = fs.Bool("quiet", false, "print nothing but errors")
 	)
@@ -69,6 +70,10 @@ func runRetrofit(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return usagef("-codes-from map needs -ccsr")
 	}
 	outFormat, err := fileFormat(*formatName, *out)
+	if err != nil {
+		return err
+	}
+	sp, err := spelling(*dotless, outFormat)
 	if err != nil {
 		return err
 	}
@@ -142,17 +147,7 @@ func runRetrofit(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		outSources = append(outSources, res.Sources...)
 	}
 
-	if outFormat == export.Released {
-		err = export.WriteReleased(*out, outSets)
-	} else {
-		whole := joinSets(outSets)
-		if outFormat == export.Projector {
-			err = export.WriteProjector(*out, whole, projectorMeta(m))
-		} else {
-			err = export.Write(*out, outFormat, []*embedding.Set{whole})
-		}
-	}
-	if err != nil {
+	if err := writeSets(*out, outFormat, joinSets(outSets), outSets, m, sp); err != nil {
 		return err
 	}
 	if *sources != "" {

@@ -99,7 +99,7 @@ func TestRetrofitCommand(t *testing.T) {
 		whole.Kinds = append(whole.Kinds, s.Kinds...)
 		whole.Vectors = append(whole.Vectors, s.Vectors...)
 	}
-	if err := export.WriteWord2Vec(txt, whole, false); err != nil {
+	if err := export.WriteWord2Vec(txt, whole, false, export.Dotted); err != nil {
 		t.Fatal(err)
 	}
 	if code, _, stderr := runCLI(t, "retrofit", "-embeddings", txt, "-ccsr", ccsr, "-out", txtOut, "-quiet"); code != 0 {

@@ -77,16 +77,21 @@ func runSimilar(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 
-	rows := make([]int, len(codes))
+	// Answer every code the set holds; name the others afterwards (and
+	// exit 1, as ls does for a missing file among several).
+	var rows []int
 	var unknown []string
-	for i, c := range codes {
-		row, ok := s.Lookup(c)
-		if !ok {
+	for _, c := range codes {
+		if row, ok := s.Lookup(c); ok {
+			rows = append(rows, row)
+		} else {
 			unknown = append(unknown, fmt.Sprintf("%q", c))
 		}
-		rows[i] = row
 	}
-	if len(unknown) > 0 {
+	notFound := func() error {
+		if len(unknown) == 0 {
+			return nil
+		}
 		return fmt.Errorf("not in set %s (%d tokens): %s", s.Name, s.Len(), strings.Join(unknown, ", "))
 	}
 
@@ -125,7 +130,7 @@ func runSimilar(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return err
 		}
 	}
-	return nil
+	return notFound()
 }
 
 // parseInterleaved parses flags that may come before, between or after the

@@ -6,8 +6,8 @@ import (
 	"io"
 	"time"
 
-	"github.com/hiervec/hiervec/corpus/synth"
 	"github.com/hiervec/hiervec/hierarchy"
+	"github.com/hiervec/hiervec/synth"
 )
 
 func init() {

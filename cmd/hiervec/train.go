@@ -2,9 +2,9 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
-	"runtime"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -13,6 +13,7 @@ import (
 	"github.com/hiervec/hiervec/embedding"
 	"github.com/hiervec/hiervec/export"
 	"github.com/hiervec/hiervec/hierarchy"
+	"github.com/hiervec/hiervec/release"
 	"github.com/hiervec/hiervec/reproduce"
 	"github.com/hiervec/hiervec/trainer"
 	"github.com/hiervec/hiervec/trainer/med2vec"
@@ -45,6 +46,20 @@ func (f *inputFlags) register(fs interface {
 	fs.IntVar(&f.minCount, "min-count", 1, "drop codes seen fewer than this many times")
 }
 
+// check validates the input flags without reading anything.
+func (f *inputFlags) check() error {
+	if f.input == "" {
+		return usagef("-input is required")
+	}
+	if _, err := corpus.ParseFormat(f.inputFormat); err != nil {
+		return usagef("-input-format %q: want auto, extract, sequences or cache", f.inputFormat)
+	}
+	if f.minCount < 1 {
+		return usagef("-min-count %d: want 1 or more (1 keeps every code)", f.minCount)
+	}
+	return nil
+}
+
 // read loads the corpus the flags name and reports what was read.
 func (f *inputFlags) read(rep *reporter) (*corpus.Corpus, *corpus.ReadReport, error) {
 	if f.input == "" {
@@ -70,173 +85,241 @@ func (f *inputFlags) read(rep *reporter) (*corpus.Corpus, *corpus.ReadReport, er
 	return c, report, nil
 }
 
-func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// trainFlags are train's flags besides the input's and the trainer's.
+type trainFlags struct {
+	in                                          inputFlags
+	model, ccsr, policy, out, format, m2vExport string
+	levels, icdOrder                            string
+	cotrain, catsOnly, quiet                    bool
+	dotless                                     *bool
+	minPatients                                 *int
+}
+
+// newTrainFlagSet registers train's flags, those of cfg's fields with
+// cfg's values as their defaults.
+func newTrainFlagSet(stderr io.Writer, cfg *trainer.Config, f *trainFlags) *flag.FlagSet {
 	fs := newFlagSet("train", stderr)
-	var in inputFlags
-	in.register(fs)
-	var (
-		ccsrPath      = fs.String("ccsr", "", "CCSR map (DXCCSR CSV, reference sheet CSV, wide or plain code,category CSV)")
-		cotrain       = fs.Bool("cotrain", false, "co-train: follow each code by its CCSR category token (the paper's CO)")
-		catsOnly      = fs.Bool("categories-only", false, "train on category tokens only: every code replaced by its category (SEP's category run)")
-		policyName    = fs.String("policy", "", "codes with several categories: default-op, default-ip, first or all (default: default-op when the file has it, else first)")
-		levelsFlag    = fs.String("levels", "", "co-train with ancestor tokens after each code, comma-separated: ccsr (the paper's CO, as -cotrain), body, icd3, icd4, icd5, icd6 (icd: all four), chapter (default: off)")
-		icdOrder      = fs.String("icd-order", "", "ICD-10-CM order file (icd10cm_order_YYYY.txt, .gz ok) whose headers are the icd4..icd6 nodes (default: the codes of the map and the corpus)")
-		modelName     = fs.String("model", "sg", "model: sg, cbow or med2vec")
-		dim           = fs.Int("dim", 0, "vector dimension (default 100; 200 for med2vec)")
-		window        = fs.Int("window", 100, "maximum context window (the paper's 100: all codes of a patient-year)")
-		negative      = fs.Int("negative", 5, "negative samples per positive")
-		sample        = fs.Float64("sample", 1e-3, "subsampling threshold (0 disables)")
-		epochs        = fs.Int("epochs", 0, "epochs (default 5 as gensim; 10 for med2vec)")
-		alpha         = fs.Float64("alpha", 0, "initial learning rate (default 0.025 for sg, 0.05 for cbow)")
-		minAlpha      = fs.Float64("min-alpha", 0.0001, "final learning rate")
-		noShrink      = fs.Bool("no-shrink-window", false, "use the full window for every centre instead of b ~ U[1, window]")
-		sharedNeg     = fs.Bool("shared-negatives", false, "sg: draw one set of negatives per centre, shared by its window (faster; see the trainer package doc for the quality evidence)")
-		plainHogwild  = fs.Bool("plain-hogwild", false, "with 2+ threads, write the shared vectors directly instead of staging the frequent rows per thread (slower; see the trainer package doc)")
-		threads       = fs.Int("threads", runtime.NumCPU(), "worker goroutines")
-		seed          = fs.Uint64("seed", 1, "random seed (with -threads 1 runs are bit-identical)")
-		out           = fs.String("out", "", "output file (directory for -format tsv)")
-		formatName    = fs.String("format", "", "released, word2vec, word2vec-binary or tsv (default: from -out's extension)")
-		med2vecExport = fs.String("med2vec-export", "relu-bias", "med2vec vectors: relu-bias (ReLU(W_c+b_c), the author's advice), relu or raw")
-		quiet         = fs.Bool("quiet", false, "print nothing but errors")
-	)
+	f.in.register(fs)
+	fs.StringVar(&f.model, "model", "sg", "model: sg, cbow or med2vec (its defaults: sg -alpha 0.025; cbow -alpha 0.05; med2vec -dim 200 -epochs 10)")
+	registerTrainerFlags(fs, cfg, true)
+	fs.StringVar(&f.ccsr, "ccsr", "", "CCSR map (DXCCSR CSV, reference sheet CSV, wide or plain code,category CSV)")
+	fs.BoolVar(&f.cotrain, "cotrain", false, "co-train: follow each code by its CCSR category token (the paper's CO)")
+	fs.BoolVar(&f.catsOnly, "categories-only", false, "train on category tokens only: every code replaced by its category (SEP's category run)")
+	fs.StringVar(&f.policy, "policy", "", "codes with several categories: default-op, default-ip, first or all (default: default-op when the file has it, else first)")
+	fs.StringVar(&f.levels, "levels", "", "co-train with ancestor tokens after each code, comma-separated: ccsr (the paper's CO, as -cotrain), body, icd3, icd4, icd5, icd6 (icd: all four), chapter (default: off)")
+	fs.StringVar(&f.icdOrder, "icd-order", "", "ICD-10-CM order file (icd10cm_order_YYYY.txt, .gz ok) whose headers are the icd4..icd6 nodes (default: the codes of the map and the corpus)")
+	f.minPatients = minPatientsFlag(fs)
+	f.dotless = spellingFlag(fs)
+	fs.StringVar(&f.out, "out", "", "output file (directory for -format tsv)")
+	fs.StringVar(&f.format, "format", "", "released, word2vec, word2vec-binary or tsv (default: from -out's extension)")
+	fs.StringVar(&f.m2vExport, "med2vec-export", "relu-bias", "med2vec vectors: relu-bias (ReLU(W_c+b_c), the author's advice), relu or raw")
+	fs.BoolVar(&f.quiet, "quiet", false, "print nothing but errors and warnings")
+	return fs
+}
+
+// trainDefaults is train's setting before flags: gensim's defaults for
+// model (trainer.DefaultConfig) with the paper's window of 100, so that a
+// patient-year is one context.
+func trainDefaults(m trainer.Model) trainer.Config {
+	c := trainer.DefaultConfig(m)
+	c.Window = trainer.PaperWindow
+	return c
+}
+
+func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	// The defaults of -dim, -epochs and -alpha depend on -model: parse once
+	// to learn it, then again with every flag registered with that model's
+	// defaults.
+	var f trainFlags
+	cfg := trainDefaults(trainer.SkipGram)
+	fs := newTrainFlagSet(stderr, &cfg, &f)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *out == "" {
+	isMed2Vec := strings.EqualFold(strings.TrimSpace(f.model), "med2vec")
+	model := trainer.SkipGram
+	if !isMed2Vec {
+		var err error
+		if model, err = trainer.ParseModel(f.model); err != nil {
+			return usagef("-model %q: want sg, cbow or med2vec", f.model)
+		}
+	}
+	m2v := med2vec.DefaultConfig()
+	if model != trainer.SkipGram || isMed2Vec {
+		cfg = trainDefaults(model)
+		if isMed2Vec {
+			cfg.Dim, cfg.Epochs = m2v.CodeDim, m2v.Epochs
+		}
+		f = trainFlags{}
+		fs = newTrainFlagSet(io.Discard, &cfg, &f)
+		if err := parseFlags(fs, args); err != nil {
+			return err
+		}
+	}
+	in := &f.in
+	set := setFlags(fs)
+	rep := newReporter(stderr, f.quiet)
+
+	// Every flag is checked before any work.
+	if f.out == "" {
 		return usagef("-out is required")
 	}
-	if (*cotrain || *catsOnly) && *ccsrPath == "" {
+	if (f.cotrain || f.catsOnly) && f.ccsr == "" {
 		return usagef("-cotrain and -categories-only need -ccsr")
 	}
-	if *cotrain && *catsOnly {
+	if f.cotrain && f.catsOnly {
 		return usagef("-cotrain and -categories-only exclude each other")
 	}
-	levels, err := hierarchy.ParseLevels(*levelsFlag)
-	if err != nil {
-		return usagef("%v", err)
+	if f.policy != "" {
+		if _, err := hierarchy.ParsePolicy(f.policy); err != nil {
+			return usagef("-policy %q: want default-op, default-ip, first or all", f.policy)
+		}
 	}
-	if levels != 0 && *catsOnly {
+	levels, err := hierarchy.ParseLevels(f.levels)
+	if err != nil {
+		return usagef("-levels: %v", err)
+	}
+	if levels != 0 && f.catsOnly {
 		return usagef("-levels and -categories-only exclude each other")
 	}
-	if levels.NeedsMap() && *ccsrPath == "" {
+	if levels.NeedsMap() && f.ccsr == "" {
 		return usagef("-levels %s needs -ccsr", levels)
 	}
-	format, err := fileFormat(*formatName, *out)
+	format, err := fileFormat(f.format, f.out)
 	if err != nil {
 		return err
 	}
-	rep := newReporter(stderr, *quiet)
+	sp, err := spelling(*f.dotless, format)
+	if err != nil {
+		return err
+	}
+	if err := checkMinPatients(*f.minPatients, rep); err != nil {
+		return err
+	}
+	if isMed2Vec {
+		if err := refuseFlags(set, append(word2vecOnly, "cotrain", "categories-only", "levels"), "to -model med2vec (it trains on the codes' visits with its own optimiser)"); err != nil {
+			return err
+		}
+		if cfg.Dim < 1 || cfg.Dim > trainer.MaxDim {
+			return usagef("-dim %d: want an integer from 1 to %d", cfg.Dim, trainer.MaxDim)
+		}
+		m2v.CodeDim, m2v.VisitDim, m2v.Epochs, m2v.Workers, m2v.Seed = cfg.Dim, cfg.Dim, cfg.Epochs, cfg.Workers, cfg.Seed
+		if m2v.Export, err = med2vec.ParseExport(f.m2vExport); err != nil {
+			return usagef("-med2vec-export %q: want relu-bias, relu or raw", f.m2vExport)
+		}
+		if err := m2v.Validate(); err != nil {
+			return usagef("%v", err)
+		}
+	} else {
+		if err := refuseFlags(set, []string{"med2vec-export"}, "to -model "+f.model+" (it is a Med2Vec option)"); err != nil {
+			return err
+		}
+		if err := trainerConfigError(cfg.Validate()); err != nil {
+			return err
+		}
+	}
+	if err := in.check(); err != nil {
+		return err
+	}
+	if err := probeOutput(f.out, format); err != nil {
+		return err
+	}
 
+	var m *hierarchy.Map
+	if f.ccsr != "" {
+		if m, err = hierarchy.ReadMapFile(f.ccsr); err != nil {
+			return err
+		}
+	}
 	c, _, err := in.read(rep)
 	if err != nil {
 		return err
 	}
-	var m *hierarchy.Map
-	if *ccsrPath != "" {
-		if m, err = hierarchy.ReadMapFile(*ccsrPath); err != nil {
-			return err
-		}
-	}
 	variant := "SEP"
+	var vr *hierarchy.ViewReport
 	switch {
 	case levels != 0:
 		variant = "CO"
-		var vr *hierarchy.ViewReport
 		var policy hierarchy.Policy
-		if c, vr, policy, err = coTrainLevels(c, m, *policyName, levels, *icdOrder); err != nil {
+		if c, vr, policy, err = coTrainLevels(c, m, f.policy, levels, f.icdOrder); err != nil {
 			return err
 		}
 		rep.say("%s", describeView(true, fmt.Sprintf("levels %s, policy %s", levels, policy), vr))
-	case *cotrain || *catsOnly:
-		policy, err := hierarchy.ResolvePolicy(*policyName, m)
+	case f.cotrain || f.catsOnly:
+		policy, err := hierarchy.ResolvePolicy(f.policy, m)
 		if err != nil {
 			return usagef("%v", err)
 		}
-		var vr *hierarchy.ViewReport
-		if *cotrain {
+		if f.cotrain {
 			variant = "CO"
 			c, vr = hierarchy.CoTrain(c, m, policy)
 		} else {
 			c, vr = hierarchy.CategoryView(c, m, policy)
 		}
-		rep.say("%s", describeView(*cotrain, "policy "+policy.String(), vr))
+		rep.say("%s", describeView(f.cotrain, "policy "+policy.String(), vr))
 	}
+	if vr != nil && vr.Tokens > 0 && vr.UnmappedTokens == vr.Tokens {
+		return fmt.Errorf("the CCSR map %s gives a category to none of the codes read; check that it is a map of the input's code system", f.ccsr)
+	}
+	counts := release.Count(c)
 
 	// The reader's buffers (and, for a hierarchy view, the corpus it was
 	// built from) are garbage from here on, and the heap would not reach
 	// its next collection before the run ends: return them to the
-	// operating system before the trainer allocates. 600,000 patients,
-	// dim 100, 2 threads: peak RSS 75.0 MiB instead of 79.5 (a forced
-	// collection alone, without returning the pages, saved 1-3 MiB).
+	// operating system before the trainer allocates.
 	debug.FreeOSMemory()
 
-	var set *embedding.Set
+	var trained *embedding.Set
 	var algo string
-	switch strings.ToLower(*modelName) {
-	case "med2vec":
+	if isMed2Vec {
 		algo = "Med2Vec"
-		cfg := med2vec.DefaultConfig()
-		if *dim != 0 {
-			cfg.CodeDim, cfg.VisitDim = *dim, *dim
-		}
-		if *epochs != 0 {
-			cfg.Epochs = *epochs
-		}
-		cfg.Workers, cfg.Seed = *threads, *seed
-		if cfg.Export, err = med2vec.ParseExport(*med2vecExport); err != nil {
-			return usagef("%v", err)
-		}
-		set, err = med2vec.Train(ctx, c, cfg, func(p med2vec.Progress) {
-			rep.report(status{Label: "Med2Vec", Done: p.VisitsDone, Total: p.VisitsTotal, Final: p.Done,
-				Info: fmt.Sprintf("epoch %d/%d  loss %.4f  ETA %s", p.Epoch, p.Epochs, p.Loss, fmtDuration(p.ETA))})
+		trained, err = med2vec.Train(ctx, c, m2v, func(p med2vec.Progress) {
+			rep.report(status{Label: "Med2Vec", Done: p.VisitsDone, Total: p.VisitsTotal, Final: p.Done, ETA: p.ETA,
+				Fields: []string{fmt.Sprintf("epoch %d/%d", p.Epoch, p.Epochs), fmt.Sprintf("loss %.4f", p.Loss)}})
 		})
-	default:
-		model, perr := trainer.ParseModel(*modelName)
-		if perr != nil {
-			return usagef("%v", perr)
-		}
+	} else {
 		algo = model.String()
-		cfg := trainer.DefaultConfig(model)
-		cfg.Window, cfg.Negative, cfg.Subsample, cfg.MinAlpha = *window, *negative, *sample, *minAlpha
-		cfg.Workers, cfg.Seed, cfg.ShrinkWindow, cfg.SharedNegatives = *threads, *seed, !*noShrink, *sharedNeg
-		cfg.PlainHogwild = *plainHogwild
-		if *dim != 0 {
-			cfg.Dim = *dim
-		}
-		if *epochs != 0 {
-			cfg.Epochs = *epochs
-		}
-		if *alpha > 0 {
-			cfg.Alpha = *alpha
+		mem := trainer.EstimateMemory(c.Vocab.Counts, cfg)
+		if err := checkMemory(mem.Model+mem.Staging, fmt.Sprintf("training %s at -dim %d with %d threads", algo, cfg.Dim, cfg.Workers)); err != nil {
+			return err
 		}
 		label := fmt.Sprintf("%s_%s dim %d", algo, variant, cfg.Dim)
-		set, err = trainer.Train(ctx, c, cfg, func(p trainer.Progress) {
-			rep.report(status{Label: label, Done: p.TokensDone, Total: p.TokensTotal, Final: p.Done, Info: trainInfo(p)})
+		trained, err = trainer.Train(ctx, c, cfg, func(p trainer.Progress) {
+			rep.report(status{Label: label, Done: p.TokensDone, Total: p.TokensTotal, Final: p.Done, ETA: p.ETA, Fields: trainFields(p)})
 		})
 	}
 	if err != nil {
 		return err
 	}
+	c = nil
 	// The corpus, the output matrix and the workers' copies are garbage
 	// now: return them before the writers allocate, so that writing adds
-	// nothing to the training's peak (600,000 patients, dim 100: 1.4 MB).
+	// nothing to the training's peak.
 	debug.FreeOSMemory()
-	sets := nameSets(set, algo, variant, *catsOnly)
-	if err := writeSets(*out, format, set, sets, m); err != nil {
+	released, srep := release.Apply(trained, counts, *f.minPatients)
+	rep.say("%s", srep)
+	sets := nameSets(released, algo, variant, f.catsOnly)
+	if err := writeSets(f.out, format, released, sets, m, sp); err != nil {
 		return err
 	}
 	names := make([]string, len(sets))
 	for i, s := range sets {
 		names[i] = fmt.Sprintf("%s (%d x %d)", s.Name, s.Len(), s.Dim)
 	}
-	fmt.Fprintf(stdout, "wrote %s: %s\n", *out, strings.Join(names, ", "))
+	fmt.Fprintf(stdout, "wrote %s: %s\n", f.out, strings.Join(names, ", "))
 	return nil
 }
 
-// trainInfo formats the figures of one trainer progress report.
-func trainInfo(p trainer.Progress) string {
-	return fmt.Sprintf("epoch %d/%d  %s tok/s  %s pairs/s  alpha %.5f  loss %.4f  ETA %s",
-		p.Epoch, p.Epochs, fmtRate(p.TokensPerSec), fmtRate(p.PairsPerSec), p.Alpha, p.Loss, fmtDuration(p.ETA))
+// trainFields are the figures of one trainer progress report, most
+// important first.
+func trainFields(p trainer.Progress) []string {
+	return []string{
+		fmt.Sprintf("epoch %d/%d", p.Epoch, p.Epochs),
+		fmt.Sprintf("loss %.4f", p.Loss),
+		fmtRate(p.TokensPerSec) + " tok/s",
+		fmtRate(p.PairsPerSec) + " pairs/s",
+		fmt.Sprintf("alpha %.5f", p.Alpha),
+	}
 }
 
 // nameSets names a trained set in the released layout, as reproduce names
@@ -272,14 +355,30 @@ func fileFormat(name, path string) (export.Format, error) {
 // writeSets writes a trained set: in the released layout as its named
 // parts (codes, categories), in the one-set formats (word2vec, projector)
 // whole, codes and categories together as the training vocabulary had them.
-func writeSets(out string, format export.Format, whole *embedding.Set, parts []*embedding.Set, m *hierarchy.Map) error {
+func writeSets(out string, format export.Format, whole *embedding.Set, parts []*embedding.Set, m *hierarchy.Map, sp export.Spelling) error {
 	switch format {
 	case export.Released:
 		return export.WriteReleased(out, parts)
 	case export.Projector:
-		return export.WriteProjector(out, whole, projectorMeta(m))
+		return export.WriteProjector(out, whole, projectorMeta(m), sp)
 	}
-	return export.Write(out, format, []*embedding.Set{whole})
+	return export.Write(out, format, []*embedding.Set{whole}, sp)
+}
+
+// spellingFlag registers -dotless.
+func spellingFlag(fs *flag.FlagSet) *bool {
+	return fs.Bool("dotless", false, "write codes without their dot (E119) in word2vec and projector files (default: E11.9, as the released layout)")
+}
+
+// spelling validates -dotless against the output format.
+func spelling(dotless bool, f export.Format) (export.Spelling, error) {
+	if !dotless {
+		return export.Dotted, nil
+	}
+	if f == export.Released {
+		return 0, usagef("-dotless does not apply to the released layout, which writes codes with their dot")
+	}
+	return export.Dotless, nil
 }
 
 // projectorMeta returns the metadata function of the projector export:

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hiervec/hiervec/corpus/synth"
 	"github.com/hiervec/hiervec/export"
+	"github.com/hiervec/hiervec/synth"
 )
 
 // smallExtract writes a synthetic extract and its hierarchy for CLI tests.
@@ -131,8 +131,8 @@ func TestTrainUsageAndInputErrors(t *testing.T) {
 		{"cotrain without map", []string{"-input", extract, "-out", out, "-cotrain"}, 2, "need -ccsr"},
 		{"unknown model", []string{"-input", extract, "-out", out, "-model", "glove"}, 2, "glove"},
 		{"unknown extension", []string{"-input", extract, "-out", filepath.Join(dir, "x.xyz")}, 2, "-format"},
-		{"bad config", []string{"-input", extract, "-out", out, "-dim", "-3", "-negative", "-1"}, 1, "egative"},
-		{"bad dim", []string{"-input", extract, "-out", out, "-dim", "-3"}, 1, "im"},
+		{"bad config", []string{"-input", extract, "-out", out, "-dim", "-3", "-negative", "-1"}, 2, "-negative -1: want an integer from 1 to 100"},
+		{"bad dim", []string{"-input", extract, "-out", out, "-dim", "-3"}, 2, "-dim -3: want an integer from 1 to"},
 		{"bad date", []string{"-input", bad, "-out", out}, 1, "bad.csv:3:2"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

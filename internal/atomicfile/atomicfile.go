@@ -3,6 +3,13 @@
 // the destination's directory, which is synced and renamed over the
 // destination only on Commit. Rename within one directory is atomic on POSIX
 // file systems, so readers see either the old file or the whole new one.
+//
+// A process killed while writing cannot remove its temporary file, so the
+// name says whose it is: ".NAME.hiervec-tmp-PID-RANDOM" beside NAME. Create
+// removes the temporary files of NAME whose process is no longer running
+// (the next run that writes there cleans up after the killed one) and never
+// those of a live process. Probe proves that a path can be written before
+// any long work starts.
 package atomicfile
 
 import (
@@ -11,6 +18,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 )
 
 // File is an output file being written. Write goes through a buffer; the
@@ -31,11 +40,65 @@ func Create(path string) (*File, error) {
 	if dir == "" {
 		dir = "."
 	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	removeStale(dir, base)
+	tmp, err := os.CreateTemp(dir, tempPrefix(base)+"*")
 	if err != nil {
 		return nil, fmt.Errorf("atomicfile: create %s: %w", path, err)
 	}
 	return &File{path: path, tmp: tmp, w: bufio.NewWriterSize(tmp, 1<<20)}, nil
+}
+
+// tempMark is the part of a temporary file's name that marks it as ours.
+const tempMark = ".hiervec-tmp-"
+
+// tempPrefix is the start of the name of this process's temporary files
+// for base: "." + base + tempMark + pid + "-".
+func tempPrefix(base string) string {
+	return "." + base + tempMark + strconv.Itoa(os.Getpid()) + "-"
+}
+
+// removeStale removes dir's temporary files for base left by processes
+// that no longer run. Errors are ignored: a file that cannot be removed is
+// harmless, and writing goes on.
+func removeStale(dir, base string) {
+	names, err := filepath.Glob(filepath.Join(dir, "."+globEscape(base)+tempMark+"*"))
+	if err != nil {
+		return
+	}
+	for _, n := range names {
+		rest := strings.TrimPrefix(filepath.Base(n), "."+base+tempMark)
+		pidText, _, ok := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidText)
+		if !ok || err != nil || pid <= 0 || processAlive(pid) {
+			continue
+		}
+		os.Remove(n)
+	}
+}
+
+// globEscape escapes the characters filepath.Match treats specially.
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Probe checks that path can be written: its directory exists and a
+// temporary file can be created there (it is removed at once). Commands
+// call it before long work, so that a bad -out fails in a second, not
+// after an hour of training.
+func Probe(path string) error {
+	f, err := Create(path)
+	if err != nil {
+		return err
+	}
+	f.Abort()
+	return nil
 }
 
 // Write implements io.Writer.

@@ -68,7 +68,7 @@ func (b *batch) build(c *corpus.Corpus, visitSeq []int32, lo, hi, window int) {
 }
 
 // buildVisitPairs counts N_k, the valid pairs at each offset k, and lists
-// each row's targets with weight 1/N_k (research note §A2.2: the reference
+// each row's targets with weight 1/N_k (package doc, Objective: the reference
 // divides the offset-k sum by N_k + 1e-8; we skip offsets with N_k = 0 and
 // divide by N_k).
 func (b *batch) buildVisitPairs(window int) {
@@ -108,7 +108,7 @@ func (b *batch) buildVisitPairs(window int) {
 }
 
 // buildCodePairs lists the ordered code pairs (i, j), i != j, of every
-// visit, grouped by source i in increasing order (research note §A2.3).
+// visit, grouped by source i in increasing order (package doc, Objective).
 func (b *batch) buildCodePairs() {
 	b.keys = b.keys[:0]
 	for r := range int32(b.rows()) {

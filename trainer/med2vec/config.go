@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// Export selects which matrix Train returns as the code vectors (research
-// note §A5): the reference code saves only raw parameters and its author has
+// Export selects which matrix Train returns as the code vectors (package
+// doc, Exported vectors): the reference code saves only raw parameters and its author has
 // named all three at different times.
 type Export int
 
@@ -85,8 +85,8 @@ type Config struct {
 	ProgressInterval time.Duration
 }
 
-// DefaultConfig returns the reference implementation's defaults (research
-// note §A3, the CLI column), which are Finch et al.'s "default settings":
+// DefaultConfig returns the reference implementation's defaults (its
+// command-line defaults), which are Finch et al.'s "default settings":
 //
 //   - CodeDim 200, VisitDim 200: --cr_size 200, --vr_size 200.
 //   - BatchSize 1000: --batch_size 1000.
@@ -97,7 +97,7 @@ type Config struct {
 //   - Workers runtime.NumCPU(): results depend on Workers only through
 //     float32 summation order.
 //   - Seed 1.
-//   - Export ExportReLUBias: the author's recommendation (note §A5).
+//   - Export ExportReLUBias: the author's recommendation (package doc, Exported vectors).
 //   - ProgressInterval one second.
 func DefaultConfig() Config {
 	return Config{

@@ -1,11 +1,12 @@
 // Package med2vec trains Med2Vec (Choi et al., "Multi-layer Representation
 // Learning for Medical Concepts", KDD 2016, arXiv:1602.05568; reference
 // code github.com/mp2893/med2vec, med2vec.py), the baseline of Finch et al.
-// 2021, natively in Go. The project's research note
-// shared/research/med2vec.md (Part A) is the specification followed here;
-// section numbers below (§A1 ...) refer to it.
+// 2021, natively in Go. This documentation is the specification followed:
+// the model and objective as the reference code computes them, what we
+// changed and why. Issue numbers (#6 ...) are those of the reference
+// code's GitHub tracker.
 //
-// # Model (§A1)
+// # Model
 //
 // A visit t is the multi-hot vector x_t of the distinct codes of one date.
 // In the reference's row-vector convention, with C codes, code size m
@@ -19,7 +20,7 @@
 // optional d_t concatenated to u_t) are not supported: Finch et al. used
 // none and the corpus carries none.
 //
-// # Objective (§A2)
+// # Objective
 //
 // Visit level: for each offset k = 1..Window and each valid pair (t, t+k)
 // of the minibatch, both directions BCE(ŷ_t, x_{t+k}) + BCE(ŷ_{t+k}, x_t),
@@ -35,12 +36,12 @@
 //
 // The loss of a minibatch is visit + code + λ||W_c||² (L2; only W_c is
 // regularised, as in the reference), and every parameter takes one
-// Adadelta step (ρ 0.95, ε 1e-6, no learning rate; §A3) per minibatch.
-// The gradients are the ones derived in §A8, checked in this package's
+// Adadelta step (ρ 0.95, ε 1e-6, no learning rate) per minibatch. The
+// gradients of this objective (gradient.go) are checked in this package's
 // tests against finite differences of an independent float64 transcription
 // of the loss.
 //
-// # Data layout and batching (§A4)
+// # Data layout and batching
 //
 // A minibatch is a contiguous slice of BatchSize visits in corpus order, as
 // in the reference (which also never shuffles patients); the batch order
@@ -53,11 +54,11 @@
 // loses one pair per year boundary). As in the reference, pairs straddling
 // a minibatch boundary are lost, and every code gets a row (no min-count).
 // Codes repeated within a visit count once (the multi-hot x_t collapses
-// them; we also de-duplicate before forming code pairs, as §A8 does).
+// them; we also de-duplicate before forming code pairs).
 // The vocabulary is used as is: category tokens of a co-trained corpus are
 // treated as codes.
 //
-// # Pitfalls of the reference and what we changed (§A7)
+// # Pitfalls of the reference and what we changed
 //
 //   - Softmaxes use log-sum-exp with the row maximum subtracted; the
 //     reference's code-level softmax exponentiates the raw Gram matrix and
@@ -77,7 +78,7 @@
 //     separator rows against the batch size.
 //   - The batch order is seeded, so runs are reproducible.
 //
-// # Exported vectors (§A5)
+// # Exported vectors
 //
 // The reference saves raw parameters only. ExportReLUBias (default) returns
 // ReLU(W_c[c] + b_c), the author's answer for the representation of a code
@@ -85,7 +86,7 @@
 // objective trains; ExportRaw returns W_c[c]. The non-negative exports can
 // have all-zero ("dead") rows, which have no cosine direction.
 //
-// # Computation and cost (§A6)
+// # Computation and cost
 //
 // Parameters and activations are float32; losses, softmax normalisers and
 // the per-row BCE gradient are accumulated in float64. The dense products

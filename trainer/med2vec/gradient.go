@@ -44,7 +44,7 @@ func bestKernel() *microKernel {
 }
 
 // visit adds the visit objective of prediction rows b.pred[lo:hi] to w.grad
-// and w.loss (research note §A2.2 and §A8):
+// and w.loss (package doc, Objective):
 //
 //	u = ReLU(b_c + Σ_{c∈x} W_c[c]);  v = ReLU(u W_v + b_v);  p = softmax(v W_s + b_s)
 //	L = Σ_targets s · BCE(p, y_target),  BCE(p,y) = −Σ_j y_j log(p_j+ε) + (1−y_j) log(1−p_j+ε)
@@ -152,7 +152,7 @@ func bceBackward(p []float32, wsum float64, b *batch, tgt []int32, tw []float64,
 }
 
 // code adds the code objective of sources b.src[lo:hi] to w.dQ and w.loss
-// (research note §A2.3 and §A8). With Q = ReLU(W_c) (no b_c) and M the
+// (package doc, Objective). With Q = ReLU(W_c) (no b_c) and M the
 // number of ordered pairs in the whole batch,
 //
 //	L = (1/M) Σ_(i,j) −log(softmax_k(q_i·q_k)[j] + ε)
@@ -244,7 +244,7 @@ func colSum(dst, a []float32, rows, cols int) {
 // softmax overwrites x with softmax(x) and returns log Σ exp(x_k) of the
 // input. The maximum is subtracted before exponentiating, so no exponential
 // overflows (the reference's code-level softmax has no such guard and
-// overflows to NaN, research note §A7.4a); the sum is kept in float64.
+// overflows to NaN: package doc, Pitfalls); the sum is kept in float64.
 func softmax(x []float32) float64 {
 	mx := float32(math.Inf(-1))
 	for _, v := range x {

@@ -9,7 +9,7 @@ import (
 )
 
 // params holds the six parameter blocks, row-major float32, in the
-// reference's row-vector convention (research note §A1):
+// reference's row-vector convention (package doc, Model):
 //
 //	Wc  C x m   code embedding W_c (W_emb)
 //	bc  m       b_c (b_emb)
@@ -87,7 +87,7 @@ func (p *params) finite() bool {
 }
 
 // adadelta is Zeiler's Adadelta as the reference applies it to every block
-// after every minibatch (research note §A3):
+// after every minibatch (package doc, Objective):
 //
 //	Eg2  <- rho*Eg2 + (1-rho)*g²
 //	d    <- -sqrt(Edx2 + eps) / sqrt(Eg2 + eps) * g   (new Eg2, old Edx2)

@@ -24,8 +24,8 @@ func toRef(p *params) *refParams {
 
 func (r *refParams) blocks() [6][]float64 { return [6][]float64{r.Wc, r.bc, r.Wv, r.bv, r.Ws, r.bs} }
 
-// refLoss is a plain float64 transcription of the objective of research
-// note §A2, written independently of the fast path: per-visit forward
+// refLoss is a plain float64 transcription of the objective of the
+// package doc, written independently of the fast path: per-visit forward
 // pass, both directions of every valid visit pair with the offset-k mean,
 // the full-softmax code loss over all ordered pairs, and λ||W_c||². rows
 // are the batch's visits (codes) and seq their sequences.

@@ -9,10 +9,10 @@ import (
 	"testing"
 
 	"github.com/hiervec/hiervec/corpus"
-	"github.com/hiervec/hiervec/corpus/synth"
 	"github.com/hiervec/hiervec/embedding"
 	"github.com/hiervec/hiervec/evaluate"
 	"github.com/hiervec/hiervec/hierarchy"
+	"github.com/hiervec/hiervec/synth"
 )
 
 // synthAMIMargin is the margin by which Med2Vec's AMI@50 against CCSR
@@ -24,7 +24,7 @@ const synthAMIMargin = 0.005
 
 // TestSynthNMIAboveRandom is the acceptance test, and it records
 // where the expectation does not hold. On a synthetic extract
-// (corpus/synth, 2,500 patients) Med2Vec's k-means clusters agree with the
+// (synth, 2,500 patients) Med2Vec's k-means clusters agree with the
 // CCSR categories better than chance: its AMI (which corrects for chance)
 // is reliably above that of random vectors, but only by about 0.01, in
 // line with Finch et al.'s Table 2 (Med2Vec AMI 0.05 at 600,000 patients).

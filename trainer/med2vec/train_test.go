@@ -201,7 +201,7 @@ func TestLogSumExpLarge(t *testing.T) {
 	}
 }
 
-// TestAdadelta checks one step against the formula of research note §A3.
+// TestAdadelta checks one step against Adadelta's formula (package doc).
 func TestAdadelta(t *testing.T) {
 	theta, g := newParams(1, 1, 1), newParams(1, 1, 1)
 	theta.Wc[0], g.Wc[0] = 0.5, 2

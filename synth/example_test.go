@@ -5,7 +5,7 @@ import (
 	"bytes"
 	"fmt"
 
-	"github.com/hiervec/hiervec/corpus/synth"
+	"github.com/hiervec/hiervec/synth"
 )
 
 // Generate writes the extract, the hierarchy and the outcomes; here, the

@@ -10,7 +10,8 @@ package synth
 // ICD-10-CM categories holding most of its codes in CCSR v2022.1 and size is
 // its number of codes there; the generator widens each category with
 // synthetic codes under those stems, in proportion to size (widen.go).
-// builtin_test.go re-checks all of this against shared/data when present.
+// TestBuiltinAgainstReference (synth_test.go) re-checks all of this
+// against shared/data when present.
 
 // builtinSystems lists the 21 CCSR body systems of CCSR v2022.1 (DEN, dental,
 // was split out of DIG in v2023.1 and is not used here), with the number of

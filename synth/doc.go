@@ -17,6 +17,10 @@
 // the number of patients, and the same Config gives the same bytes
 // (math/rand/v2 PCG seeded from Config.Seed; no map order reaches the output).
 //
+// The package sits above the data path: it uses hierarchy (to read a real
+// CCSR map and to spell codes), and only commands (hiervec synth, the
+// built-in default of hiervec reproduce), benchmarks and tests use it.
+//
 // # The hierarchy
 //
 // By default codes come from a built-in demonstration hierarchy in the shape

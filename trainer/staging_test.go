@@ -8,10 +8,9 @@ import (
 
 func TestHotRowsChoice(t *testing.T) {
 	counts := []int64{5, 9, 1, 9, 0, 7}
-	defer func(b int) { hotRowBytes = b }(hotRowBytes)
-
-	hotRowBytes = 3 * 4 * 4 * 10 // three rows at dim 10
-	slot, ids := hotRows(counts, 10, 2)
+	tune := defaultTuning()
+	tune.stageBytes = 3 * 4 * 4 * 10 // three rows at dim 10
+	slot, ids := hotRows(counts, 10, 2, tune)
 	if want := []int32{1, 3, 5}; !slices.Equal(ids, want) {
 		t.Errorf("staged words %v, want %v (most frequent, ties to the lower id)", ids, want)
 	}
@@ -19,16 +18,16 @@ func TestHotRowsChoice(t *testing.T) {
 		t.Errorf("slots %v, want %v", slot, want)
 	}
 
-	hotRowBytes = 1 << 20 // every word fits: whole replicas
-	slot, ids = hotRows(counts, 10, 2)
+	tune.stageBytes = 1 << 20 // every word fits: whole replicas
+	slot, ids = hotRows(counts, 10, 2, tune)
 	if slot != nil || !slices.Equal(ids, []int32{0, 1, 2, 3, 4, 5}) {
 		t.Errorf("all staged: slot %v ids %v, want nil and every id in order", slot, ids)
 	}
-	if slot, ids = hotRows(counts, 10, 1); slot != nil || ids != nil {
+	if slot, ids = hotRows(counts, 10, 1, tune); slot != nil || ids != nil {
 		t.Errorf("one worker stages nothing, got slot %v ids %v", slot, ids)
 	}
-	hotRowBytes = 4*4*10 - 1 // not one row
-	if slot, ids = hotRows(counts, 10, 2); slot != nil || ids != nil {
+	tune.stageBytes = 4*4*10 - 1 // not one row
+	if slot, ids = hotRows(counts, 10, 2, tune); slot != nil || ids != nil {
 		t.Errorf("budget below one row stages nothing, got slot %v ids %v", slot, ids)
 	}
 }
@@ -70,7 +69,6 @@ func TestWriteBackKeepsEveryUpdate(t *testing.T) {
 // planted test instead.)
 func TestStagingSingleWorkerBitIdentical(t *testing.T) {
 	c := zipfCorpus(4, 300, 400)
-	defer func(b, w int, s int64) { hotRowBytes, stageMinWorkers, minSyncTokens = b, w, s }(hotRowBytes, stageMinWorkers, minSyncTokens)
 	type variant struct {
 		name   string
 		m      Model
@@ -80,18 +78,18 @@ func TestStagingSingleWorkerBitIdentical(t *testing.T) {
 		cfg := testConfig(v.m)
 		cfg.Dim, cfg.Window, cfg.Epochs, cfg.Seed = 16, 20, 2, 7
 		cfg.SharedNegatives = v.shared
-		stageMinWorkers = 2
 		ref, err := Train(context.Background(), c, cfg, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		stageMinWorkers, minSyncTokens = 1, 64
+		tune := defaultTuning()
+		tune.stageMinWorkers, tune.minSyncTokens = 1, 64
 		for _, rows := range []int{300, 100} {
 			if rows < 300 && v.m == CBOW {
 				continue
 			}
-			hotRowBytes = rows * 4 * 4 * cfg.Dim
-			got, err := Train(context.Background(), c, cfg, nil)
+			tune.stageBytes = rows * 4 * 4 * cfg.Dim
+			got, err := train(context.Background(), c, cfg, tune, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -107,23 +105,23 @@ func TestStagingSingleWorkerBitIdentical(t *testing.T) {
 // to the shared rows meanwhile survives the worker's write-back, and the
 // unstaged rows are the shared ones.
 func TestRefreshAndSyncWithAnotherWriter(t *testing.T) {
-	defer func(b int) { hotRowBytes = b }(hotRowBytes)
 	c := newTestCorpus(4, [][]int32{{0, 0, 0, 1, 1, 2}})
 	cfg := testConfig(SkipGram)
 	cfg.Dim, cfg.Workers = 2, 2
-	hotRowBytes = 2 * 4 * 4 * cfg.Dim // words 0 and 1
-	sh := newShared(c, cfg, 6)
+	tune := defaultTuning()
+	tune.stageBytes = 2 * 4 * 4 * cfg.Dim // words 0 and 1
+	sh := newShared(c, cfg, 6, tune)
 	w := newWorker(sh, 1) // worker 0 trains the shared rows directly
-	if w.hIn == nil || !w.partial {
-		t.Fatalf("staged %v partial %v, want a partial set", w.hIn != nil, w.partial)
+	if w.stage.hIn == nil || !w.stage.partial {
+		t.Fatalf("staged %v partial %v, want a partial set", w.stage.hIn != nil, w.stage.partial)
 	}
 	s := sh.stride // weight d of word t is at t*s + d
 	for i := range sh.in {
 		sh.in[i], sh.out[i] = float32(i), float32(10*i)
 	}
 	w.refresh()
-	if got := w.inRow(1); !slices.Equal(got, sh.in[s:s+2]) || !slices.Equal(w.hIn0[s:s+2], sh.in[s:s+2]) {
-		t.Fatalf("staged row after refresh %v, snapshot %v, want %v", got, w.hIn0[s:s+2], sh.in[s:s+2])
+	if got := w.inRow(1); !slices.Equal(got, sh.in[s:s+2]) || !slices.Equal(w.stage.hIn0[s:s+2], sh.in[s:s+2]) {
+		t.Fatalf("staged row after refresh %v, snapshot %v, want %v", got, w.stage.hIn0[s:s+2], sh.in[s:s+2])
 	}
 	if got := w.outRow(3); &got[0] != &sh.out[3*s] {
 		t.Errorf("unstaged word 3 is not read from the shared Out")
@@ -137,8 +135,8 @@ func TestRefreshAndSyncWithAnotherWriter(t *testing.T) {
 		t.Errorf("after write-back in[0]=%v out[%d]=%v out[%d]=%v, want 101, %d, %d",
 			sh.in[0], s+1, sh.out[s+1], 2*s+1, sh.out[2*s+1], 10*(s+1)+2, 10*(2*s+1)+200)
 	}
-	if w.inRow(0)[0] != 101 || w.hIn0[0] != 101 {
-		t.Errorf("copy %v and snapshot %v not refreshed to 101", w.inRow(0)[0], w.hIn0[0])
+	if w.inRow(0)[0] != 101 || w.stage.hIn0[0] != 101 {
+		t.Errorf("copy %v and snapshot %v not refreshed to 101", w.inRow(0)[0], w.stage.hIn0[0])
 	}
 	// Another writer between this worker's last write-back and the next
 	// epoch's refresh must not be counted twice.
@@ -158,42 +156,42 @@ func TestFirstWorkerTrainsSharedRows(t *testing.T) {
 	if raceEnabled {
 		t.Skip("with the race detector every worker stages (shared.direct)")
 	}
-	defer func(b, w int) { hotRowBytes, stageMinWorkers = b, w }(hotRowBytes, stageMinWorkers)
 	c := newTestCorpus(4, [][]int32{{0, 0, 0, 1, 1, 2}})
+	tune := defaultTuning()
 	for _, rows := range []int{4, 2} {
 		cfg := testConfig(SkipGram)
 		cfg.Dim, cfg.Workers = 2, 3
-		hotRowBytes = rows * 4 * 4 * cfg.Dim
-		sh := newShared(c, cfg, 6)
+		tune.stageBytes = rows * 4 * 4 * cfg.Dim
+		sh := newShared(c, cfg, 6, tune)
 		if len(sh.hotIDs) != rows {
 			t.Fatalf("%d rows: %d staged", rows, len(sh.hotIDs))
 		}
 		w0 := newWorker(sh, 0)
-		if w0.hIn != nil || w0.hOut != nil || w0.partial || &w0.in[0] != &sh.in[0] || &w0.out[0] != &sh.out[0] {
-			t.Errorf("%d rows: worker 0 stages (copies %v, partial %v) or trains other matrices", rows, w0.hIn != nil, w0.partial)
+		if st := w0.stage; st.hIn != nil || st.hOut != nil || st.partial || &st.in[0] != &sh.in[0] || &st.out[0] != &sh.out[0] {
+			t.Errorf("%d rows: worker 0 stages (copies %v, partial %v) or trains other matrices", rows, st.hIn != nil, st.partial)
 		}
 		if got := w0.inRow(0); &got[0] != &sh.in[0] {
 			t.Errorf("%d rows: worker 0's In row of word 0 is not the shared one", rows)
 		}
 		before := slices.Clone(sh.out)
 		w0.outRow(0)[0] += 1
-		w0.sinceHot = 1 << 20
+		w0.stage.sinceHot = 1 << 20
 		w0.sync()
 		w0.syncHot()
-		if sh.out[0] != before[0]+1 || w0.sinceHot != 0 {
-			t.Errorf("%d rows: worker 0's update %v -> %v, sinceHot %d after its write-backs; want +1 and 0", rows, before[0], sh.out[0], w0.sinceHot)
+		if sh.out[0] != before[0]+1 || w0.stage.sinceHot != 0 {
+			t.Errorf("%d rows: worker 0's update %v -> %v, sinceHot %d after its write-backs; want +1 and 0", rows, before[0], sh.out[0], w0.stage.sinceHot)
 		}
 		for id := 1; id < cfg.Workers; id++ {
-			if w := newWorker(sh, id); w.hIn == nil || w.partial != (rows < 4) {
-				t.Errorf("%d rows: worker %d staged %v partial %v", rows, id, w.hIn != nil, w.partial)
+			if w := newWorker(sh, id); w.stage.hIn == nil || w.stage.partial != (rows < 4) {
+				t.Errorf("%d rows: worker %d staged %v partial %v", rows, id, w.stage.hIn != nil, w.stage.partial)
 			}
 		}
 	}
-	stageMinWorkers = 1
+	tune.stageMinWorkers = 1
 	cfg := testConfig(SkipGram)
 	cfg.Dim, cfg.Workers = 2, 1
-	hotRowBytes = 4 * 4 * 4 * cfg.Dim
-	if w := newWorker(newShared(c, cfg, 6), 0); w.hIn == nil {
+	tune.stageBytes = 4 * 4 * 4 * cfg.Dim
+	if w := newWorker(newShared(c, cfg, 6, tune), 0); w.stage.hIn == nil {
 		t.Errorf("a single worker with staging forced on stages nothing")
 	}
 }
@@ -212,7 +210,7 @@ func TestSyncInterval(t *testing.T) {
 		{CBOW, 5400, 1_000_000, 2, 15_625},     // 32 write-backs per worker per epoch
 		{CBOW, 5400, 2_313, 2, 256},            // a tiny corpus: the floor
 	} {
-		if got := syncInterval(c.m, c.h, c.tokens, c.workers); got != c.want {
+		if got := syncInterval(c.m, c.h, c.tokens, c.workers, defaultTuning()); got != c.want {
 			t.Errorf("syncInterval(%v, %d, %d, %d) = %d, want %d", c.m, c.h, c.tokens, c.workers, got, c.want)
 		}
 	}
@@ -222,11 +220,11 @@ func TestPlainHogwildStagesNothing(t *testing.T) {
 	c := zipfCorpus(4, 300, 400)
 	cfg := testConfig(SkipGram)
 	cfg.Workers = 2
-	if sh := newShared(c, cfg, 300); len(sh.hotIDs) != 300 || sh.hotSlot != nil {
+	if sh := newShared(c, cfg, 300, defaultTuning()); len(sh.hotIDs) != 300 || sh.hotSlot != nil {
 		t.Errorf("2 workers: %d staged words (slot map %v), want all 300 as replicas", len(sh.hotIDs), sh.hotSlot != nil)
 	}
 	cfg.PlainHogwild = true
-	if sh := newShared(c, cfg, 300); sh.hotIDs != nil {
+	if sh := newShared(c, cfg, 300, defaultTuning()); sh.hotIDs != nil {
 		t.Errorf("PlainHogwild: %d staged words, want none", len(sh.hotIDs))
 	}
 }
@@ -244,7 +242,7 @@ func TestSyncHotWritesBackOnlyTheHottestRows(t *testing.T) {
 	c := newTestCorpus(v, [][]int32{{0, 1, 2}})
 	cfg := testConfig(SkipGram)
 	cfg.Dim, cfg.Workers = 2, 2
-	sh := newShared(c, cfg, 3)
+	sh := newShared(c, cfg, 3, defaultTuning())
 	if sh.hotSyncTokens != t1.tokens {
 		t.Fatalf("Skip-Gram: hot write-backs every %d tokens, want %d", sh.hotSyncTokens, t1.tokens)
 	}
@@ -274,25 +272,26 @@ func TestSyncHotWritesBackOnlyTheHottestRows(t *testing.T) {
 		}
 	}
 
-	w.sinceHot = t1.tokens - 1
+	st := &w.stage
+	st.sinceHot = t1.tokens - 1
 	w.syncHot()
 	check("before any interval", 0, 0)
-	w.sinceHot = 1
+	st.sinceHot = 1
 	w.syncHot()
 	check("first tier", t1.rows, t1.rows)
-	if w.sinceHot != 0 || w.sinceTier[0] != 0 || w.sinceTier[1] != t1.tokens {
-		t.Errorf("after the first tier: sinceHot %d, sinceTier %v, want 0, [0 %d]", w.sinceHot, w.sinceTier, t1.tokens)
+	if st.sinceHot != 0 || st.sinceTier[0] != 0 || st.sinceTier[1] != t1.tokens {
+		t.Errorf("after the first tier: sinceHot %d, sinceTier %v, want 0, [0 %d]", st.sinceHot, st.sinceTier, t1.tokens)
 	}
-	w.sinceHot = t2.tokens - t1.tokens
+	st.sinceHot = t2.tokens - t1.tokens
 	w.syncHot()
 	check("second tier", t1.rows, t2.rows)
-	if w.sinceTier != [len(hotTiersSG)]int64{} {
-		t.Errorf("after the second tier: sinceTier %v, want all 0", w.sinceTier)
+	if st.sinceTier != [len(hotTiersSG)]int64{} {
+		t.Errorf("after the second tier: sinceTier %v, want all 0", st.sinceTier)
 	}
 	w.sync()
 	check("full write-back", v, v)
 	cfg.Model = CBOW
-	if sh := newShared(c, cfg, 3); sh.hotSyncTokens != 0 {
+	if sh := newShared(c, cfg, 3, defaultTuning()); sh.hotSyncTokens != 0 {
 		t.Errorf("CBOW: hot write-back every %d tokens, want none", sh.hotSyncTokens)
 	}
 }
@@ -301,7 +300,6 @@ func TestSyncHotWritesBackOnlyTheHottestRows(t *testing.T) {
 // run's matrices and its workers' copies of the staged rows really take,
 // whole and partial staging, one to three workers, plain Hogwild.
 func TestEstimateMemoryMatchesAllocations(t *testing.T) {
-	defer func(b int) { hotRowBytes = b }(hotRowBytes)
 	c := newTestCorpus(5, [][]int32{{0, 0, 0, 1, 1, 2, 3, 4}})
 	counts := []int64{3, 2, 1, 1, 1}
 	for _, model := range []Model{SkipGram, CBOW} {
@@ -310,14 +308,15 @@ func TestEstimateMemoryMatchesAllocations(t *testing.T) {
 				for _, plain := range []bool{false, true} {
 					cfg := testConfig(model)
 					cfg.Dim, cfg.Workers, cfg.PlainHogwild = 20, workers, plain
-					hotRowBytes = rows * 4 * 4 * cfg.Dim
-					sh := newShared(c, cfg, 8)
+					tune := defaultTuning()
+					tune.stageBytes = rows * 4 * 4 * cfg.Dim
+					sh := newShared(c, cfg, 8, tune)
 					var staging int64
 					for id := range workers {
-						w := newWorker(sh, id)
-						staging += 4 * int64(len(w.hIn)+len(w.hIn0)+len(w.hOut)+len(w.hOut0))
+						st := newWorker(sh, id).stage
+						staging += 4 * int64(len(st.hIn)+len(st.hIn0)+len(st.hOut)+len(st.hOut0))
 					}
-					got := EstimateMemory(counts, cfg)
+					got := estimateMemory(counts, cfg, tune)
 					want := Memory{Model: 4 * int64(len(sh.in)+len(sh.out)), Staging: staging}
 					if got != want {
 						t.Errorf("%v, %d workers, %d rows staged, plain %v: estimate %+v, allocated %+v", model, workers, rows, plain, got, want)
