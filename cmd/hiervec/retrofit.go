@@ -109,7 +109,11 @@ func runRetrofit(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	for _, s := range sets {
 		known = append(known, codeTokens(s)...)
 	}
-	a, policy, err := ancestry(m, *policyName, levels, *icdOrder, append(known, listed...))
+	policy, err := hierarchy.ResolvePolicy(*policyName, m)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	a, err := ancestry(m, policy, levels, *icdOrder, append(known, listed...))
 	if err != nil {
 		return err
 	}
@@ -147,7 +151,7 @@ func runRetrofit(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		outSources = append(outSources, res.Sources...)
 	}
 
-	if err := writeSets(*out, outFormat, joinSets(outSets), outSets, m, sp); err != nil {
+	if err := writeSets(*out, outFormat, joinSets(outSets), outSets, hierarchy.NewLabeler(m, policy), sp); err != nil {
 		return err
 	}
 	if *sources != "" {
@@ -231,20 +235,16 @@ func writeSources(path string, sets []*embedding.Set, sources [][]retrofit.Sourc
 }
 
 // ancestry builds the ancestry of -levels: the map's categories under
-// -policy for ccsr and body, and for icd4..icd6 the headers of -icd-order
+// policy for ccsr and body, and for icd4..icd6 the headers of -icd-order
 // or, without it, the codes of the map and of codes (the input's).
-func ancestry(m *hierarchy.Map, policyName string, levels hierarchy.Levels, icdOrder string, codes []string) (*hierarchy.Ancestry, hierarchy.Policy, error) {
-	policy, err := hierarchy.ResolvePolicy(policyName, m)
-	if err != nil {
-		return nil, 0, usagef("%v", err)
-	}
+func ancestry(m *hierarchy.Map, policy hierarchy.Policy, levels hierarchy.Levels, icdOrder string, codes []string) (*hierarchy.Ancestry, error) {
 	var sys *hierarchy.CodeSystem
-	switch {
-	case icdOrder != "":
+	if icdOrder != "" {
+		var err error
 		if sys, err = hierarchy.ReadCodeSystemFile(icdOrder); err != nil {
-			return nil, 0, err
+			return nil, err
 		}
-	default:
+	} else {
 		var mapped []string
 		if m != nil {
 			mapped = m.Codes()
@@ -253,23 +253,23 @@ func ancestry(m *hierarchy.Map, policyName string, levels hierarchy.Levels, icdO
 	}
 	a, err := hierarchy.NewAncestry(levels, hierarchy.NewLabeler(m, policy), sys)
 	if err != nil {
-		return nil, 0, usagef("%v", err)
+		return nil, usagef("%v", err)
 	}
-	return a, policy, nil
+	return a, nil
 }
 
 // coTrainLevels builds train's multi-level co-trained view.
-func coTrainLevels(c *corpus.Corpus, m *hierarchy.Map, policyName string, levels hierarchy.Levels, icdOrder string) (*corpus.Corpus, *hierarchy.ViewReport, hierarchy.Policy, error) {
+func coTrainLevels(c *corpus.Corpus, m *hierarchy.Map, policy hierarchy.Policy, levels hierarchy.Levels, icdOrder string) (*corpus.Corpus, *hierarchy.ViewReport, error) {
 	var codes []string
 	for i, w := range c.Vocab.Words {
 		if c.Vocab.Kinds[i] == corpus.KindCode {
 			codes = append(codes, w)
 		}
 	}
-	a, policy, err := ancestry(m, policyName, levels, icdOrder, codes)
+	a, err := ancestry(m, policy, levels, icdOrder, codes)
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, nil, err
 	}
 	co, vr := hierarchy.CoTrainLevels(c, a)
-	return co, vr, policy, nil
+	return co, vr, nil
 }
