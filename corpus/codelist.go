@@ -55,9 +55,9 @@ func ReadCodeList(ctx context.Context, r io.Reader, name string, sys *CodeSystem
 	if sys == nil {
 		sys = ICD10CM
 	}
-	br, err := input.NewReader(r, name)
+	br, err := textReader(r, name)
 	if err != nil {
-		return nil, fmt.Errorf("corpus: %w", err)
+		return nil, err
 	}
 	l := &CodeList{codes: make(map[string]struct{})}
 	line := 0
@@ -80,7 +80,7 @@ func ReadCodeList(ctx context.Context, r io.Reader, name string, sys *CodeSystem
 				return nil // a header
 			}
 			return &ParseError{File: name, Line: line, Column: 1, Field: "code",
-				Err: fmt.Errorf("%s is not a %s code; expected one code per line", sys.quote(s), sys.Name())}
+				Err: fmt.Errorf("%s is not %s; expected one code per line", sys.quote(s), aCode(sys.Name()))}
 		}
 		l.codes[string(code)] = struct{}{}
 		return nil

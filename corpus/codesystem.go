@@ -144,6 +144,15 @@ func (s *CodeSystem) accepts(code []byte, dotAt int) bool {
 	return (dotAt < 0 || s.dotAt(code, dotAt)) && s.syntax(code)
 }
 
+// aCode names one code of the system called name, for messages: "an
+// ICD-10-CM code", "a code matching pattern X".
+func aCode(name string) string {
+	if strings.HasPrefix(name, "pattern ") {
+		return "a code matching " + name
+	}
+	return "an " + name + " code"
+}
+
 // quote renders a code value for a message: quoted when it is a code of
 // the system, described otherwise.
 func (s *CodeSystem) quote(value string) string { return quoteValue(value, s.Valid) }

@@ -289,4 +289,19 @@ func TestReadCodeList(t *testing.T) {
 	if full.Len() != 72621 || !full.Has("S72001A") {
 		t.Errorf("CMS list: %d codes", full.Len())
 	}
+	// A CCSR map of an earlier year as the list: it lacks few codes of a
+	// later year (the package doc's argument for the 50% share).
+	ccsr, err := ReadCodeListFile(context.Background(), shareddata.Path(t, "ccsr/DXCCSR-Reference-File-v2020-1.DXCCSR_Mapping.csv.gz"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	absent := 0
+	for c := range full.codes {
+		if !ccsr.Has(c) {
+			absent++
+		}
+	}
+	if ccsr.Len() != 72715 || absent != 496 {
+		t.Errorf("CCSR v2020.1 list: %d codes, %d FY2021 codes absent; want 72,715 and 496", ccsr.Len(), absent)
+	}
 }

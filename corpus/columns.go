@@ -176,7 +176,7 @@ func dataCell(cells []string, sys *CodeSystem) (int, string) {
 			return i + 1, "a date"
 		}
 		if sys.Valid(t) {
-			return i + 1, "a " + sys.Name() + " code"
+			return i + 1, aCode(sys.Name())
 		}
 	}
 	return 0, ""

@@ -61,8 +61,9 @@
 // (ReadReport.NotInCodeList), but the read stops with a *CodeColumnError
 // when the first 20 codes are all absent, or at the end when more than
 // half of them are (from 20 on; all of them, below): a CCSR map of another
-// year misses a few percent of a real extract's codes, a column of
-// identifiers misses nearly all. The list check has no running share, so
+// year misses few of a real extract's codes (v2020.1 lacks 496 of the
+// 72,621 FY2021 codes, under 1%), a column of identifiers misses nearly
+// all. The list check has no running share, so
 // that the streaming and the parallel sequence readers decide alike.
 //
 // # Formats are never guessed into tokens

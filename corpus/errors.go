@@ -139,9 +139,9 @@ func (e *CodeColumnError) Error() string {
 	}
 	switch {
 	case e.Sequences && !e.NotInList:
-		fmt.Fprintf(&b, "this does not look like a sequence file of %s codes: %s lines hold a token that is neither a %s code nor a CCSR category (more than %d%%, or all of the first %d, stops the read); "+
+		fmt.Fprintf(&b, "this does not look like a sequence file of %s codes: %s lines hold a token that is neither %s nor a CCSR category (more than %d%%, or all of the first %d, stops the read); "+
 			"name the input format with -input-format (an extract needs a header line), or the code system with -code-system icd10cm|icd9cm|regex:PATTERN",
-			e.System, share, e.System, maxFailPercent, codeCheckFirst)
+			e.System, share, aCode(e.System), maxFailPercent, codeCheckFirst)
 	case e.Sequences:
 		fmt.Fprintf(&b, "%s codes are not in the code list (more than %d%%, or all of the first %d, stops the read): this does not look like a sequence file of codes; check the input and the code list",
 			share, maxAbsentPercent, codeCheckFirst)

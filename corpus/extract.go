@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -59,9 +60,9 @@ func ReadExtract(ctx context.Context, r io.Reader, name string, opt ReadOptions)
 	if err := opt.Validate(); err != nil {
 		return nil, nil, err
 	}
-	br, err := input.NewReader(r, name)
+	br, err := textReader(r, name)
 	if err != nil {
-		return nil, nil, fmt.Errorf("corpus: %w", err)
+		return nil, nil, err
 	}
 	peek, _ := br.Peek(64 << 10)
 	if i := bytes.IndexByte(peek, '\n'); i >= 0 {
@@ -169,7 +170,7 @@ func ReadExtract(ctx context.Context, r io.Reader, name string, opt ReadOptions)
 		if !ok && emptyCode(raw) {
 			line, _ := cr.FieldPos(cols.code)
 			if e := fail(line, cols.code+1, "code", ReasonEmptyCode,
-				fmt.Errorf("code is empty; expected a %s code", sys.Name())); e != nil {
+				fmt.Errorf("code is empty; expected %s", aCode(sys.Name()))); e != nil {
 				return nil, nil, e
 			}
 			continue
@@ -216,6 +217,19 @@ func ReadExtract(ctx context.Context, r io.Reader, name string, opt ReadOptions)
 	rep.PatientIDs = b.patientIDs
 	finish(c, opt, rep)
 	return c, rep, nil
+}
+
+// textReader returns the text of r: the reader of an input.File (opened,
+// checked), or r through input.NewReader.
+func textReader(r io.Reader, name string) (*bufio.Reader, error) {
+	if f, ok := r.(*input.File); ok {
+		return f.Reader, nil
+	}
+	br, err := input.NewReader(r, name)
+	if err != nil {
+		return nil, fmt.Errorf("corpus: %w", err)
+	}
+	return br, nil
 }
 
 // csvError wraps an error of the CSV reader that is not about one row.

@@ -328,10 +328,18 @@ func TestNormalizeCode(t *testing.T) {
 	}
 }
 
-func TestAppendNormalizedAgrees(t *testing.T) {
-	for _, s := range []string{"e11.9 ", "A00.0", " z00 ", "", "S72.001A", "\tj45.909\r", "\u00a0e11.9", "ä11.9", "..", " . "} {
-		if got, want := string(appendNormalized(nil, s)), NormalizeCode(s); got != want {
-			t.Errorf("appendNormalized(%q) = %q, NormalizeCode = %q", s, got, want)
+func TestAppendCodeAgrees(t *testing.T) {
+	for _, c := range []struct {
+		in    string
+		ok    bool
+		dotAt int
+	}{
+		{"e11.9 ", true, 3}, {"A00.0", true, 3}, {" z00 ", true, -1}, {"S72.001A", true, 3}, {"\tj45.909\r", true, 3},
+		{"", false, -1}, {"\u00a0e11.9", false, -1}, {"ä11.9", false, -1}, {"..", false, -1}, {" . ", false, -1}, {"E 1", false, -1},
+	} {
+		got, dot, ok := appendCode([]byte("x"), c.in)
+		if ok != c.ok || ok && (string(got) != "x"+NormalizeCode(c.in) || dot != c.dotAt) {
+			t.Errorf("appendCode(%q) = %q, %d, %v; want NormalizeCode %q, %d, %v", c.in, got, dot, ok, NormalizeCode(c.in), c.dotAt, c.ok)
 		}
 	}
 }

@@ -162,7 +162,7 @@ func ReadFile(ctx context.Context, path string, f Format, opt ReadOptions) (*Cor
 		if err := checkCacheWords(path, c.Vocab, opt.codeSystem()); err != nil {
 			return nil, nil, err
 		}
-		rep := &ReadReport{SkippedByReason: map[string]int64{}}
+		rep := &ReadReport{SkippedByReason: map[string]int64{}, CodeSystem: opt.codeSystem().String()}
 		finish(c, opt, rep)
 		return c, rep, nil
 	}

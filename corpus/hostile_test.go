@@ -76,7 +76,7 @@ func TestHostileExtracts(t *testing.T) {
 		{"pipe-delimited with a header", "patient_id|date|code\n" + hostileRows(50, "%[1]s|%[2]s|%[3]s", codes...), nil, nil, "", nil},
 		{"pipe-delimited without a header", hostileRows(50, "%[1]s|%[2]s|%[3]s", codes...), nil, ErrNoHeader, "field 2 is shaped like a date", nil},
 		{"headerless csv", hostileRows(50, "%[1]s,%[2]s,%[3]s", codes...), nil, ErrNoHeader, "extract.csv:1:2: no header line: the first line looks like data", nil},
-		{"headerless csv, codes first", hostileRows(50, "%[3]s,%[1]s,%[2]s", codes...), nil, ErrNoHeader, "field 1 is shaped like a ICD-10-CM code", nil},
+		{"headerless csv, codes first", hostileRows(50, "%[3]s,%[1]s,%[2]s", codes...), nil, ErrNoHeader, "field 1 is shaped like an ICD-10-CM code", nil},
 		{"semicolons, no header", hostileRows(50, "%[1]s;%[2]s;%[3]s", codes...), nil, ErrNoHeader, "", nil},
 		{"swapped patient and code columns", "patient_id,date,icd10_code\n" + hostileRows(50, "%[1]s,%[2]s,%[3]s", codes...),
 			func(o *ReadOptions) { o.PatientCol, o.CodeCol = "icd10_code", "patient_id" }, &CodeColumnError{},

@@ -41,7 +41,7 @@ type ReadReport struct {
 	BlankLines      int64            `json:"blank_lines,omitempty"` // sequence files: blank lines skipped
 
 	// CodeSystem is the code system the codes were checked against, as
-	// ParseCodeSystem reads it ("icd10cm"); empty for a cache.
+	// ParseCodeSystem reads it ("icd10cm"); a cache's tokens are checked too.
 	CodeSystem string `json:"code_system,omitempty"`
 	// NotInCodeList and NotInCodeListCodes count the accepted rows (code
 	// tokens, for a sequence file) and the distinct codes that pass the

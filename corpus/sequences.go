@@ -68,9 +68,9 @@ func ReadSequences(ctx context.Context, r io.Reader, name string, opt ReadOption
 	if err := opt.Validate(); err != nil {
 		return nil, nil, err
 	}
-	br, err := input.NewReader(r, name)
+	br, err := textReader(r, name)
 	if err != nil {
-		return nil, nil, fmt.Errorf("corpus: %w", err)
+		return nil, nil, err
 	}
 	sys := opt.codeSystem()
 	rep := &ReadReport{SkippedByReason: map[string]int64{}, CodeSystem: sys.String()}

@@ -9,7 +9,7 @@
 // EvaluateSets is the entry point: it scores every set with ScoreSet (code
 // vectors against a Labeler, usually the CCSR map) or, for a set of
 // category vectors (IsCategorySet, told by its tokens' kinds),
-// ScoreCategories (against the CCSR body systems, BodySystem); with
+// ScoreCategories (against the CCSR body systems, hierarchy.BodySystem); with
 // Config.Random it adds a random baseline per dimension (RandomSet), and
 // with a Downstream the outcome AUCs. WriteTable and WriteJSON print the
 // SetScores. KMeans, NMI, AMI, Silhouette, PrecisionAtN, FitLogistic, AUC

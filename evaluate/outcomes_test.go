@@ -116,6 +116,7 @@ func FuzzReadOutcomes(f *testing.F) {
 	f.Add("patient_id,year,death\n\"123456789012\",20x9,1\n")
 	f.Add("\xef\xbb\xbfpatient_id,year,a,b,c\n1,1,0,0,0\n")
 	f.Add("123456789012,2019,1\n")
+	f.Add("PK\x03\x04123456789012,2019,1\n") // a workbook
 	f.Fuzz(func(t *testing.T, in string) {
 		o, err := ReadOutcomesFrom(strings.NewReader(in), "fuzz.csv")
 		if err != nil {

@@ -10,27 +10,18 @@ import (
 
 	"github.com/hiervec/hiervec/corpus"
 	"github.com/hiervec/hiervec/embedding"
+	"github.com/hiervec/hiervec/hierarchy"
 )
 
 // Labeler returns the hierarchy label of a code token (its CCSR category,
 // say) and whether it has one; hierarchy.Labeler's Label method fits.
 type Labeler func(token string) (label string, ok bool)
 
-// BodySystem labels a CCSR category with its body system, the first three
-// letters of its name ("CIR007" -> "CIR"): CCSR groups its categories into
-// 21 body systems that way. Tokens not shaped like a CCSR category (three
-// letters and three digits) have no label.
-func BodySystem(category string) (string, bool) {
-	if len(category) != 6 {
-		return "", false
-	}
-	for i := range 6 {
-		c := category[i]
-		if i < 3 && (c < 'A' || c > 'Z') || i >= 3 && (c < '0' || c > '9') {
-			return "", false
-		}
-	}
-	return category[:3], true
+// bodySystem labels a CCSR category with its body system, the first three
+// letters of its id ("CIR007" -> "CIR"; hierarchy.BodySystem).
+func bodySystem(category string) (string, bool) {
+	bs, ok := hierarchy.BodySystem(category)
+	return bs.Abbrev, ok
 }
 
 // Vectors says which vectors k-means clusters.
@@ -168,7 +159,8 @@ func ScoreSet(ctx context.Context, s *embedding.Set, label Labeler, cfg Config) 
 }
 
 // ScoreCategories scores the category vectors of s (tokens of kind
-// corpus.KindCategory) against their CCSR body systems (BodySystem) as
+// corpus.KindCategory) against their CCSR body systems (the first three
+// letters of a category id, hierarchy.BodySystem) as
 // ScoreSet scores codes, with one k: the number of body systems among the
 // scored categories, so that a perfect clustering is one cluster per
 // system.
@@ -179,7 +171,7 @@ func ScoreCategories(ctx context.Context, s *embedding.Set, cfg Config) (*SetSco
 	systems := map[string]bool{}
 	for i, tok := range s.Tokens {
 		if s.Kinds[i] == corpus.KindCategory {
-			if b, ok := BodySystem(tok); ok {
+			if b, ok := bodySystem(tok); ok {
 				systems[b] = true
 			}
 		}
@@ -188,7 +180,7 @@ func ScoreCategories(ctx context.Context, s *embedding.Set, cfg Config) (*SetSco
 	if len(systems) >= 2 {
 		ks = []int{len(systems)}
 	}
-	return scoreKind(ctx, s, corpus.KindCategory, BodySystem, ks, cfg)
+	return scoreKind(ctx, s, corpus.KindCategory, bodySystem, ks, cfg)
 }
 
 // scoreKind scores the vectors of one kind of token in s against label.
@@ -237,9 +229,9 @@ func scoreKind(ctx context.Context, s *embedding.Set, kind corpus.Kind, label La
 	if cfg.Vectors.unit() {
 		unit = normalizeRows(x, n, dim)
 	}
-	geometry0 := x // what the silhouette sees
+	silhouetteX := x // the vectors the silhouette sees: raw unless only unit ones are scored
 	if !cfg.Vectors.raw() {
-		geometry0 = unit
+		silhouetteX = unit
 	}
 	for _, k := range slices.Sorted(slices.Values(ks)) {
 		if k > n {
@@ -265,7 +257,7 @@ func scoreKind(ctx context.Context, s *embedding.Set, kind corpus.Kind, label La
 			g.ami[k] = AMI(labels, res.Labels)
 		}
 	}
-	x = geometry0
+	x = silhouetteX
 	// Silhouette and precision@N share one pass over the Gram matrix when
 	// the silhouette is taken on all codes.
 	wantSil := cfg.Silhouette
@@ -323,6 +315,10 @@ func RandomSet(s *embedding.Set, name string, seed uint64) *embedding.Set {
 	return r
 }
 
+// RandomName names EvaluateSets' random baseline of dimension dim,
+// "random_<dim>".
+func RandomName(dim int) string { return fmt.Sprintf("random_%d", dim) }
+
 // Progress is called by EvaluateSets after each set with the number of sets
 // done and the total, from the calling goroutine.
 type Progress func(done, total int, set string)
@@ -347,7 +343,7 @@ func EvaluateSets(ctx context.Context, sets []*embedding.Set, label Labeler, cfg
 				continue
 			}
 			seen[s.Dim] = true
-			r := RandomSet(s, fmt.Sprintf("random_%d", s.Dim), cfg.Seed)
+			r := RandomSet(s, RandomName(s.Dim), cfg.Seed)
 			random[r] = true
 			all = append(all, r)
 		}

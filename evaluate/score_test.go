@@ -138,17 +138,6 @@ func catSet(name string, systems, per, dim int, noise float64) *embedding.Set {
 	return s
 }
 
-func TestBodySystem(t *testing.T) {
-	for _, c := range []struct {
-		in, want string
-		ok       bool
-	}{{"CIR007", "CIR", true}, {"END009", "END", true}, {"CIR07", "", false}, {"cir007", "", false}, {"E119", "", false}, {"CIR0A7", "", false}} {
-		if got, ok := BodySystem(c.in); got != c.want || ok != c.ok {
-			t.Errorf("BodySystem(%q) = %q, %v; want %q, %v", c.in, got, ok, c.want, c.ok)
-		}
-	}
-}
-
 // A category set is told by its tokens' kinds, not its name.
 func TestIsCategorySetByKinds(t *testing.T) {
 	codes, _ := plantedSet(2, 3, 0, 4, 1) // mixed: codes and CAT tokens

@@ -90,6 +90,9 @@ func (a *Ancestry) Of(code string, dst []Ancestor) []Ancestor {
 			}
 		}
 	}
+	if a.levels&^NewLevels(LevelCCSR, LevelBody) == 0 {
+		return dst
+	}
 	norm, ok := icdCode(code)
 	if !ok {
 		return dst

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"compress/gzip"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -283,4 +284,18 @@ func readCSVGz(t testing.TB, path string) [][]string {
 		t.Fatal(err)
 	}
 	return rows
+}
+
+// TestReadMapWorkbook: HCUP's reference file as shipped, an Excel workbook,
+// is refused in one line that says to save the sheet as CSV.
+func TestReadMapWorkbook(t *testing.T) {
+	p := shareddata.Path(t, "ccsr/DXCCSR-Reference-File-v2023-1.xlsx")
+	_, err := ReadMapFile(p)
+	var pe *ParseError
+	if !errors.As(err, &pe) || pe.Line != 1 {
+		t.Fatalf("err = %v (%T), want a *ParseError at line 1", err, err)
+	}
+	if !errors.Is(err, ErrWorkbook) || !strings.Contains(err.Error(), "DX_to_CCSR_Mapping") || strings.Contains(err.Error(), "\n") {
+		t.Errorf("err = %q, want one line naming the sheet to save as CSV (ErrWorkbook)", err)
+	}
 }

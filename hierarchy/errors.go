@@ -29,6 +29,11 @@ var (
 	ErrNoHeader = errors.New("no header")
 	// ErrUnknownPolicy: ParsePolicy was given a name it does not know.
 	ErrUnknownPolicy = errors.New("unknown policy")
+	// ErrWorkbook: the input is an Excel workbook (.xlsx), which the
+	// readers do not open (an xlsx library would cost every hiervec command
+	// its start-up memory); its mapping sheet saved as CSV reads as the
+	// "reference-long" layout.
+	ErrWorkbook = errors.New("an Excel workbook (.xlsx): save its DXCCSR_Mapping (v2020) or DX_to_CCSR_Mapping (v2023) sheet as CSV and give that file")
 	// ErrUnknownLevel: ParseLevels was given a name it does not know.
 	ErrUnknownLevel = errors.New("unknown level")
 	// ErrNoMap: a level that comes from a CCSR map (ccsr, body) was asked

@@ -38,9 +38,15 @@ func ReadMapFile(path string) (*Map, error) {
 // ReadMap reads a CCSR map in any supported layout (see Layouts), detected
 // from its header; a first line that is not a header (the title row of
 // HCUP's reference workbook sheets) is skipped. Gzip input is detected and
-// decompressed. name is used in error messages. Errors are *ParseError.
+// decompressed. An Excel workbook (HCUP's DXCCSR-Reference-File-vYYYY-N.xlsx)
+// is refused with ErrWorkbook: save its mapping sheet as CSV. name is used
+// in error messages. Errors are *ParseError.
 func ReadMap(r io.Reader, name string) (*Map, error) {
-	cr, err := openCSV(r, name)
+	br := bufio.NewReaderSize(r, 1<<16)
+	if magic, err := br.Peek(len(zipMagic)); err == nil && string(magic) == zipMagic {
+		return nil, &ParseError{File: name, Line: 1, Err: ErrWorkbook}
+	}
+	cr, err := openCSV(br, name)
 	if err != nil {
 		return nil, err
 	}
@@ -62,6 +68,9 @@ func ReadMap(r io.Reader, name string) (*Map, error) {
 	m.finish()
 	return m, nil
 }
+
+// zipMagic starts every zip archive, and so every .xlsx workbook.
+const zipMagic = "PK\x03\x04"
 
 // openInput opens r through internal/input (gzip decompressed, byte-order
 // mark dropped, a workbook or binary file refused). The returned function

@@ -14,10 +14,19 @@
 // (CO) or two (SEP), 18 runs for the 12 variants, each written as soon as it
 // finishes so that an interrupted run resumes where it stopped.
 //
-// Every code-vector set is then scored as evaluate does (k-means NMI and AMI
-// against each code's CCSR category at k = 200 and 400, the silhouette of the
-// CCSR labels, nearest-neighbour precision, and the AUC of logistic
-// regression on patient-year vectors for each outcome), and the scores are
-// written as report.md (in the shape of the paper's Table 2), report.json and
-// nmi.svg.
+// Config.Repeats trains every run again with further seeds (seed + 1, ...)
+// so that the report can give each score's spread.
+//
+// Every set is then scored as hiervec evaluate does: k-means AMI and NMI of
+// the code vectors against each code's CCSR category at k = 200 and 400, on
+// the raw vectors (as the paper) and on unit vectors, beside seeded random
+// vectors for the same codes (the chance level); category vectors against
+// the CCSR body systems; the silhouette of the labels, nearest-neighbour
+// precision, and the AUC of logistic regression on patient-year vectors for
+// each outcome. The scores are written as report.md (AMI first, in the
+// shape of the paper's Table 2, with a Findings section that checks the
+// paper's orderings), report.html (the same tables and charts and a map of
+// one set's code vectors, in one file that loads nothing), report.json (the
+// settings, the input's shape and every seed's scores) and the charts
+// ami.svg, ami_unit.svg and nmi.svg.
 package reproduce

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hiervec/hiervec/corpus"
 	"github.com/hiervec/hiervec/embedding"
+	"github.com/hiervec/hiervec/export"
 	"github.com/hiervec/hiervec/trainer"
 )
 
@@ -45,6 +46,9 @@ type Job struct {
 	Algo Algorithm
 	Dim  int
 	View View // ignored for Med2Vec, which trains on the codes' visits
+	// Repeat numbers the training seeds: repeat r trains with the
+	// configured seed + r. Repeat 0 is the released run.
+	Repeat int
 }
 
 // Variant returns "CO" or "SEP" ("" for Med2Vec).
@@ -59,44 +63,61 @@ func (r Job) Variant() string {
 }
 
 // ID names the run's file in the variants folder, e.g. "SG_CO_100",
-// "SG_SEP_100", "SG_SEP_cat_100", "Med2Vec_200".
+// "SG_SEP_100", "SG_SEP_cat_100", "Med2Vec_200"; a later repeat adds its
+// number, "SG_CO_100_r2".
 func (r Job) ID() string {
+	var id string
 	switch {
 	case r.Algo == AlgoMed2Vec:
-		return fmt.Sprintf("Med2Vec_%d", r.Dim)
+		id = fmt.Sprintf("Med2Vec_%d", r.Dim)
 	case r.View == ViewCategories:
-		return fmt.Sprintf("%s_SEP_cat_%d", r.Algo, r.Dim)
+		id = fmt.Sprintf("%s_SEP_cat_%d", r.Algo, r.Dim)
+	default:
+		id = fmt.Sprintf("%s_%s_%d", r.Algo, r.Variant(), r.Dim)
 	}
-	return fmt.Sprintf("%s_%s_%d", r.Algo, r.Variant(), r.Dim)
+	if r.Repeat > 0 {
+		id += fmt.Sprintf("_r%d", r.Repeat+1)
+	}
+	return id
 }
 
-// Keys returns the released-layout keys the run produces: a code set and,
-// for CO, a category set; a category set for SEP's category run.
+// Keys returns the released-layout keys the run produces
+// (export.ReleasedKey): a code set and, for CO, a category set; a category
+// set for SEP's category run.
 func (r Job) Keys() []string {
+	a := string(r.Algo)
 	switch {
 	case r.Algo == AlgoMed2Vec:
-		return []string{fmt.Sprintf("Med2Vec_embeddings_%d", r.Dim)}
+		return []string{export.ReleasedKey(a, false, false, r.Dim)}
 	case r.View == ViewCO:
-		return []string{releasedKey(r.Algo, "CO", false, r.Dim), releasedKey(r.Algo, "CO", true, r.Dim)}
+		return []string{export.ReleasedKey(a, true, false, r.Dim), export.ReleasedKey(a, true, true, r.Dim)}
 	case r.View == ViewCategories:
-		return []string{releasedKey(r.Algo, "SEP", true, r.Dim)}
+		return []string{export.ReleasedKey(a, false, true, r.Dim)}
 	}
-	return []string{releasedKey(r.Algo, "SEP", false, r.Dim)}
-}
-
-// releasedKey spells a key of the released layout,
-// <Algorithm>_<CO|SEP>[_cat]_embeddings_<dim>.
-func releasedKey(a Algorithm, variant string, cat bool, dim int) string {
-	if cat {
-		return fmt.Sprintf("%s_%s_cat_embeddings_%d", a, variant, dim)
-	}
-	return fmt.Sprintf("%s_%s_embeddings_%d", a, variant, dim)
+	return []string{export.ReleasedKey(a, false, false, r.Dim)}
 }
 
 // Plan lists the runs for the requested models, dimensions and variants
 // ("co", "sep"), in the order the paper's Table 2 reads (CBOW then SG, by
 // dimension, SEP then CO), with Med2Vec (200 dimensions) last when asked.
 func Plan(models []trainer.Model, dims []int, variants []string, med2vec bool, med2vecDim int) []Job {
+	return PlanRepeats(models, dims, variants, med2vec, med2vecDim, 1)
+}
+
+// PlanRepeats lists Plan's runs repeats times, repeat 0 first, each repeat
+// numbered in its jobs.
+func PlanRepeats(models []trainer.Model, dims []int, variants []string, med2vec bool, med2vecDim, repeats int) []Job {
+	var all []Job
+	for rep := range max(repeats, 1) {
+		for _, j := range plan(models, dims, variants, med2vec, med2vecDim) {
+			j.Repeat = rep
+			all = append(all, j)
+		}
+	}
+	return all
+}
+
+func plan(models []trainer.Model, dims []int, variants []string, med2vec bool, med2vecDim int) []Job {
 	var runs []Job
 	for _, algo := range []Algorithm{AlgoCBOW, AlgoSG} {
 		if !hasModel(models, algo) {
@@ -104,10 +125,10 @@ func Plan(models []trainer.Model, dims []int, variants []string, med2vec bool, m
 		}
 		for _, dim := range dims {
 			if has(variants, "sep") {
-				runs = append(runs, Job{algo, dim, ViewCodes}, Job{algo, dim, ViewCategories})
+				runs = append(runs, Job{Algo: algo, Dim: dim, View: ViewCodes}, Job{Algo: algo, Dim: dim, View: ViewCategories})
 			}
 			if has(variants, "co") {
-				runs = append(runs, Job{algo, dim, ViewCO})
+				runs = append(runs, Job{Algo: algo, Dim: dim, View: ViewCO})
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package reproduce
 import (
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hiervec/hiervec/corpus"
@@ -39,7 +40,7 @@ func TestPlanPaperDefault(t *testing.T) {
 
 func TestPlanSubset(t *testing.T) {
 	runs := Plan([]trainer.Model{trainer.SkipGram}, []int{50}, []string{"co"}, false, 200)
-	want := []Job{{AlgoSG, 50, ViewCO}}
+	want := []Job{{Algo: AlgoSG, Dim: 50, View: ViewCO}}
 	if !reflect.DeepEqual(runs, want) {
 		t.Fatalf("got %+v, want %+v", runs, want)
 	}
@@ -72,7 +73,7 @@ func TestCostTracksMeasuredTime(t *testing.T) {
 func TestJobSets(t *testing.T) {
 	codesOnly := &embedding.Set{Tokens: []string{"A00", "B00"}, Kinds: []corpus.Kind{corpus.KindCode, corpus.KindCode},
 		Dim: 1, Vectors: []float32{1, 2}}
-	sets := Job{AlgoSG, 1, ViewCodes}.Sets(codesOnly)
+	sets := Job{Algo: AlgoSG, Dim: 1, View: ViewCodes}.Sets(codesOnly)
 	if len(sets) != 1 || sets[0].Name != "SG_SEP_embeddings_1" || sets[0].Len() != 2 || &sets[0].Vectors[0] != &codesOnly.Vectors[0] {
 		t.Errorf("codes only: %d sets, name %q, shared %v", len(sets), sets[0].Name, &sets[0].Vectors[0] == &codesOnly.Vectors[0])
 	}
@@ -81,13 +82,28 @@ func TestJobSets(t *testing.T) {
 	}
 	mixed := &embedding.Set{Tokens: []string{"A00", "CIR001", "B00"}, Kinds: []corpus.Kind{corpus.KindCode, corpus.KindCategory, corpus.KindCode},
 		Dim: 1, Vectors: []float32{1, 2, 3}}
-	sets = Job{AlgoSG, 1, ViewCodes}.Sets(mixed)
+	sets = Job{Algo: AlgoSG, Dim: 1, View: ViewCodes}.Sets(mixed)
 	if len(sets) != 1 || !slices.Equal(sets[0].Tokens, []string{"A00", "B00"}) || !slices.Equal(sets[0].Vectors, []float32{1, 3}) {
 		t.Errorf("codes and a category: %+v", sets[0])
 	}
-	sets = Job{AlgoSG, 1, ViewCO}.Sets(mixed)
+	sets = Job{Algo: AlgoSG, Dim: 1, View: ViewCO}.Sets(mixed)
 	if len(sets) != 2 || sets[0].Name != "SG_CO_embeddings_1" || sets[1].Name != "SG_CO_cat_embeddings_1" ||
 		!slices.Equal(sets[1].Tokens, []string{"CIR001"}) || sets[0].Len() != 2 {
 		t.Errorf("CO: %d sets", len(sets))
+	}
+}
+
+func TestPlanRepeats(t *testing.T) {
+	runs := PlanRepeats([]trainer.Model{trainer.SkipGram}, []int{50}, []string{"co", "sep"}, true, 200, 2)
+	var ids []string
+	for _, r := range runs {
+		ids = append(ids, r.ID())
+	}
+	want := "SG_SEP_50,SG_SEP_cat_50,SG_CO_50,Med2Vec_200,SG_SEP_50_r2,SG_SEP_cat_50_r2,SG_CO_50_r2,Med2Vec_200_r2"
+	if strings.Join(ids, ",") != want {
+		t.Errorf("ids %v, want %s", ids, want)
+	}
+	if k := runs[6].Keys(); len(k) != 2 || k[0] != "SG_CO_embeddings_50" {
+		t.Errorf("a repeat's keys %v: want the released keys of its variant", k)
 	}
 }

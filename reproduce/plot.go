@@ -11,14 +11,26 @@ import (
 	"github.com/hiervec/hiervec/internal/atomicfile"
 )
 
-// Bar is one bar of the NMI chart: a model at a dimension, a variant
-// (SEP or CO) and a k.
+// Bar is one bar of a chart: a model at a dimension, a variant (SEP or
+// CO) and a k, with its value (the mean over the seeds) and its spread (the
+// standard deviation over the seeds; 0 with one seed, drawn as no
+// whisker).
 type Bar struct {
 	Model   string // "CBOW", "SG" or "Med2Vec"
 	Dim     int
 	Variant string // "SEP", "CO" or "" for Med2Vec
 	K       int
-	NMI     float64
+	Value   float64
+	Spread  float64
+}
+
+// Chart is a bar chart of one metric: bars grouped by model and dimension,
+// and a dashed line per k at the chance level (the random vectors' score).
+type Chart struct {
+	Title  string
+	Metric string // the y axis label, "AMI"
+	Bars   []Bar
+	Chance map[int]float64 // by k; may be empty
 }
 
 // variantColors gives each variant a fixed colour so charts compare.
@@ -47,15 +59,30 @@ const (
 	legendSwatch = 10.0
 )
 
-const chartTitle = "NMI of k-means clusters of code vectors against CCSR categories"
-
-// PlotNMI draws NMI by model and dimension (groups on the x axis), one bar
-// per variant and k, and writes it as an SVG picture to path (atomically).
-// Each bar carries a title with its value, which viewers show on hover.
-func PlotNMI(path string, bars []Bar) error {
-	if len(bars) == 0 {
-		return fmt.Errorf("reproduce: no scores to plot")
+// PlotChart draws c and writes it as an SVG picture to path (atomically).
+func PlotChart(path string, c Chart) error {
+	svg, err := renderChart(c)
+	if err != nil {
+		return err
 	}
+	if err := atomicfile.WriteFile(path, []byte(`<?xml version="1.0" encoding="UTF-8"?>`+"\n"+svg)); err != nil {
+		return fmt.Errorf("reproduce: write chart: %w", err)
+	}
+	return nil
+}
+
+// renderChart draws c's bars by model and dimension (groups on the x
+// axis), one bar per variant and k with a whisker of +/- its spread, and a
+// dashed line across the plot at each k's chance level, as an svg element
+// (no XML declaration, so it can also stand inside HTML). Each bar carries a
+// title with its value, which viewers show on hover. Negative values (AMI
+// can dip below 0 at chance) are drawn as empty bars.
+func renderChart(c Chart) (string, error) {
+	bars := c.Bars
+	if len(bars) == 0 {
+		return "", fmt.Errorf("reproduce: no scores to plot")
+	}
+	chartTitle := c.Title
 	type group struct {
 		model string
 		dim   int
@@ -82,10 +109,18 @@ func PlotNMI(path string, bars []Bar) error {
 		inGroup[gi] = append(inGroup[gi], b)
 		seenSeries[series{b.Variant, b.K}] = true
 		firstK = min(firstK, b.K)
-		if !math.IsInf(b.NMI, 0) && b.NMI > maxNMI {
-			maxNMI = b.NMI
+		if top := b.Value + max(b.Spread, 0); !math.IsInf(top, 0) && !math.IsNaN(top) && top > maxNMI {
+			maxNMI = top
 		}
 	}
+	chanceKs := make([]int, 0, len(c.Chance))
+	for k, v := range c.Chance {
+		chanceKs = append(chanceKs, k)
+		if !math.IsNaN(v) && v > maxNMI {
+			maxNMI = v
+		}
+	}
+	sort.Ints(chanceKs)
 	names := make([]string, len(groups))
 	longest := 0
 	for i, g := range groups {
@@ -109,7 +144,6 @@ func PlotNMI(path string, bars []Bar) error {
 	yOf := func(v float64) float64 { return bottom - v/yMax*plotH }
 
 	var w strings.Builder
-	w.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	fmt.Fprintf(&w, `<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="%s" height="%s" viewBox="0 0 %s %s" font-family="sans-serif">`+"\n",
 		coord(width), coord(chartHeight), coord(width), coord(chartHeight))
 	fmt.Fprintf(&w, `<rect width="100%%" height="100%%" fill="#ffffff"/>`+"\n")
@@ -132,12 +166,13 @@ func PlotNMI(path string, bars []Bar) error {
 			coord(marginLeft-6), coord(y+labelSize/3), coord(labelSize), decimals, v)
 	}
 	yLabelX, yLabelY := marginLeft/4+labelSize/2, marginTop+plotH/2
-	fmt.Fprintf(&w, `<text x="%s" y="%s" font-size="%s" text-anchor="middle" transform="rotate(-90 %s %s)">NMI</text>`+"\n",
-		coord(yLabelX), coord(yLabelY), coord(labelSize), coord(yLabelX), coord(yLabelY))
+	fmt.Fprintf(&w, `<text x="%s" y="%s" font-size="%s" text-anchor="middle" transform="rotate(-90 %s %s)">%s</text>`+"\n",
+		coord(yLabelX), coord(yLabelY), coord(labelSize), coord(yLabelX), coord(yLabelY), escape(c.Metric))
 
 	// Bars, centred in their group's slot, and the group labels.
 	type entry struct {
 		label, fill string
+		dashed      bool
 	}
 	var legend []entry
 	inLegend := map[series]bool{}
@@ -153,19 +188,41 @@ func PlotNMI(path string, bars []Bar) error {
 			fill := barFill(b.Variant, b.K != firstK)
 			x := centre + (float64(i)-float64(len(gb))/2)*barWidth
 			h := 0.0
-			if b.NMI > 0 {
-				h = min(b.NMI, yMax) / yMax * plotH
+			if b.Value > 0 {
+				h = min(b.Value, yMax) / yMax * plotH
+			}
+			title := fmt.Sprintf("%s %s k=%d: %s %.3f", names[gi], variantName(b.Variant), b.K, c.Metric, b.Value)
+			if b.Spread > 0 {
+				title += fmt.Sprintf(" +/- %.3f", b.Spread)
 			}
 			fmt.Fprintf(&w, `<rect class="bar" x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s</title></rect>`+"\n",
-				coord(x), coord(bottom-h), coord(barWidth), coord(h), fill,
-				escape(fmt.Sprintf("%s %s k=%d: NMI %.3f", names[gi], variantName(b.Variant), b.K, b.NMI)))
+				coord(x), coord(bottom-h), coord(barWidth), coord(h), fill, escape(title))
+			if b.Spread > 0 {
+				lo, hi := max(b.Value-b.Spread, 0), min(b.Value+b.Spread, yMax)
+				fmt.Fprintf(&w, `<line class="spread" x1="%s" y1="%s" x2="%s" y2="%s" stroke="#333333"/>`+"\n",
+					coord(x+barWidth/2), coord(yOf(lo)), coord(x+barWidth/2), coord(yOf(hi)))
+			}
 			if s := (series{b.Variant, b.K}); !inLegend[s] {
 				inLegend[s] = true
-				legend = append(legend, entry{fmt.Sprintf("%s k=%d", variantName(b.Variant), b.K), fill})
+				legend = append(legend, entry{fmt.Sprintf("%s k=%d", variantName(b.Variant), b.K), fill, false})
 			}
 		}
 		fmt.Fprintf(&w, `<text x="%s" y="%s" font-size="%s" text-anchor="middle">%s</text>`+"\n",
 			coord(centre), coord(bottom+6+labelSize), coord(labelSize), escape(names[gi]))
+	}
+
+	// The chance level of each k, across the whole plot.
+	for i, k := range chanceKs {
+		v := c.Chance[k]
+		if math.IsNaN(v) {
+			continue
+		}
+		stroke := chanceColor(i > 0)
+		y := yOf(max(v, 0))
+		fmt.Fprintf(&w, `<line class="chance" x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="1.5" stroke-dasharray="6 4"><title>%s</title></line>`+"\n",
+			coord(marginLeft), coord(y), coord(marginLeft+plotW), coord(y), stroke,
+			escape(fmt.Sprintf("random vectors k=%d: %s %.3f", k, c.Metric, v)))
+		legend = append(legend, entry{fmt.Sprintf("random vectors k=%d", k), stroke, true})
 	}
 
 	// Axes on top of the bars.
@@ -182,17 +239,26 @@ func PlotNMI(path string, bars []Bar) error {
 		coord(lx), coord(ly), coord(legendSwatch+14+float64(longestEntry)*labelSize*charWidth), coord(float64(len(legend))*legendLine+8))
 	for i, e := range legend {
 		y := ly + 4 + float64(i)*legendLine
-		fmt.Fprintf(&w, `<rect class="swatch" x="%s" y="%s" width="%s" height="%s" fill="%s"/>`+"\n",
-			coord(lx+6), coord(y+(legendLine-legendSwatch)/2), coord(legendSwatch), coord(legendSwatch), e.fill)
+		if e.dashed {
+			fmt.Fprintf(&w, `<line class="swatch" x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="1.5" stroke-dasharray="3 2"/>`+"\n",
+				coord(lx+6), coord(y+legendLine/2), coord(lx+6+legendSwatch), coord(y+legendLine/2), e.fill)
+		} else {
+			fmt.Fprintf(&w, `<rect class="swatch" x="%s" y="%s" width="%s" height="%s" fill="%s"/>`+"\n",
+				coord(lx+6), coord(y+(legendLine-legendSwatch)/2), coord(legendSwatch), coord(legendSwatch), e.fill)
+		}
 		fmt.Fprintf(&w, `<text x="%s" y="%s" font-size="%s">%s</text>`+"\n",
 			coord(lx+legendSwatch+10), coord(y+legendLine/2+labelSize/3), coord(labelSize), escape(e.label))
 	}
 	w.WriteString("</svg>\n")
+	return w.String(), nil
+}
 
-	if err := atomicfile.WriteFile(path, []byte(w.String())); err != nil {
-		return fmt.Errorf("reproduce: write chart: %w", err)
+// chanceColor is the stroke of a chance line, lighter for the second k.
+func chanceColor(second bool) string {
+	if second {
+		return "#8c8c8c"
 	}
-	return nil
+	return "#333333"
 }
 
 func variantRank(v string) int {

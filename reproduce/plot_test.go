@@ -72,21 +72,21 @@ func readSVG(t *testing.T, path string) *svgNode {
 	return &root
 }
 
-func TestPlotNMIWritesSVG(t *testing.T) {
+func TestPlotChartWritesSVG(t *testing.T) {
 	var bars []Bar
 	for _, model := range []string{"CBOW", "SG"} {
 		for _, dim := range []int{10, 50, 100} {
 			for _, v := range []string{"SEP", "CO"} {
 				for _, k := range []int{200, 400} {
 					// Distinct values at three decimals, so each title is unique.
-					bars = append(bars, Bar{Model: model, Dim: dim, Variant: v, K: k, NMI: 0.2 + 0.007*float64(len(bars))})
+					bars = append(bars, Bar{Model: model, Dim: dim, Variant: v, K: k, Value: 0.2 + 0.007*float64(len(bars))})
 				}
 			}
 		}
 	}
-	bars = append(bars, Bar{Model: "Med2Vec", Dim: 200, K: 200, NMI: 0.05})
+	bars = append(bars, Bar{Model: "Med2Vec", Dim: 200, K: 200, Value: 0.05})
 	path := filepath.Join(t.TempDir(), "nmi.svg")
-	if err := PlotNMI(path, bars); err != nil {
+	if err := PlotChart(path, Chart{Title: "NMI of k-means clusters of code vectors against CCSR categories", Metric: "NMI", Bars: bars}); err != nil {
 		t.Fatal(err)
 	}
 	root := readSVG(t, path)
@@ -140,7 +140,7 @@ func TestPlotNMIWritesSVG(t *testing.T) {
 			t.Errorf("no bar titled %q", barTitle(b))
 			continue
 		}
-		got, want := height(r)/height(topRect), b.NMI/top.NMI
+		got, want := height(r)/height(topRect), b.Value/top.Value
 		if math.Abs(got-want) > 0.01*want {
 			t.Errorf("%s: height ratio %.4f to the tallest bar, want %.4f", barTitle(b), got, want)
 		}
@@ -149,7 +149,7 @@ func TestPlotNMIWritesSVG(t *testing.T) {
 		}
 	}
 	if lo, hi := rects[barTitle(bars[0])], rects[barTitle(bars[1])]; lo != nil && hi != nil && height(lo) >= height(hi) {
-		t.Errorf("NMI %.3f drawn %.2f high, NMI %.3f only %.2f", bars[1].NMI, height(hi), bars[0].NMI, height(lo))
+		t.Errorf("NMI %.3f drawn %.2f high, NMI %.3f only %.2f", bars[1].Value, height(hi), bars[0].Value, height(lo))
 	}
 
 	for _, want := range []string{"SEP k=200", "CO k=200", "SEP k=400", "CO k=400", "Med2Vec k=200"} {
@@ -199,12 +199,12 @@ func barTitle(b Bar) string {
 	if v == "" {
 		v = "Med2Vec"
 	}
-	return fmt.Sprintf("%s-%d %s k=%d: NMI %.3f", b.Model, b.Dim, v, b.K, b.NMI)
+	return fmt.Sprintf("%s-%d %s k=%d: NMI %.3f", b.Model, b.Dim, v, b.K, b.Value)
 }
 
-func TestPlotNMIEscapesText(t *testing.T) {
+func TestPlotChartEscapesText(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "nmi.svg")
-	if err := PlotNMI(path, []Bar{{Model: `A<&"B>`, Dim: 5, Variant: "SEP", K: 2, NMI: 0.5}}); err != nil {
+	if err := PlotChart(path, Chart{Title: "t", Metric: "NMI", Bars: []Bar{{Model: `A<&"B>`, Dim: 5, Variant: "SEP", K: 2, Value: 0.5}}}); err != nil {
 		t.Fatal(err)
 	}
 	root := readSVG(t, path)
@@ -219,12 +219,79 @@ func TestPlotNMIEscapesText(t *testing.T) {
 	}
 }
 
-func TestPlotNMIRejectsEmpty(t *testing.T) {
-	err := PlotNMI(filepath.Join(t.TempDir(), "x.svg"), nil)
+func TestPlotChartRejectsEmpty(t *testing.T) {
+	err := PlotChart(filepath.Join(t.TempDir(), "x.svg"), Chart{Title: "t", Metric: "AMI"})
 	if err == nil {
 		t.Fatal("want an error for no bars")
 	}
 	if !strings.HasPrefix(err.Error(), "reproduce:") {
 		t.Errorf("error %q lacks the reproduce: prefix", err)
+	}
+}
+
+// The chance level is a dashed line at its value, one per k, in the legend;
+// a bar's spread is a whisker from value-spread to value+spread; a negative
+// value draws an empty bar.
+func TestPlotChartChanceAndSpread(t *testing.T) {
+	bars := []Bar{
+		{Model: "SG", Dim: 10, Variant: "SEP", K: 200, Value: 0.4, Spread: 0.05},
+		{Model: "SG", Dim: 10, Variant: "CO", K: 200, Value: -0.01},
+		{Model: "SG", Dim: 10, Variant: "SEP", K: 400, Value: 0.3},
+	}
+	path := filepath.Join(t.TempDir(), "ami.svg")
+	if err := PlotChart(path, Chart{Title: "AMI", Metric: "AMI", Bars: bars, Chance: map[int]float64{200: 0.1, 400: 0.2}}); err != nil {
+		t.Fatal(err)
+	}
+	root := readSVG(t, path)
+	var chance, spread []*svgNode
+	var barRects []*svgNode
+	texts := map[string]bool{}
+	root.walk(func(n *svgNode) {
+		switch {
+		case n.XMLName.Local == "line" && n.attr("class") == "chance":
+			chance = append(chance, n)
+		case n.XMLName.Local == "line" && n.attr("class") == "spread":
+			spread = append(spread, n)
+		case n.XMLName.Local == "rect" && n.attr("class") == "bar":
+			barRects = append(barRects, n)
+		case n.XMLName.Local == "text":
+			texts[n.Text] = true
+		}
+	})
+	num := func(n *svgNode, a string) float64 {
+		v, err := strconv.ParseFloat(n.attr(a), 64)
+		if err != nil {
+			t.Fatalf("%s: %v", a, err)
+		}
+		return v
+	}
+	if len(chance) != 2 || chance[0].attr("stroke-dasharray") == "" {
+		t.Fatalf("%d chance lines, want 2 dashed", len(chance))
+	}
+	// The first bar (0.4) stands on the axis at the same bottom as every
+	// bar; the chance line of 0.2 is half its height above that bottom.
+	b0 := barRects[0]
+	for _, r := range barRects {
+		if strings.Contains(r.Nodes[0].Text, "SEP k=200") {
+			b0 = r
+		}
+	}
+	bottom := num(b0, "y") + num(b0, "height")
+	yOf := func(v float64) float64 { return bottom - v/0.4*num(b0, "height") }
+	for i, want := range []float64{0.1, 0.2} {
+		if got := num(chance[i], "y1"); math.Abs(got-yOf(want)) > 0.05 {
+			t.Errorf("chance line %d at y %.2f, want %.2f (value %.1f)", i, got, yOf(want), want)
+		}
+	}
+	if len(spread) != 1 || math.Abs(num(spread[0], "y1")-yOf(0.35)) > 0.05 || math.Abs(num(spread[0], "y2")-yOf(0.45)) > 0.05 {
+		t.Errorf("spread whiskers %d, want one from 0.35 to 0.45", len(spread))
+	}
+	for _, r := range barRects {
+		if strings.Contains(r.Nodes[0].Text, "CO k=200") && num(r, "height") != 0 {
+			t.Errorf("negative value drawn %v high", r.attr("height"))
+		}
+	}
+	if !texts["random vectors k=200"] || !texts["random vectors k=400"] {
+		t.Errorf("legend lacks the random vectors: %v", texts)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/hiervec/hiervec/evaluate"
 	"github.com/hiervec/hiervec/export"
 	"github.com/hiervec/hiervec/hierarchy"
+	"github.com/hiervec/hiervec/internal/sysmem"
 	"github.com/hiervec/hiervec/release"
 	"github.com/hiervec/hiervec/synth"
 	"github.com/hiervec/hiervec/trainer"
@@ -53,10 +54,12 @@ type Event struct {
 
 // Result is what a reproduction produced.
 type Result struct {
-	Sets    []*embedding.Set     // every set written to embeddings.json, in order
-	Scores  []*evaluate.SetScore // one per scored code set
-	Resumed []string             // runs found finished in Out and not trained again
-	Trained []string             // runs trained by this call
+	Sets   []*embedding.Set     // every set written to embeddings.json, in order
+	Scores []*evaluate.SetScore // one per scored set, of the first seed
+	// Repeats holds the scores of every seed, Repeats[0] == Scores.
+	Repeats [][]*evaluate.SetScore
+	Resumed []string // runs found finished in Out and not trained again
+	Trained []string // runs trained by this call
 	Elapsed time.Duration
 
 	// What was trained on.
@@ -64,6 +67,9 @@ type Result struct {
 	Sequences int  // patient-years
 	Tokens    int  // code tokens
 	Codes     int  // distinct codes
+	// Read is the reader's report of the input (rows, patients); nil for
+	// a corpus cache.
+	Read *corpus.ReadReport
 
 	// Suppression is what the small-cell rule kept out of every output.
 	Suppression release.Report
@@ -150,13 +156,17 @@ func Run(ctx context.Context, cfg Config, progress func(Event)) (*Result, error)
 		return nil, err
 	}
 
-	runs := Plan(cfg.Models, cfg.Dims, cfg.Variants, cfg.Med2Vec, 200)
+	runs := PlanRepeats(cfg.Models, cfg.Dims, cfg.Variants, cfg.Med2Vec, 200, cfg.Repeats)
 	views := newViews(base, m, p, say)
-	res := &Result{Synthetic: synthetic, Sequences: base.NumSeqs(), Tokens: base.Tokens.Len(), Codes: base.Vocab.Len()}
-	sets, err := trainAll(ctx, cfg, runs, views, rm, res, progress)
+	if err := checkMemory(cfg, runs, views); err != nil {
+		return nil, err
+	}
+	res := &Result{Synthetic: synthetic, Sequences: base.NumSeqs(), Tokens: base.Tokens.Len(), Codes: base.Vocab.Len(), Read: report}
+	bySeed, err := trainAll(ctx, cfg, runs, views, rm, res, progress)
 	if err != nil {
 		return nil, err
 	}
+	sets := bySeed[0]
 	res.Sets = sets
 	res.Suppression = views.suppression(cfg.MinPatients)
 	say("%s", res.Suppression)
@@ -165,17 +175,45 @@ func Run(ctx context.Context, cfg Config, progress func(Event)) (*Result, error)
 	}
 	say("wrote %s: %d sets", filepath.Join(cfg.Out, EmbeddingsFile), len(sets))
 
-	scores, err := scoreAll(ctx, cfg, sets, m, p, base, report.PatientIDs, say)
-	if err != nil {
-		return nil, err
+	for rep, sets := range bySeed {
+		if len(bySeed) > 1 {
+			say("scoring seed %d of %d", rep+1, len(bySeed))
+		}
+		scores, err := scoreAll(ctx, cfg, rep, sets, m, p, base, report.PatientIDs, say)
+		if err != nil {
+			return nil, err
+		}
+		res.Repeats = append(res.Repeats, scores)
 	}
-	res.Scores = scores
+	res.Scores = res.Repeats[0]
 	if err := writeReports(cfg, res, m, time.Since(start)); err != nil {
 		return nil, err
 	}
 	res.Elapsed = time.Since(start)
-	say("wrote %s, %s and %s (%s in all)", ReportMarkdown, ReportJSON, ChartFile, res.Elapsed.Round(time.Second))
+	say("wrote %s, %s, %s and the charts (%s in all)", ReportMarkdown, ReportHTML, ReportJSON, res.Elapsed.Round(time.Second))
 	return res, nil
+}
+
+// checkMemory refuses a plan whose largest Word2Vec run would not fit in
+// the memory the machine has available, before any run starts.
+func checkMemory(cfg Config, runs []Job, v *views) error {
+	avail, ok := sysmem.Available()
+	if !ok {
+		return nil
+	}
+	for _, r := range runs {
+		if r.Algo == AlgoMed2Vec {
+			continue
+		}
+		tc := cfg.Word2Vec
+		tc.Dim = r.Dim
+		mem := trainer.EstimateMemory(v.get(r.View).Vocab.Counts, tc)
+		if need := mem.Model + mem.Staging; uint64(need) > avail {
+			return fmt.Errorf("reproduce: run %s needs about %d MiB for its vectors but this machine has %d MiB available; lower -dims or -threads",
+				r.ID(), need>>20, avail>>20)
+		}
+	}
+	return nil
 }
 
 // views builds the corpus views on first use and keeps them.
@@ -252,8 +290,8 @@ func (v *views) get(view View) *corpus.Corpus {
 
 // trainAll trains the runs not yet finished in cfg.Out, writing each one's
 // sets to the variants folder as soon as it is done, and returns every set
-// in plan order.
-func trainAll(ctx context.Context, cfg Config, runs []Job, v *views, rm *runManifest, res *Result, progress func(Event)) ([]*embedding.Set, error) {
+// in plan order, by repeat.
+func trainAll(ctx context.Context, cfg Config, runs []Job, v *views, rm *runManifest, res *Result, progress func(Event)) ([][]*embedding.Set, error) {
 	costs := make([]float64, len(runs))
 	total := 0.0
 	for i, r := range runs {
@@ -264,7 +302,13 @@ func trainAll(ctx context.Context, cfg Config, runs []Job, v *views, rm *runMani
 		costs[i] = cost(r, v.get(view), cfg.Word2Vec.Window, cfg.Word2Vec.Negative)
 		total += costs[i]
 	}
-	var all []*embedding.Set
+	var all [][]*embedding.Set
+	add := func(r Job, sets []*embedding.Set) {
+		for len(all) <= r.Repeat {
+			all = append(all, nil)
+		}
+		all[r.Repeat] = append(all[r.Repeat], sets...)
+	}
 	doneCost := 0.0
 	trainStart := time.Now()
 	trainedCost := 0.0 // cost trained by this call, for the ETA's rate
@@ -278,7 +322,7 @@ func trainAll(ctx context.Context, cfg Config, runs []Job, v *views, rm *runMani
 				return nil, fmt.Errorf("reproduce: finished run %s matches its checksum but does not hold %v (%v); remove the folder's run.json to train again", path, r.Keys(), err)
 			}
 			res.Resumed = append(res.Resumed, r.ID())
-			all = append(all, sets...)
+			add(r, sets)
 			doneCost += costs[i]
 			continue
 		}
@@ -317,7 +361,7 @@ func trainAll(ctx context.Context, cfg Config, runs []Job, v *views, rm *runMani
 			return nil, err
 		}
 		res.Trained = append(res.Trained, r.ID())
-		all = append(all, sets...)
+		add(r, sets)
 		doneCost += costs[i]
 		trainedCost += costs[i]
 	}
@@ -341,13 +385,13 @@ func trainRun(ctx context.Context, cfg Config, r Job, v *views, event func(done,
 	if r.Algo == AlgoMed2Vec {
 		mc := med2vec.DefaultConfig()
 		mc.CodeDim, mc.VisitDim = r.Dim, r.Dim
-		mc.Epochs, mc.Workers, mc.Seed = cfg.Med2VecEpochs, cfg.Word2Vec.Workers, cfg.Word2Vec.Seed
+		mc.Epochs, mc.Workers, mc.Seed = cfg.Med2VecEpochs, cfg.Word2Vec.Workers, cfg.Word2Vec.Seed+uint64(r.Repeat)
 		return med2vec.Train(ctx, v.get(ViewCodes), mc, func(p med2vec.Progress) {
 			event(p.VisitsDone, p.VisitsTotal, []string{fmt.Sprintf("epoch %d/%d", p.Epoch, p.Epochs), fmt.Sprintf("loss %.4f", p.Loss)}, p.Done)
 		})
 	}
 	tc := cfg.Word2Vec
-	tc.Model, tc.Dim = trainer.SkipGram, r.Dim
+	tc.Model, tc.Dim, tc.Seed = trainer.SkipGram, r.Dim, cfg.Word2Vec.Seed+uint64(r.Repeat)
 	if r.Algo == AlgoCBOW {
 		tc.Model, tc.SharedNegatives = trainer.CBOW, false
 	}

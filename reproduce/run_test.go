@@ -61,7 +61,7 @@ func TestRunWritesTheReleasedLayoutAndReports(t *testing.T) {
 				s.Name, s.Len(), res.Codes, res.Suppression.SuppressedCodes, cfg.MinPatients)
 		}
 	}
-	for _, f := range []string{ReportMarkdown, ReportJSON, ChartFile, SynthCCSR, SynthExtract, SynthOutcomes, manifestName} {
+	for _, f := range []string{ReportMarkdown, ReportJSON, ReportHTML, ChartFile, ChartAMIFile, ChartUnitFile, SynthCCSR, SynthExtract, SynthOutcomes, manifestName} {
 		if st, err := os.Stat(filepath.Join(cfg.Out, f)); err != nil || st.Size() == 0 {
 			t.Errorf("%s missing or empty (%v)", f, err)
 		}
@@ -75,13 +75,15 @@ func TestRunWritesTheReleasedLayoutAndReports(t *testing.T) {
 			t.Errorf("report.md lacks %q", want)
 		}
 	}
-	var report []map[string]any
+	var report struct {
+		Runs []struct{ Sets []map[string]any }
+	}
 	js, _ := os.ReadFile(filepath.Join(cfg.Out, ReportJSON))
 	if err := json.Unmarshal(js, &report); err != nil {
 		t.Fatalf("report.json: %v", err)
 	}
-	if len(report) != 27 {
-		t.Errorf("report.json has %d sets, want 24 and 3 random baselines", len(report))
+	if len(report.Runs) != 1 || len(report.Runs[0].Sets) != 27 {
+		t.Errorf("report.json has %d runs, want 1 with 24 sets and 3 random baselines", len(report.Runs))
 	}
 	if events == 0 {
 		t.Error("no progress events")
@@ -225,5 +227,54 @@ func TestRunWritesNothingBeforeTheInputReads(t *testing.T) {
 	cfg.Read.CodeCol = ""
 	if _, err := Run(context.Background(), cfg, nil); err != nil {
 		t.Fatalf("the corrected run was refused: %v", err)
+	}
+}
+
+// Repeats train every run with each seed, report means and spreads, and a
+// later call with more repeats trains only the new seeds.
+func TestRunRepeats(t *testing.T) {
+	cfg := tinyConfig(t)
+	cfg.Models = []trainer.Model{trainer.SkipGram}
+	cfg.Dims = []int{4}
+	cfg.Repeats = 2
+	res, err := Run(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Trained) != 6 || len(res.Repeats) != 2 || len(res.Repeats[0]) != len(res.Repeats[1]) {
+		t.Fatalf("trained %v, %d repeats of scores", res.Trained, len(res.Repeats))
+	}
+	a, b := res.Repeats[0][0], res.Repeats[1][0]
+	if a.Set != b.Set || a.NMI[5] == b.NMI[5] && a.AMI[10] == b.AMI[10] && a.UnitNMI[5] == b.UnitNMI[5] {
+		t.Errorf("seed 1 and seed 2 score %s identically: %v %v", a.Set, a.NMI, b.NMI)
+	}
+	var report struct {
+		Settings map[string]any
+		Runs     []struct {
+			Seed uint64
+			Sets []map[string]any
+		}
+	}
+	js, _ := os.ReadFile(filepath.Join(cfg.Out, ReportJSON))
+	if err := json.Unmarshal(js, &report); err != nil {
+		t.Fatal(err)
+	}
+	if len(report.Runs) != 2 || report.Runs[0].Seed != 1 || report.Runs[1].Seed != 2 || report.Settings["repeats"] != 2.0 {
+		t.Errorf("report.json runs %d, settings %v", len(report.Runs), report.Settings)
+	}
+	md, _ := os.ReadFile(filepath.Join(cfg.Out, ReportMarkdown))
+	if !strings.Contains(string(md), "mean±standard deviation over 2 training seeds") || !strings.Contains(string(md), "±") {
+		t.Errorf("report.md shows no spread:\n%s", md)
+	}
+	if _, err := os.Stat(filepath.Join(cfg.Out, VariantsDir, "SG_CO_4_r2.json")); err != nil {
+		t.Errorf("second seed's run file: %v", err)
+	}
+	cfg.Repeats = 3
+	res, err = Run(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(res.Trained, ",") != "SG_SEP_4_r3,SG_SEP_cat_4_r3,SG_CO_4_r3" || len(res.Resumed) != 6 {
+		t.Errorf("three repeats after two: trained %v, resumed %v", res.Trained, res.Resumed)
 	}
 }

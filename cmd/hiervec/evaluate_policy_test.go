@@ -11,6 +11,7 @@ import (
 	"github.com/hiervec/hiervec/corpus"
 	"github.com/hiervec/hiervec/embedding"
 	"github.com/hiervec/hiervec/export"
+	"github.com/hiervec/hiervec/hierarchy"
 )
 
 // TestEvaluateCommandPolicy scores vectors planted by each code's default
@@ -73,5 +74,25 @@ func TestEvaluateCommandPolicy(t *testing.T) {
 	}
 	if code, _, errs := runEvaluateCmd("-embeddings", emb, "-ccsr", ccsr, "-policy", "middle"); code != 2 || !strings.Contains(errs, "unknown policy") {
 		t.Errorf("-policy middle: exit %d, stderr %q; want a usage error", code, errs)
+	}
+}
+
+// The projector's category column follows the run's policy.
+func TestProjectorMetaPolicy(t *testing.T) {
+	const sheet = "ICD-10-CM Code,ICD-10-CM Code Description,CCSR Category,CCSR Category Description,Inpatient Default CCSR (Y/N/X),Outpatient Default CCSR (Y/N/X)\n" +
+		"E1122,Type 2 diabetes with CKD,END003,Diabetes with complication,Y,N\n" +
+		"E1122,Type 2 diabetes with CKD,GEN003,Chronic kidney disease,N,Y\n"
+	m, err := hierarchy.ReadMap(strings.NewReader(sheet), "sheet.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[hierarchy.Policy]string{hierarchy.PolicyDefaultIP: "END003", hierarchy.PolicyDefaultOP: "GEN003"} {
+		cat, desc := projectorMeta(hierarchy.NewLabeler(m, p))("E1122", corpus.KindCode)
+		if cat != want || desc != "Type 2 diabetes with CKD" {
+			t.Errorf("%v: %q, %q; want %s", p, cat, desc, want)
+		}
+	}
+	if cat, desc := projectorMeta(hierarchy.NewLabeler(nil, hierarchy.PolicyFirst))("E1122", corpus.KindCode); cat != "" || desc != "" {
+		t.Errorf("no map: %q %q", cat, desc)
 	}
 }

@@ -8,12 +8,15 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/hiervec/hiervec/corpus"
 	"github.com/hiervec/hiervec/embedding"
 	"github.com/hiervec/hiervec/export"
+	"github.com/hiervec/hiervec/synth"
 )
 
 // evaluateFixture writes a released-layout file with a co-trained code set
@@ -225,5 +228,132 @@ func TestEvaluateCommandUsage(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want exit %d mentioning %q", code, errs, tc.code, tc.want)
 			}
 		})
+	}
+}
+
+// sameJSON tells whether two JSON documents hold the same values.
+func sameJSON(t *testing.T, a, b []byte) bool {
+	t.Helper()
+	var va, vb any
+	if err := json.Unmarshal(a, &va); err != nil {
+		t.Fatalf("%v:\n%.300s", err, a)
+	}
+	if err := json.Unmarshal(b, &vb); err != nil {
+		t.Fatalf("%v:\n%.300s", err, b)
+	}
+	ja, _ := json.Marshal(va)
+	jb, _ := json.Marshal(vb)
+	return bytes.Equal(ja, jb)
+}
+
+// shellWords splits a command line as a POSIX shell would, for the words
+// EvaluateCommand writes: plain words, single-quoted ones and a backslash
+// escaping one character.
+func shellWords(t *testing.T, line string) []string {
+	t.Helper()
+	var words []string
+	var w strings.Builder
+	inWord, quoted, escaped := false, false, false
+	for _, r := range line {
+		switch {
+		case escaped:
+			w.WriteRune(r)
+			escaped = false
+		case !quoted && r == '\\':
+			escaped, inWord = true, true
+		case quoted && r == '\'':
+			quoted = false
+		case quoted:
+			w.WriteRune(r)
+		case r == '\'':
+			quoted, inWord = true, true
+		case r == ' ':
+			if inWord {
+				words = append(words, w.String())
+				w.Reset()
+				inWord = false
+			}
+		case strings.ContainsRune("\"$`;&|<>()*?[]{}~#!", r):
+			t.Fatalf("unquoted shell character %q in %q", r, line)
+		default:
+			w.WriteRune(r)
+			inWord = true
+		}
+	}
+	if quoted {
+		t.Fatalf("unclosed quote in %q", line)
+	}
+	if inWord {
+		words = append(words, w.String())
+	}
+	return words
+}
+
+// TestEvaluateAgainLineRuns reproduces on user data (an extract whose
+// columns are not detected, in a folder whose name has a space and a
+// quote, a map and outcomes beside it), then runs report.md's "Evaluate
+// again" command as printed, from the output folder: it gives the numbers
+// of report.json.
+func TestEvaluateAgainLineRuns(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "my data's")
+	out := filepath.Join(t.TempDir(), "out")
+	if err := os.MkdirAll(src, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	extract, ccsr, outcomes := filepath.Join(src, "dx extract.csv"), filepath.Join(src, "ccsr.csv"), filepath.Join(src, "outcomes.csv")
+	sc := synth.DefaultConfig()
+	sc.Patients = 300
+	if _, err := synth.WriteFiles(sc, extract, ccsr, outcomes); err != nil {
+		t.Fatal(err)
+	}
+	body, err := os.ReadFile(extract)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, rest, _ := strings.Cut(string(body), "\n")
+	if head != "patient_id,date,icd10_code" {
+		t.Fatalf("synthetic header %q", head)
+	}
+	if err := os.WriteFile(extract, []byte("Member Ref,Svc Day,Dx\n"+rest), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "reproduce", "-input", extract, "-ccsr", ccsr, "-outcomes", outcomes, "-out", out,
+		"-patient-col", "Member Ref", "-date-col", "Svc Day", "-code-col", "Dx",
+		"-models", "sg", "-dims", "4", "-epochs", "1", "-window", "10", "-threads", "1", "-k", "5,10", "-quiet")
+	if code != 0 {
+		t.Fatalf("reproduce exit %d: %s", code, stderr)
+	}
+	md, err := os.ReadFile(filepath.Join(out, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)```sh\n(hiervec evaluate [^\n]*)\n```").FindSubmatch(md)
+	if m == nil {
+		t.Fatalf("report.md has no evaluate command block:\n%s", md)
+	}
+	line := string(m[1])
+	words := shellWords(t, line)
+	for _, want := range []string{"-patient-col", "Member Ref", "-date-col", "Svc Day", "-code-col", "Dx", "-input", extract} {
+		if !slices.Contains(words, want) {
+			t.Errorf("command %q lacks %q", line, want)
+		}
+	}
+	t.Chdir(out)
+	code, evalOut, stderr := runCLI(t, append(words[1:], "-json", "-quiet")...)
+	if code != 0 {
+		t.Fatalf("the printed command %q: exit %d: %s", line, code, stderr)
+	}
+	report, err := os.ReadFile("report.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rj struct {
+		Runs []struct{ Sets json.RawMessage }
+	}
+	if err := json.Unmarshal(report, &rj); err != nil || len(rj.Runs) != 1 {
+		t.Fatalf("report.json: %v", err)
+	}
+	if !sameJSON(t, []byte(evalOut), rj.Runs[0].Sets) {
+		t.Errorf("the printed command gives other numbers than report.json:\n%.800s\nreport.json:\n%.800s", evalOut, rj.Runs[0].Sets)
 	}
 }

@@ -11,7 +11,9 @@ import (
 	"text/tabwriter"
 
 	"github.com/hiervec/hiervec/corpus"
+	"github.com/hiervec/hiervec/embedding"
 	"github.com/hiervec/hiervec/hierarchy"
+	"github.com/hiervec/hiervec/release"
 	"github.com/hiervec/hiervec/trainer"
 )
 
@@ -31,7 +33,17 @@ type inspectSummary struct {
 	Vocabulary *int64              `json:"vocabulary,omitempty"`
 	Lengths    *corpus.LengthStats `json:"sequence_length,omitempty"`
 	Memory     *inspectMemory      `json:"training_memory,omitempty"`
+	SmallCells *inspectSmallCells  `json:"small_cells,omitempty"`
 	*inspectCCSR
+}
+
+// inspectSmallCells says what small-cell suppression would keep out of a
+// training run's outputs: how many codes, never which.
+type inspectSmallCells struct {
+	MinPatients int     `json:"min_patients"`
+	Codes       int     `json:"codes"`
+	TokenShare  float64 `json:"token_share"`
+	Exact       bool    `json:"exact_patients"`
 }
 
 // inspectMemory estimates the memory of training a model on the input:
@@ -75,13 +87,14 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var in inputFlags
 	in.register(fs)
 	var (
-		ccsrPath   = fs.String("ccsr", "", "CCSR map (DXCCSR CSV, reference sheet CSV, wide or plain code,category CSV)")
-		policyName = fs.String("policy", "", "category policy for codes with several: default-op, default-ip, first or all (default: the map's default)")
-		dim        = fs.Int("dim", 100, "vector dimension for the training memory estimate")
-		modelName  = fs.String("model", "sg", "model for the training memory estimate: sg or cbow")
-		threads    = fs.Int("threads", runtime.NumCPU(), "worker goroutines for the training memory estimate")
-		top        = fs.Int("top", 10, "number of most frequent unmapped codes to list with -ccsr")
-		asJSON     = fs.Bool("json", false, "print one JSON object instead of text")
+		ccsrPath    = fs.String("ccsr", "", "CCSR map (DXCCSR CSV, reference sheet CSV, wide or plain code,category CSV)")
+		policyName  = fs.String("policy", "", "category policy for codes with several: default-op, default-ip, first or all (default: the map's default)")
+		dim         = fs.Int("dim", 100, "vector dimension for the training memory estimate")
+		modelName   = fs.String("model", "sg", "model for the training memory estimate: sg or cbow")
+		threads     = fs.Int("threads", runtime.NumCPU(), "worker goroutines for the training memory estimate")
+		top         = fs.Int("top", 10, "number of most frequent unmapped codes to list with -ccsr (codes under -min-patients are not listed)")
+		minPatients = minPatientsFlag(fs)
+		asJSON      = fs.Bool("json", false, "print one JSON object instead of text")
 	)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: hiervec inspect -input FILE [flags]\n       hiervec inspect -ccsr FILE [-policy P]")
@@ -161,6 +174,10 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		visits, vocab := int64(c.NumVisits()), int64(c.Vocab.Len())
 		stats := c.LengthStats()
 		sum.Visits, sum.Vocabulary, sum.Lengths = &visits, &vocab, &stats
+		counts := release.Count(c)
+		set := &embedding.Set{Tokens: c.Vocab.Words, Kinds: c.Vocab.Kinds}
+		_, sup := release.Apply(set, counts, *minPatients)
+		sum.SmallCells = &inspectSmallCells{MinPatients: *minPatients, Codes: sup.SuppressedCodes, TokenShare: sup.SuppressedShare(), Exact: counts.Exact}
 		cfg := trainer.DefaultConfig(model)
 		cfg.Dim, cfg.Workers = *dim, *threads
 		tm := trainer.EstimateMemory(c.Vocab.Counts, cfg)
@@ -173,7 +190,7 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			ModelBytes: tm.Model, StagingBytes: tm.Staging, CorpusBytes: corpusBytes,
 			TotalBytes: tm.Model + tm.Staging + corpusBytes}
 		if m != nil {
-			coverage(sum.inspectCCSR, c, m, policy, *top)
+			coverage(sum.inspectCCSR, c, m, policy, *top, func(code string) bool { return counts.Patients(code) >= int64(*minPatients) })
 		}
 	}
 	if *asJSON {
@@ -187,13 +204,19 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 // coverage counts the input's codes (tokens of KindCode) that the map does
 // not categorise under policy, and lists the most frequent ones.
-func coverage(s *inspectCCSR, c *corpus.Corpus, m *hierarchy.Map, p hierarchy.Policy, top int) {
-	cov := hierarchy.NewLabeler(m, p).Coverage(c.Vocab, nil, top)
+//
+// Only codes for which listable holds (those seen in enough patients to
+// pass small-cell suppression) are listed: a rare code's presence in an
+// extract is itself a small cell.
+func coverage(s *inspectCCSR, c *corpus.Corpus, m *hierarchy.Map, p hierarchy.Policy, top int, listable func(string) bool) {
+	cov := hierarchy.NewLabeler(m, p).Coverage(c.Vocab, nil, c.Vocab.Len())
 	n := int(cov.UnmappedCodes)
 	s.UnmappedCodes, s.UnmappedTokens = &n, &cov.UnmappedTokens
-	s.TopUnmapped = make([]inspectCodeCount, len(cov.TopUnmapped))
-	for i, u := range cov.TopUnmapped {
-		s.TopUnmapped[i] = inspectCodeCount{Code: u.Code, Count: u.Count}
+	s.TopUnmapped = []inspectCodeCount{}
+	for _, u := range cov.TopUnmapped {
+		if len(s.TopUnmapped) < top && listable(u.Code) {
+			s.TopUnmapped = append(s.TopUnmapped, inspectCodeCount{Code: u.Code, Count: u.Count})
+		}
 	}
 }
 
@@ -237,6 +260,13 @@ func printInspect(w io.Writer, s *inspectSummary) {
 		}
 		line("training memory", "%s for %s at dim %d, %s (model %s, staged rows %s, corpus %s)",
 			bytesIEC(mem.TotalBytes), mem.Model, mem.Dim, threads, bytesIEC(mem.ModelBytes), bytesIEC(mem.StagingBytes), bytesIEC(mem.CorpusBytes))
+		if sc := s.SmallCells; sc != nil {
+			how := "patients"
+			if !sc.Exact {
+				how = "sequences (the input has no patient identity)"
+			}
+			line("small cells", "%d codes seen in fewer than %d %s, %.2f%% of tokens: trained, never written", sc.Codes, sc.MinPatients, how, 100*sc.TokenShare)
+		}
 	}
 	if c := s.inspectCCSR; c != nil {
 		line("ccsr map", "%s (%s layout, policy %s)", c.CCSRFile, c.CCSRLayout, c.Policy)

@@ -123,11 +123,19 @@ func TestInspectJSON(t *testing.T) {
 		t.Errorf("sequence_length = %v, want median 1, mean 1.5, max 3", lengths)
 	}
 
-	m = runInspectJSON(t, "-input", ex, "-skip-bad", "-ccsr", ccsr)
+	m = runInspectJSON(t, "-input", ex, "-skip-bad", "-ccsr", ccsr, "-min-patients", "1")
 	// Both unmapped codes occur once: ties are listed by code.
 	top, _ := json.Marshal(m["top_unmapped"])
 	if want := `[{"code":"Z999","count":1},{"code":"Z99A","count":1}]`; string(top) != want {
 		t.Errorf("top_unmapped = %s, want %s", top, want)
+	}
+	// Under the default small-cell threshold they are counted, not named.
+	m = runInspectJSON(t, "-input", ex, "-skip-bad", "-ccsr", ccsr)
+	if m["top_unmapped"] != nil || m["unmapped_codes"] != 2.0 {
+		t.Errorf("default -min-patients: top_unmapped = %v, unmapped_codes = %v; want none named, 2 counted", m["top_unmapped"], m["unmapped_codes"])
+	}
+	if sc, _ := m["small_cells"].(map[string]any); sc["min_patients"] != 11.0 || sc["codes"] == 0.0 {
+		t.Errorf("small_cells = %v", m["small_cells"])
 	}
 	if m = runInspectJSON(t, "-ccsr", ccsr); m["rows"] != nil || m["tokens"] != nil {
 		t.Errorf("-ccsr alone printed corpus keys: %v", m)

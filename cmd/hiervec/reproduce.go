@@ -34,6 +34,7 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		withM2V     = fs.Bool("med2vec", false, "also train the Med2Vec baseline (200 dimensions)")
 		m2vEpochs   = fs.Int("med2vec-epochs", cfg.Med2VecEpochs, "Med2Vec epochs")
 		ks          = fs.String("k", "200,400", "k-means cluster counts")
+		repeats     = fs.Int("repeats", cfg.Repeats, "train every variant with this many seeds (-seed, +1, ...) and report means and standard deviations (3 or more to tell variants from seed noise; each repeat costs as much as the first)")
 		quiet       = fs.Bool("quiet", false, "print nothing but errors, warnings and the final table")
 	)
 	in.minCount = cfg.Read.MinCount
@@ -80,7 +81,7 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	cfg.Variants = splitList(*variants)
-	cfg.Med2Vec, cfg.Med2VecEpochs = *withM2V, *m2vEpochs
+	cfg.Med2Vec, cfg.Med2VecEpochs, cfg.Repeats = *withM2V, *m2vEpochs, *repeats
 	if *policy != "" {
 		if _, err := hierarchy.ParsePolicy(*policy); err != nil {
 			return usagef("-policy %q: want default-op, default-ip, first or all", *policy)
@@ -110,5 +111,5 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	fmt.Fprintf(stdout, "trained %d runs (%d resumed), wrote %s in %s\n\n",
 		len(res.Trained), len(res.Resumed), *out, fmtDuration(res.Elapsed))
-	return reproduce.WriteTable(stdout, res.Scores)
+	return reproduce.WriteTable(stdout, res.Repeats...)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,8 +31,14 @@ func TestReproduceThenEvaluateAgree(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("evaluate exit %d: %s", code, stderr)
 	}
-	if strings.TrimSpace(evalOut) != strings.TrimSpace(string(report)) {
-		t.Fatalf("evaluate and report.json differ:\nevaluate:\n%.600s\nreport.json:\n%.600s", evalOut, report)
+	var rj struct {
+		Runs []struct{ Sets json.RawMessage }
+	}
+	if err := json.Unmarshal(report, &rj); err != nil || len(rj.Runs) != 1 {
+		t.Fatalf("report.json: %v, %d runs", err, len(rj.Runs))
+	}
+	if !sameJSON(t, []byte(evalOut), rj.Runs[0].Sets) {
+		t.Fatalf("evaluate and report.json differ:\nevaluate:\n%.600s\nreport.json:\n%.600s", evalOut, rj.Runs[0].Sets)
 	}
 
 	// Same arguments again: everything is resumed, nothing retrained.

@@ -275,28 +275,28 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	listable := listableCodes(c, *f.minPatients)
+	policy, err := hierarchy.ResolvePolicy(f.policy, m)
+	if err != nil {
+		return usagef("%v", err)
+	}
 	variant := "SEP"
 	var vr *hierarchy.ViewReport
 	switch {
 	case levels != 0:
 		variant = "CO"
-		var policy hierarchy.Policy
-		if c, vr, policy, err = coTrainLevels(c, m, f.policy, levels, f.icdOrder); err != nil {
+		if c, vr, err = coTrainLevels(c, m, policy, levels, f.icdOrder); err != nil {
 			return err
 		}
-		rep.say("%s", describeView(true, fmt.Sprintf("levels %s, policy %s", levels, policy), vr))
+		rep.say("%s", describeView(true, fmt.Sprintf("levels %s, policy %s", levels, policy), vr, listable))
 	case f.cotrain || f.catsOnly:
-		policy, err := hierarchy.ResolvePolicy(f.policy, m)
-		if err != nil {
-			return usagef("%v", err)
-		}
 		if f.cotrain {
 			variant = "CO"
 			c, vr = hierarchy.CoTrain(c, m, policy)
 		} else {
 			c, vr = hierarchy.CategoryView(c, m, policy)
 		}
-		rep.say("%s", describeView(f.cotrain, "policy "+policy.String(), vr))
+		rep.say("%s", describeView(f.cotrain, "policy "+policy.String(), vr, listable))
 	}
 	if vr != nil && vr.Tokens > 0 && vr.UnmappedTokens == vr.Tokens {
 		return fmt.Errorf("the CCSR map %s gives a category to none of the codes read; check that it is a map of the input's code system", f.ccsr)
@@ -339,7 +339,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	released, srep := release.Apply(trained, counts, *f.minPatients)
 	rep.say("%s", srep)
 	sets := nameSets(released, algo, variant, f.catsOnly)
-	if err := writeSets(f.out, format, released, sets, m, sp); err != nil {
+	if err := writeSets(f.out, format, released, sets, hierarchy.NewLabeler(m, policy), sp); err != nil {
 		return err
 	}
 	names := make([]string, len(sets))
@@ -395,12 +395,12 @@ func fileFormat(name, path string) (export.Format, error) {
 // writeSets writes a trained set: in the released layout as its named
 // parts (codes, categories), in the one-set formats (word2vec, projector)
 // whole, codes and categories together as the training vocabulary had them.
-func writeSets(out string, format export.Format, whole *embedding.Set, parts []*embedding.Set, m *hierarchy.Map, sp export.Spelling) error {
+func writeSets(out string, format export.Format, whole *embedding.Set, parts []*embedding.Set, lab hierarchy.Labeler, sp export.Spelling) error {
 	switch format {
 	case export.Released:
 		return export.WriteReleased(out, parts)
 	case export.Projector:
-		return export.WriteProjector(out, whole, projectorMeta(m), sp)
+		return export.WriteProjector(out, whole, projectorMeta(lab), sp)
 	}
 	return export.Write(out, format, []*embedding.Set{whole}, sp)
 }
@@ -422,23 +422,33 @@ func spelling(dotless bool, f export.Format) (export.Spelling, error) {
 }
 
 // projectorMeta returns the metadata function of the projector export:
-// each code's category and description from the map, when there is one.
-func projectorMeta(m *hierarchy.Map) func(string, corpus.Kind) (string, string) {
+// each code's category under the run's policy and its description, from
+// the labeler's map when there is one.
+func projectorMeta(lab hierarchy.Labeler) func(string, corpus.Kind) (string, string) {
 	return func(tok string, kind corpus.Kind) (string, string) {
+		m := lab.Map()
 		if m == nil {
 			return "", ""
 		}
 		if kind == corpus.KindCategory {
 			return tok, m.CategoryDescription(tok)
 		}
-		cat, _ := m.Category(tok)
+		cat, _ := lab.Label(tok)
 		return cat, m.CodeDescription(tok)
 	}
 }
 
+// listableCodes returns whether a code of c may be named in a message: it
+// is seen in at least minPatients patients (a rare code's presence is
+// itself a small cell).
+func listableCodes(c *corpus.Corpus, minPatients int) func(string) bool {
+	counts := release.Count(c)
+	return func(code string) bool { return counts.Patients(code) >= int64(minPatients) }
+}
+
 // describeView says what building a CO or category view did, naming the
-// most frequent codes without a category.
-func describeView(co bool, how string, vr *hierarchy.ViewReport) string {
+// most frequent codes without a category that listable allows.
+func describeView(co bool, how string, vr *hierarchy.ViewReport, listable func(string) bool) string {
 	name := "category-only"
 	if co {
 		name = "co-trained"
@@ -448,11 +458,13 @@ func describeView(co bool, how string, vr *hierarchy.ViewReport) string {
 	if !co && vr.EmptySequencesDropped > 0 {
 		msg += fmt.Sprintf("; %d sequences left empty and dropped", vr.EmptySequencesDropped)
 	}
-	if len(vr.TopUnmapped) > 0 {
-		top := make([]string, len(vr.TopUnmapped))
-		for i, cc := range vr.TopUnmapped {
-			top[i] = fmt.Sprintf("%s (%d)", hierarchy.Dotted(cc.Code), cc.Count)
+	var top []string
+	for _, cc := range vr.TopUnmapped {
+		if listable(cc.Code) {
+			top = append(top, fmt.Sprintf("%s (%d)", hierarchy.Dotted(cc.Code), cc.Count))
 		}
+	}
+	if len(top) > 0 {
 		msg += "; most frequent: " + strings.Join(top, ", ")
 	}
 	return msg
