@@ -3,7 +3,6 @@ package synth
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"os"
@@ -181,17 +180,8 @@ func TestBuiltinHierarchy(t *testing.T) {
 // against CMS's FY2021 code list and CCSR v2022.1, and that no synthetic
 // code is a real one.
 func TestBuiltinAgainstReference(t *testing.T) {
-	codesPath := shareddata.Path(t, "icd10cm/icd10cm_codes_2021.txt.gz")
 	mapPath := shareddata.Path(t, "ccsr/hcup.data_CCSR_DX_mapping_v2022-1.csv.gz")
-	f, err := os.Open(codesPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	zr := shareddata.Open(t, "icd10cm/icd10cm_codes_2021.txt.gz")
 	real := map[string]string{}
 	sc := bufio.NewScanner(zr)
 	for sc.Scan() {
