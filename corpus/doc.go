@@ -97,7 +97,10 @@
 // "HVCORPUS", a format version, flags and section sizes; then the sections
 // (word lengths and bytes, kinds, counts, tokens, sequence, visit and
 // sequence-visit offsets, years, patient indices); then a CRC-64 (ECMA)
-// checksum over everything before it. ReadCache checks the sizes against
+// checksum over everything before it. Format version 2 stores each token
+// in 2 bytes when the vocabulary has at most 65,536 words (a flag says so)
+// and in 4 otherwise, so that a cache is as compact as the corpus in
+// memory; version 1, which stored every token in 4 bytes, is still read. ReadCache checks the sizes against
 // the file length before allocating, the checksum, and every invariant of
 // the corpus; any failure wraps ErrCorruptCache. Files are written through
 // internal/atomicfile, so a crash never leaves half a cache.
