@@ -28,6 +28,12 @@
 // skipped and counted under the reason "icd_version"; they are never mixed
 // into the corpus and never dropped silently.
 //
+// The same rows may come as a Parquet file (ReadParquet: the same
+// columns, detected or named; dates as DATE, TIMESTAMP of any unit, INT96
+// or strings). Every extract reader hands its rows to one row sink, which
+// checks, counts and groups them, so a Parquet file and a CSV file of the
+// same rows make the same corpus and the same report.
+//
 // A sequence file (ReadSequences) has one sequence per line, tokens
 // separated by white space, kept as written.
 //
@@ -68,7 +74,8 @@
 //
 // # Formats are never guessed into tokens
 //
-// DetectFormat calls a file a sequence file only when no line of its first
+// DetectFormat calls a file a cache or a Parquet file by its magic bytes
+// ("HVCORPUS", "PAR1"), and a sequence file only when no line of its first
 // 64 KiB holds a comma, semicolon or '|' and every token there is a code
 // (or a category); a file whose first line has delimited fields is an
 // extract, which ReadExtract then reads or refuses: a header that does not

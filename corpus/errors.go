@@ -36,13 +36,17 @@ var ErrCacheCodes = errors.New("corpus: the cache holds tokens that are not code
 // column's rule (internal/redact), and is described otherwise.
 type ParseError struct {
 	File   string // file name as given to the reader
-	Line   int    // 1-based line where the field starts
+	Line   int    // 1-based line where the field starts; the 1-based row number when Row is set
 	Column int    // 1-based field number (0 when not known)
 	Field  string // "header", "patient", "date", "code", "icd_version", "row" or "token"
+	Row    bool   // Line numbers rows (a Parquet file, a database query), not lines of text
 	Err    error  // what is wrong and what was expected
 }
 
 func (e *ParseError) Error() string {
+	if e.Row {
+		return fmt.Sprintf("corpus: %s: row %d, column %d: %s", e.File, e.Line, e.Column, e.Err)
+	}
 	if e.Column == 0 {
 		return fmt.Sprintf("corpus: %s:%d: %s", e.File, e.Line, e.Err)
 	}
@@ -119,7 +123,8 @@ func (e *ColumnError) Error() string {
 // package doc for the shares.
 type CodeColumnError struct {
 	File      string
-	Line      int    // the line at which reading stopped
+	Line      int    // the line (the row, when Row is set) at which reading stopped
+	Row       bool   // Line numbers rows (a Parquet file, a database query), not lines of text
 	Column    int    // 1-based field number of the code column; 0 for a sequence file
 	Header    string // the column's header cell, rendered safely; "" for a sequence file
 	System    string // the code system's name ("ICD-10-CM")
@@ -132,7 +137,11 @@ type CodeColumnError struct {
 
 func (e *CodeColumnError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "corpus: %s:%d: ", e.File, e.Line)
+	if e.Row {
+		fmt.Fprintf(&b, "corpus: %s: row %d: ", e.File, e.Line)
+	} else {
+		fmt.Fprintf(&b, "corpus: %s:%d: ", e.File, e.Line)
+	}
 	share := fmt.Sprintf("%d of %d", e.Failed, e.Checked)
 	if e.Early && e.Failed == e.Checked {
 		share = fmt.Sprintf("all %d of the first %d", e.Failed, e.Checked)

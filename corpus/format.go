@@ -24,9 +24,11 @@ const (
 	FormatExtract
 	// FormatSequences is a sequence file, one sequence per line (ReadSequences).
 	FormatSequences
+	// FormatParquet is an EHR extract stored as Parquet (ReadParquet).
+	FormatParquet
 )
 
-var formatNames = []string{"auto", "cache", "extract", "sequences"}
+var formatNames = []string{"auto", "cache", "extract", "sequences", "parquet"}
 
 // String returns the name ParseFormat accepts.
 func (f Format) String() string {
@@ -36,8 +38,8 @@ func (f Format) String() string {
 	return fmt.Sprintf("Format(%d)", int(f))
 }
 
-// ParseFormat parses "auto", "cache", "extract" or "sequences" (case
-// insensitive).
+// ParseFormat parses "auto", "cache", "extract", "sequences" or
+// "parquet" (case insensitive).
 func ParseFormat(s string) (Format, error) {
 	for i, n := range formatNames {
 		if strings.EqualFold(strings.TrimSpace(s), n) {
@@ -50,6 +52,8 @@ func ParseFormat(s string) (Format, error) {
 // DetectFormat tells the format of the file at path from its content,
 // never guessing in a way that turns an extract's rows into tokens:
 //   - FormatCache when it starts with the cache magic;
+//   - FormatParquet when it starts with "PAR1", the Parquet magic (or
+//     "PARE", an encrypted one, which ReadParquet then refuses);
 //   - FormatSequences when no line of its first 64 KiB (gzip decompressed)
 //     holds a comma, semicolon or '|', and every white-space separated
 //     token in them is a code of opt.CodeSystem (after normalisation) or
@@ -69,6 +73,9 @@ func DetectFormat(path string, opt ReadOptions) (Format, error) {
 		f.Close()
 		if n == len(magic) && string(magic) == cacheMagic {
 			return FormatCache, nil
+		}
+		if n >= 4 && (string(magic[:4]) == parquetMagic || string(magic[:4]) == "PARE") {
+			return FormatParquet, nil
 		}
 	}
 	f, err := input.Open(path)
@@ -154,6 +161,8 @@ func ReadFile(ctx context.Context, path string, f Format, opt ReadOptions) (*Cor
 		return ReadExtractFile(ctx, path, opt)
 	case FormatSequences:
 		return ReadSequencesFile(ctx, path, opt)
+	case FormatParquet:
+		return ReadParquetFile(ctx, path, opt)
 	case FormatCache:
 		c, err := ReadCache(ctx, path)
 		if err != nil {

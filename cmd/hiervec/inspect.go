@@ -125,7 +125,7 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	format, err := corpus.ParseFormat(in.inputFormat)
 	if err != nil {
-		return usagef("-input-format %q: want auto, extract, sequences or cache", in.inputFormat)
+		return usagef("-input-format %q: want %s", in.inputFormat, inputFormats)
 	}
 	if *input != "" {
 		if err := in.check(); err != nil {

@@ -23,6 +23,9 @@ func init() {
 	register(command{name: "train", summary: "train one embedding (SG, CBOW or Med2Vec) and write it", run: runTrain})
 }
 
+// inputFormats lists the values of -input-format, for messages.
+const inputFormats = "auto, extract, parquet, sequences or cache"
+
 // inputFlags are the flags shared by every command that reads a corpus.
 type inputFlags struct {
 	input, inputFormat           string
@@ -37,8 +40,8 @@ func (f *inputFlags) register(fs interface {
 	BoolVar(*bool, string, bool, string)
 	IntVar(*int, string, int, string)
 }) {
-	fs.StringVar(&f.input, "input", "", "EHR extract (CSV/TSV, .gz ok), sequence file or corpus cache")
-	fs.StringVar(&f.inputFormat, "input-format", "auto", "input format: auto, extract, sequences or cache")
+	fs.StringVar(&f.input, "input", "", "EHR extract (CSV/TSV, .gz ok; Parquet), sequence file or corpus cache")
+	fs.StringVar(&f.inputFormat, "input-format", "auto", "input format: "+inputFormats)
 	fs.StringVar(&f.patientCol, "patient-col", "", "extract column holding the patient id (default: detected)")
 	fs.StringVar(&f.dateCol, "date-col", "", "extract column holding the date (default: detected)")
 	fs.StringVar(&f.codeCol, "code-col", "", "extract column holding the diagnosis code (default: detected)")
@@ -79,7 +82,7 @@ func (f *inputFlags) check() error {
 		return usagef("-input is required")
 	}
 	if _, err := corpus.ParseFormat(f.inputFormat); err != nil {
-		return usagef("-input-format %q: want auto, extract, sequences or cache", f.inputFormat)
+		return usagef("-input-format %q: want %s", f.inputFormat, inputFormats)
 	}
 	if _, err := corpus.ParseCodeSystem(f.codeSystem); err != nil {
 		return usagef("-code-system: %v", err)
