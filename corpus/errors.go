@@ -44,6 +44,9 @@ type ParseError struct {
 }
 
 func (e *ParseError) Error() string {
+	if e.Row && e.Column == 0 {
+		return fmt.Sprintf("corpus: %s: row %d: %s", e.File, e.Line, e.Err)
+	}
 	if e.Row {
 		return fmt.Sprintf("corpus: %s: row %d, column %d: %s", e.File, e.Line, e.Column, e.Err)
 	}
@@ -125,6 +128,7 @@ type CodeColumnError struct {
 	File      string
 	Line      int    // the line (the row, when Row is set) at which reading stopped
 	Row       bool   // Line numbers rows (a Parquet file, a database query), not lines of text
+	Source    string // for a database: where the codes came from (a table and its columns, a query); Column and Header are then unset
 	Column    int    // 1-based field number of the code column; 0 for a sequence file
 	Header    string // the column's header cell, rendered safely; "" for a sequence file
 	System    string // the code system's name ("ICD-10-CM")
@@ -147,6 +151,14 @@ func (e *CodeColumnError) Error() string {
 		share = fmt.Sprintf("all %d of the first %d", e.Failed, e.Checked)
 	}
 	switch {
+	case e.Source != "" && !e.NotInList:
+		fmt.Fprintf(&b, "the codes read from %s do not look like %s codes: %s values fail the code syntax (more than %d%%, or all of the first %d, stops the read); "+
+			"check the tables read (-omop-schema, -vocab-schema) or the query (-query), or name the code system with -code-system icd10cm|icd9cm|regex:PATTERN (CodeSystem)",
+			e.Source, e.System, share, maxFailPercent, codeCheckFirst)
+	case e.Source != "":
+		fmt.Fprintf(&b, "the codes read from %s do not look like codes: %s values shaped like %s codes are not in the code list (more than %d%%, or all of the first %d, stops the read; identifiers can be shaped like codes); "+
+			"check the tables read (-omop-schema, -vocab-schema) or the query (-query), or the code list",
+			e.Source, share, e.System, maxAbsentPercent, codeCheckFirst)
 	case e.Sequences && !e.NotInList:
 		fmt.Fprintf(&b, "this does not look like a sequence file of %s codes: %s lines hold a token that is neither %s nor a CCSR category (more than %d%%, or all of the first %d, stops the read); "+
 			"name the input format with -input-format (an extract needs a header line), or the code system with -code-system icd10cm|icd9cm|regex:PATTERN",

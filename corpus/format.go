@@ -26,9 +26,12 @@ const (
 	FormatSequences
 	// FormatParquet is an EHR extract stored as Parquet (ReadParquet).
 	FormatParquet
+	// FormatDatabase is a PostgreSQL database named by a URL
+	// (ReadDatabase).
+	FormatDatabase
 )
 
-var formatNames = []string{"auto", "cache", "extract", "sequences", "parquet"}
+var formatNames = []string{"auto", "cache", "extract", "sequences", "parquet", "database"}
 
 // String returns the name ParseFormat accepts.
 func (f Format) String() string {
@@ -38,8 +41,8 @@ func (f Format) String() string {
 	return fmt.Sprintf("Format(%d)", int(f))
 }
 
-// ParseFormat parses "auto", "cache", "extract", "sequences" or
-// "parquet" (case insensitive).
+// ParseFormat parses "auto", "cache", "extract", "sequences", "parquet"
+// or "database" (case insensitive).
 func ParseFormat(s string) (Format, error) {
 	for i, n := range formatNames {
 		if strings.EqualFold(strings.TrimSpace(s), n) {
@@ -50,7 +53,8 @@ func ParseFormat(s string) (Format, error) {
 }
 
 // DetectFormat tells the format of the file at path from its content,
-// never guessing in a way that turns an extract's rows into tokens:
+// never guessing in a way that turns an extract's rows into tokens (a
+// database URL, IsDatabaseURL, is FormatDatabase, and nothing is read):
 //   - FormatCache when it starts with the cache magic;
 //   - FormatParquet when it starts with "PAR1", the Parquet magic (or
 //     "PARE", an encrypted one, which ReadParquet then refuses);
@@ -67,6 +71,9 @@ func ParseFormat(s string) (Format, error) {
 // A file that is not text (a ZIP archive such as an Excel workbook, binary
 // data) is refused as by the readers.
 func DetectFormat(path string, opt ReadOptions) (Format, error) {
+	if IsDatabaseURL(path) {
+		return FormatDatabase, nil
+	}
 	if f, err := os.Open(path); err == nil {
 		magic := make([]byte, len(cacheMagic))
 		n, _ := io.ReadFull(f, magic)
@@ -140,7 +147,9 @@ func detectFormat(head []byte, full bool, sys *CodeSystem) (Format, string) {
 }
 
 // ReadFile reads a corpus in format f (FormatAuto: detected, DetectFormat)
-// from path. For an extract, opt is used in full; for a sequence file, all
+// from path, or from the database path names when it is a database URL
+// (ReadDatabase). For an extract (CSV or Parquet) or a database, opt is
+// used in full (opt.Database only for a database); for a sequence file, all
 // but the column options and SkipBad. For a cache, opt.Dedupe and
 // opt.MinCount are applied to the corpus read, and every token must be a
 // code of opt.CodeSystem or shaped like a category (else an error wrapping
@@ -149,6 +158,12 @@ func detectFormat(head []byte, full bool, sys *CodeSystem) (Format, string) {
 func ReadFile(ctx context.Context, path string, f Format, opt ReadOptions) (*Corpus, *ReadReport, error) {
 	if err := opt.Validate(); err != nil {
 		return nil, nil, err
+	}
+	if IsDatabaseURL(path) != (f == FormatDatabase) && f != FormatAuto {
+		if f == FormatDatabase {
+			return nil, nil, fmt.Errorf("corpus: %s: the database format needs a postgres:// URL", path)
+		}
+		return nil, nil, fmt.Errorf("corpus: %s: a database URL is read as format database, not %s", InputName(path), f)
 	}
 	if f == FormatAuto {
 		var err error
@@ -163,6 +178,8 @@ func ReadFile(ctx context.Context, path string, f Format, opt ReadOptions) (*Cor
 		return ReadSequencesFile(ctx, path, opt)
 	case FormatParquet:
 		return ReadParquetFile(ctx, path, opt)
+	case FormatDatabase:
+		return ReadDatabase(ctx, path, opt)
 	case FormatCache:
 		c, err := ReadCache(ctx, path)
 		if err != nil {

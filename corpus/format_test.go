@@ -98,7 +98,7 @@ func gzipString(s string) string {
 }
 
 func TestParseFormat(t *testing.T) {
-	for _, f := range []Format{FormatAuto, FormatCache, FormatExtract, FormatSequences, FormatParquet} {
+	for _, f := range []Format{FormatAuto, FormatCache, FormatExtract, FormatSequences, FormatParquet, FormatDatabase} {
 		got, err := ParseFormat(f.String())
 		if err != nil || got != f {
 			t.Errorf("ParseFormat(%q) = %v, %v", f.String(), got, err)

@@ -155,6 +155,27 @@ func (s *rowSink) end() (*Corpus, *ReadReport, error) {
 	return c, s.rep, nil
 }
 
+// snapshot returns the counts so far, for since.
+func (s *rowSink) snapshot() SourceReport {
+	r := SourceReport{Rows: s.rep.Rows, Accepted: s.rep.Accepted, SkippedByReason: make(map[string]int64, len(s.rep.SkippedByReason))}
+	for k, n := range s.rep.SkippedByReason {
+		r.SkippedByReason[k] = n
+	}
+	return r
+}
+
+// since returns the rows counted since snapshot returned before.
+func (s *rowSink) since(before SourceReport) SourceReport {
+	r := SourceReport{Rows: s.rep.Rows - before.Rows, Accepted: s.rep.Accepted - before.Accepted, SkippedByReason: map[string]int64{}}
+	for k, n := range s.rep.SkippedByReason {
+		if d := n - before.SkippedByReason[k]; d > 0 {
+			r.SkippedByReason[k] = d
+			r.Skipped += d
+		}
+	}
+	return r
+}
+
 // bytesView returns b as a string without copying, for a lookup or a check
 // that keeps nothing: the sink and the builder copy what they keep, so a
 // view of a reader's reused buffer never outlives the row.
