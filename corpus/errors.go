@@ -18,6 +18,10 @@ var ErrCorruptCache = errors.New("corpus: corrupt corpus cache")
 // is data, not a header.
 var ErrNoHeader = errors.New("no header line")
 
+// ErrCorruptParquet is wrapped by ReadParquet's errors for a file that is
+// not a readable Parquet file: a damaged footer, pages that do not decode.
+var ErrCorruptParquet = errors.New("corpus: damaged Parquet file")
+
 // ErrUnknownFormat is wrapped by DetectFormat's error for a file that is
 // neither a cache, an extract nor a sequence file.
 var ErrUnknownFormat = errors.New("corpus: unrecognised input format")

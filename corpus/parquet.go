@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strconv"
 
 	"github.com/parquet-go/parquet-go"
@@ -57,8 +58,19 @@ func ReadParquetFile(ctx context.Context, path string, opt ReadOptions) (*Corpus
 //
 // Row groups are read one at a time and, within one, only the pages of
 // the columns used, decoded parquetBatch values at a time: memory beyond
-// the corpus is a few pages per column, whatever the file's size.
-func ReadParquet(ctx context.Context, r io.ReaderAt, size int64, name string, opt ReadOptions) (*Corpus, *ReadReport, error) {
+// the corpus is a few pages per column, whatever the file's size. A
+// damaged file whose decoding panics in the Parquet library is an error
+// (ErrCorruptParquet), not a crash.
+func ReadParquet(ctx context.Context, r io.ReaderAt, size int64, name string, opt ReadOptions) (c *Corpus, rep *ReadReport, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			why := "an internal error"
+			if re, ok := p.(runtime.Error); ok {
+				why = re.Error() // the runtime's words: indices and lengths, no data
+			}
+			c, rep, err = nil, nil, fmt.Errorf("%w: %s: decoding failed (%s)", ErrCorruptParquet, name, why)
+		}
+	}()
 	if err := opt.Validate(); err != nil {
 		return nil, nil, err
 	}
@@ -67,7 +79,7 @@ func ReadParquet(ctx context.Context, r io.ReaderAt, size int64, name string, op
 	}
 	pf, err := parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
-		return nil, nil, fmt.Errorf("corpus: %s: not a readable Parquet file: %w", name, err)
+		return nil, nil, fmt.Errorf("%w: %s: %w", ErrCorruptParquet, name, err)
 	}
 	fields := pf.Root().Columns()
 	header := make([]string, len(fields))

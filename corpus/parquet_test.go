@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -245,4 +246,34 @@ func TestCivilFromDays(t *testing.T) {
 			t.Errorf("civilFromDays(%d) = %d-%d-%d, want %d-%d-%d", tt.days, y, m, d, tt.y, tt.m, tt.d)
 		}
 	}
+}
+
+// FuzzReadParquet feeds the Parquet reader damaged files whose patient
+// fields hold the sentinel: it must return a corpus or an error, never
+// panic, and never put the sentinel in an error or a token.
+func FuzzReadParquet(f *testing.F) {
+	type row struct {
+		Patient string `parquet:"patient_id"`
+		Date    int32  `parquet:"date,date"`
+		Code    string `parquet:"code,dict"`
+	}
+	var buf bytes.Buffer
+	w := parquet.NewGenericWriter[row](&buf)
+	if _, err := w.Write([]row{{fuzzSentinel, 18000, "E11.9"}, {fuzzSentinel, 18001, fuzzSentinel}, {"p2", 18002, "I10"}}); err != nil {
+		f.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes(), false)
+	f.Add(buf.Bytes(), true)
+	f.Fuzz(func(t *testing.T, data []byte, skipBad bool) {
+		opt := DefaultReadOptions()
+		opt.SkipBad = skipBad
+		c, rep, err := ReadParquet(context.Background(), bytes.NewReader(data), int64(len(data)), "f.parquet", opt)
+		assertNoSentinel(t, err, c)
+		if err == nil && rep.Rows != rep.Accepted+rep.Skipped {
+			t.Fatalf("rows %d != accepted %d + skipped %d", rep.Rows, rep.Accepted, rep.Skipped)
+		}
+	})
 }
