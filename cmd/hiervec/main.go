@@ -7,7 +7,7 @@
 //	hiervec <command> [flags]
 //
 // Run "hiervec help" for the list of commands. Exit status: 0 on success,
-// 1 on bad input or a failed run, 2 on bad usage.
+// 1 on bad input or a failed run, 2 on bad usage, 130 when interrupted.
 package main
 
 import (
@@ -78,6 +78,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 0
 		case errors.Is(err, flag.ErrHelp):
 			return 0
+		}
+		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+			// Interrupted (Ctrl-C, SIGTERM): the shells' 128 + SIGINT.
+			fmt.Fprintf(stderr, "hiervec %s: interrupted; nothing half-written was left\n", c.name)
+			return 130
 		}
 		fmt.Fprintf(stderr, "hiervec %s: %v\n", c.name, err)
 		var ue *usageError

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -41,5 +44,18 @@ func TestTrainDefaults(t *testing.T) {
 		if c.Window != 100 || c.Epochs != 5 || c.Alpha != m.alpha || c.Dim != 100 {
 			t.Errorf("%s defaults: window %d, epochs %d, alpha %g, dim %d", m.name, c.Window, c.Epochs, c.Alpha, c.Dim)
 		}
+	}
+}
+
+// TestInterruptedExit: a cancelled run (Ctrl-C) exits 130 and says so in
+// one line.
+func TestInterruptedExit(t *testing.T) {
+	extract, _, _ := smallExtract(t, 50)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	code := run(ctx, []string{"train", "-input", extract, "-out", filepath.Join(t.TempDir(), "v.json"), "-quiet"}, &out, &errb)
+	if code != 130 || !strings.Contains(errb.String(), "interrupted") {
+		t.Errorf("exit %d, stderr %q; want 130 and interrupted", code, errb.String())
 	}
 }
