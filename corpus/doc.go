@@ -176,7 +176,8 @@
 // from JSON) so that callers can join outcomes such as mortality to
 // sequences.
 //
-// Every error names the file, line and field number and what was expected.
+// Every error names the file, line and field number (for a Parquet file or
+// a database, the row: ParseError.Row) and what was expected.
 // A value is quoted only when it is in the date or the code column and
 // passes that column's rule (internal/redact: date-shaped; a code of the
 // code system), cut to a few characters; any other value is described by

@@ -87,8 +87,15 @@ func (f *inputFlags) check() error {
 	if f.input == "" {
 		return usagef("-input is required")
 	}
-	if _, err := corpus.ParseFormat(f.inputFormat); err != nil {
+	format, err := corpus.ParseFormat(f.inputFormat)
+	if err != nil {
 		return usagef("-input-format %q: want %s", f.inputFormat, inputFormats)
+	}
+	if db := corpus.IsDatabaseURL(f.input); format != corpus.FormatAuto && db != (format == corpus.FormatDatabase) {
+		if db {
+			return usagef("-input-format %s: -input is a database URL (format database)", format)
+		}
+		return usagef("-input-format database needs a postgres:// URL as -input")
 	}
 	if _, err := corpus.ParseCodeSystem(f.codeSystem); err != nil {
 		return usagef("-code-system: %v", err)

@@ -104,6 +104,8 @@ func TestDatabaseInput(t *testing.T) {
 		{"inspect", "-input", csvPath, "-omop-schema", "cdm"},
 		{"inspect", "-input", url, "-query", "SELECT 1", "-vocab-schema", "v"},
 		{"reproduce", "-input", url, "-ccsr", csvPath, "-out", t.TempDir()},
+		{"inspect", "-input", url, "-input-format", "extract"},
+		{"inspect", "-input", csvPath, "-input-format", "database"},
 	} {
 		if code, _, stderr := runCLI(t, args...); code != 2 || strings.Contains(stderr, srv.Password) {
 			t.Errorf("%v: exit %d, want 2\n%s", abbreviateArgs(args), code, stderr)

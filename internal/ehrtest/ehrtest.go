@@ -5,7 +5,6 @@
 package ehrtest
 
 import (
-	"compress/gzip"
 	"encoding/csv"
 	"os"
 	"strconv"
@@ -43,8 +42,8 @@ func (d Diagnosis) Date() time.Time {
 // skips the test, naming the file, when the shared data is absent.
 func MIMIC(tb testing.TB) []Diagnosis {
 	tb.Helper()
-	dx := readGzipCSV(tb, shareddata.Path(tb, "mimic-iv-demo-2.2/hosp/diagnoses_icd.csv.gz"))
-	adm := readGzipCSV(tb, shareddata.Path(tb, "mimic-iv-demo-2.2/hosp/admissions.csv.gz"))
+	dx := readCSV(tb, "mimic-iv-demo-2.2/hosp/diagnoses_icd.csv.gz")
+	adm := readCSV(tb, "mimic-iv-demo-2.2/hosp/admissions.csv.gz")
 	admittime := map[string]string{}
 	for _, a := range adm {
 		admittime[a["hadm_id"]] = a["admittime"]
@@ -65,20 +64,13 @@ func MIMIC(tb testing.TB) []Diagnosis {
 	return rows
 }
 
-func readGzipCSV(tb testing.TB, path string) []map[string]string {
+// readCSV reads a shared data CSV file whole as records keyed by header
+// name.
+func readCSV(tb testing.TB, rel string) []map[string]string {
 	tb.Helper()
-	f, err := os.Open(path)
+	recs, err := csv.NewReader(shareddata.Open(tb, rel)).ReadAll()
 	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	recs, err := csv.NewReader(zr).ReadAll()
-	if err != nil {
-		tb.Fatal(err)
+		tb.Fatalf("ehrtest: %s: %v", rel, err)
 	}
 	var out []map[string]string
 	for _, r := range recs[1:] {
