@@ -109,8 +109,15 @@ func (f *inputFlags) check() error {
 				return usagef("-%s applies to a database -input (postgres://...) only", d.name)
 			}
 		}
-	} else if strings.TrimSpace(f.query) != "" && (f.omopSchema != "" || f.vocabSchema != "") {
-		return usagef("-query names its own tables: -omop-schema and -vocab-schema do not apply to it")
+	} else {
+		if strings.TrimSpace(f.query) != "" && (f.omopSchema != "" || f.vocabSchema != "") {
+			return usagef("-query names its own tables: -omop-schema and -vocab-schema do not apply to it")
+		}
+		for _, c := range []struct{ name, value string }{{"patient-col", f.patientCol}, {"date-col", f.dateCol}, {"code-col", f.codeCol}} {
+			if c.value != "" {
+				return usagef("-%s does not apply to a database -input: the OMOP tables' columns are fixed, and -query's are its first three", c.name)
+			}
+		}
 	}
 	return nil
 }

@@ -106,6 +106,7 @@ func TestDatabaseInput(t *testing.T) {
 		{"reproduce", "-input", url, "-ccsr", csvPath, "-out", t.TempDir()},
 		{"inspect", "-input", url, "-input-format", "extract"},
 		{"inspect", "-input", csvPath, "-input-format", "database"},
+		{"train", "-input", url, "-code-col", "condition_source_value", "-out", filepath.Join(t.TempDir(), "x.txt")},
 	} {
 		if code, _, stderr := runCLI(t, args...); code != 2 || strings.Contains(stderr, srv.Password) {
 			t.Errorf("%v: exit %d, want 2\n%s", abbreviateArgs(args), code, stderr)
