@@ -52,6 +52,9 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		if err := in.check(); err != nil {
 			return err
 		}
+		if corpus.IsDatabaseURL(in.input) {
+			return usagef("-input: reproduce reads files only (it records its input in run.json and report.md); read the database with train, evaluate or inspect, or export it as Parquet or CSV")
+		}
 		if *ccsr == "" {
 			return usagef("-input needs -ccsr, the CCSR map of its codes")
 		}
@@ -59,7 +62,7 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	cfg.Input, cfg.CCSR, cfg.Policy, cfg.Outcomes, cfg.Out = in.input, *ccsr, *policy, *outcomes, *out
 	format, err := corpus.ParseFormat(in.inputFormat)
 	if err != nil {
-		return usagef("-input-format %q: want auto, extract, sequences or cache", in.inputFormat)
+		return usagef("-input-format %q: want %s", in.inputFormat, inputFormats)
 	}
 	cfg.InputFormat = format
 	if cfg.Read, err = in.options(ctx, nil); err != nil { // the map becomes the code list in Run
