@@ -768,7 +768,11 @@ func writeMarkdownHead(b *bytes.Buffer, cfg Config, res *Result, ix *scoreIndex,
 	if res.Synthetic {
 		fmt.Fprintf(b, "Data: the built-in synthetic extract, %d patients (seed %d), with its CCSR-shaped hierarchy.\n", cfg.Patients, cfg.SynthSeed)
 	} else {
-		fmt.Fprintf(b, "Data: `%s` with the CCSR map `%s`.\n", filepath.Base(cfg.Input), filepath.Base(cfg.CCSR))
+		in := filepath.Base(cfg.Input)
+		if corpus.IsDatabaseURL(cfg.Input) {
+			in = corpus.InputName(cfg.Input)
+		}
+		fmt.Fprintf(b, "Data: `%s` with the CCSR map `%s`.\n", in, filepath.Base(cfg.CCSR))
 	}
 	sh := res.shape()
 	fmt.Fprintf(b, "Corpus: ")
@@ -920,7 +924,17 @@ func EvaluateCommand(cfg Config) []string {
 	}
 	args = append(args, "-k", intsFlag(cfg.Ks), "-seed", fmt.Sprint(cfg.Word2Vec.Seed))
 	if cfg.Outcomes != "" {
-		args = append(args, "-outcomes", path(cfg.Outcomes), "-input", path(cfg.Input))
+		input := path(cfg.Input)
+		if corpus.IsDatabaseURL(cfg.Input) {
+			input = shellQuote(corpus.InputName(cfg.Input)) // the password comes from PGPASSWORD or ~/.pgpass
+			d := cfg.Read.Database
+			for _, c := range []struct{ flag, v string }{{"-omop-schema", d.OMOPSchema}, {"-vocab-schema", d.VocabSchema}, {"-query", d.Query}} {
+				if c.v != "" {
+					args = append(args, c.flag, shellQuote(c.v))
+				}
+			}
+		}
+		args = append(args, "-outcomes", path(cfg.Outcomes), "-input", input)
 		if cfg.InputFormat != corpus.FormatAuto {
 			args = append(args, "-input-format", shellQuote(cfg.InputFormat.String()))
 		}

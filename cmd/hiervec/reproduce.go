@@ -52,9 +52,6 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		if err := in.check(); err != nil {
 			return err
 		}
-		if corpus.IsDatabaseURL(in.input) {
-			return usagef("-input: reproduce reads files only (it records its input in run.json and report.md); read the database with train, evaluate or inspect, or export it as Parquet or CSV")
-		}
 		if *ccsr == "" {
 			return usagef("-input needs -ccsr, the CCSR map of its codes")
 		}
