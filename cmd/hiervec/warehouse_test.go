@@ -97,13 +97,13 @@ func TestDatabaseInput(t *testing.T) {
 		t.Errorf("train's output: %v", err)
 	}
 
-	// Database flags need a database, and -query excludes the schemas;
-	// reproduce refuses a database.
+	// Database flags need a database, and -query excludes the schemas.
+	// (reproduce reads a database: reproduce's TestRunFromDatabase.)
 	for _, args := range [][]string{
 		{"inspect", "-input", csvPath, "-query", "SELECT 1"},
 		{"inspect", "-input", csvPath, "-omop-schema", "cdm"},
 		{"inspect", "-input", url, "-query", "SELECT 1", "-vocab-schema", "v"},
-		{"reproduce", "-input", url, "-ccsr", csvPath, "-out", t.TempDir()},
+		{"reproduce", "-input", csvPath, "-query", "SELECT 1", "-ccsr", csvPath, "-out", t.TempDir()},
 		{"inspect", "-input", url, "-input-format", "extract"},
 		{"inspect", "-input", csvPath, "-input-format", "database"},
 		{"train", "-input", url, "-code-col", "condition_source_value", "-out", filepath.Join(t.TempDir(), "x.txt")},
