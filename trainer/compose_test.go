@@ -229,3 +229,114 @@ func TestCompositionValidate(t *testing.T) {
 		t.Errorf("String: %s %s", ComposeMean, ComposeSum)
 	}
 }
+
+// TestComposedAllocatesNothing: training a sequence of a composed run
+// allocates nothing, on local rows and on the reference paths of
+// sequences with more distinct words than the local rows hold, with one
+// worker and with staging (write-backs included).
+func TestComposedAllocatesNothing(t *testing.T) {
+	c := zipfCorpus(1, 500, 200)
+	comp := testComposition(ComposeMean, 500, 7, func(w int) []int32 {
+		if w%5 == 0 {
+			return nil
+		}
+		return []int32{int32(w % 3), 3 + int32(w%4)}
+	})
+	for _, workers := range []int{1, 2} {
+		for _, m := range []Model{SkipGram, CBOW} {
+			for _, small := range []bool{false, true} {
+				cfg := testConfig(m)
+				cfg.Window, cfg.Workers = 100, workers
+				maxSeq, err := check(c, cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sh := newShared(c, cfg, maxSeq, defaultTuning())
+				sh.setComposition(comp)
+				w := newWorker(sh, workers-1)
+				if small { // every sequence of 9 distinct words or more takes the reference path
+					if m == SkipGram {
+						w.comp.words = w.comp.words[:0:8]
+					} else {
+						w.cbow.local.words, w.cbow.local.mult = w.cbow.local.words[:0:8], w.cbow.local.mult[:0:8]
+					}
+				}
+				w.refresh()
+				s := 0
+				allocs := testing.AllocsPerRun(200, func() {
+					w.trainSeq(c.Seq(s % c.NumSeqs()))
+					s++
+					if s%16 == 0 {
+						w.sync()
+					}
+				})
+				if allocs != 0 {
+					t.Errorf("%v, %d workers, small local rows %v: %v allocations per sequence, want 0", m, workers, small, allocs)
+				}
+			}
+		}
+	}
+}
+
+// TestComposedReferencePathMatchesLocal: a sequence with more distinct
+// words than the local rows hold trains pair by pair (Skip-Gram) or centre
+// by centre (CBOW) on the reference, which gathers and scatters the rows
+// each time. When no two words of the sequence share a unit the two paths
+// compute the same thing (compose_seq.go), with the same draws: the
+// weights must agree to float32 rounding.
+func TestComposedReferencePathMatchesLocal(t *testing.T) {
+	seq := []int32{0, 2, 5, 2, 7, 1, 3, 6, 4, 2, 5, 5, 1}
+	c := newTestCorpus(8, [][]int32{seq})
+	for _, m := range []Model{SkipGram, CBOW} {
+		for _, op := range []ComposeOp{ComposeMean, ComposeSum} {
+			t.Run(fmt.Sprintf("%v/%v", m, op), func(t *testing.T) {
+				// Word w has unit w (word 0 none, word 3 two of its own).
+				comp := testComposition(op, 8, 9, func(w int) []int32 {
+					switch w {
+					case 0:
+						return nil
+					case 3:
+						return []int32{3, 8}
+					}
+					return []int32{int32(w)}
+				})
+				cfg := testConfig(m)
+				cfg.Window, cfg.ShrinkWindow, cfg.Subsample = 4, false, 0
+				trained := func(small bool) *shared {
+					maxSeq, err := check(c, cfg)
+					if err != nil {
+						t.Fatal(err)
+					}
+					sh := newShared(c, cfg, maxSeq, defaultTuning())
+					sh.setComposition(comp)
+					w := newWorker(sh, 0)
+					if small {
+						if m == SkipGram {
+							w.comp.words = w.comp.words[:0:2]
+						} else {
+							w.cbow.local.words, w.cbow.local.mult = w.cbow.local.words[:0:2], w.cbow.local.mult[:0:2]
+						}
+					}
+					w.trainSeq(corpus.TokensOf(seq...))
+					return sh
+				}
+				local, ref := trained(false), trained(true)
+				for _, mm := range []struct {
+					name      string
+					got, want []float32
+				}{{"input", ref.in, local.in}, {"output", ref.out, local.out}} {
+					changed := false
+					for i, want := range mm.want {
+						if d := math.Abs(float64(mm.got[i] - want)); d > 1e-5*(math.Abs(float64(want))+0.05) {
+							t.Fatalf("%s weight %d: reference path %v, local rows %v", mm.name, i, mm.got[i], want)
+						}
+						changed = changed || mm.got[i] != want
+					}
+					if !changed && mm.name == "input" {
+						t.Errorf("the two paths gave identical bits: the reference path was not taken")
+					}
+				}
+			})
+		}
+	}
+}
