@@ -12,8 +12,8 @@ import (
 // A worker is one Hogwild goroutine. It takes chunks of sequences from the
 // run's atomic index until the epoch has none left; for each sequence it
 // draws the kept tokens (subsampling), walks their windows and trains the
-// path of the run: sgSeq (sgns.go), sgSeqShared (shared_negatives.go) or
-// cbowSeq (cbow.go). Its state is allocated once per run, so training a
+// path of the run: sgSeq (sgns.go), sgSeqShared (shared_negatives.go),
+// cbowSeq (cbow.go), or a composed run's (compose_seq.go). Its state is allocated once per run, so training a
 // sequence allocates nothing.
 
 // publishTokens is how many raw tokens a worker processes between updates
