@@ -8,6 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
 )
 
 // syntheticExtract writes n extract rows in the shape of a claims extract:
@@ -114,4 +117,48 @@ func BenchmarkReadSequences(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkReadParquet reads syntheticExtract's rows as a Parquet file
+// (patient id a string, the date a DATE, the code a dictionary-encoded
+// string, row groups of 1,000,000 rows: as Spark writes them), to compare
+// with BenchmarkReadExtract at the same size.
+func BenchmarkReadParquet(b *testing.B) {
+	type row struct {
+		Patient string `parquet:"patient_id"`
+		Date    int32  `parquet:"service_date,date"`
+		Code    string `parquet:"icd10,dict"`
+	}
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
+			var buf bytes.Buffer
+			w := parquet.NewGenericWriter[row](&buf, parquet.MaxRowsPerRowGroup(1_000_000))
+			lines := bytes.Split(bytes.TrimSpace(syntheticExtract(n)), []byte("\n"))[1:]
+			rows := make([]row, 0, len(lines))
+			for _, l := range lines {
+				f := bytes.Split(l, []byte(","))
+				d, ok := parseDate(string(f[2]))
+				if !ok {
+					b.Fatal("bad date")
+				}
+				t := time.Date(int(d/10000), time.Month(d/100%100), int(d%100), 0, 0, 0, 0, time.UTC)
+				rows = append(rows, row{string(f[0]), int32(t.Unix() / 86400), string(f[3])})
+			}
+			if _, err := w.Write(rows); err != nil {
+				b.Fatal(err)
+			}
+			if err := w.Close(); err != nil {
+				b.Fatal(err)
+			}
+			data := buf.Bytes()
+			b.ReportAllocs()
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if _, _, err := ReadParquet(context.Background(), bytes.NewReader(data), int64(len(data)), "bench.parquet", DefaultReadOptions()); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
 }

@@ -23,7 +23,7 @@ import (
 //	        word bytes     wordBytes bytes (words concatenated)
 //	        kinds          vocab x uint8
 //	        counts         vocab x int64
-//	        tokens         tokens x int32
+//	        tokens         tokens x uint16 (flags&cacheNarrowTokens) or x int32
 //	        seqs           (seqs+1) x int64
 //	        visits         (visits+1) x int64
 //	        seqVisits      (seqs+1) x int64
@@ -31,21 +31,32 @@ import (
 //	        patients       seqs x int32   (flags&cacheHasPatients)
 //	trailer CRC-64/ECMA of header and body, uint64
 //
+// Version 2 stores the tokens in 2 bytes each when every id fits
+// (cacheNarrowTokens), as a narrow Tokens holds them in memory; version 1,
+// which had no such flag and stored every token in 4 bytes, is still read.
 // Patient identifiers are never written: only the per-sequence patient
 // indices.
 const (
-	cacheMagic       = "HVCORPUS"
-	cacheVersion     = 1
-	cacheHeaderSize  = 8 + 4 + 4 + 5*8
-	cacheHasYears    = 1 << 0
-	cacheHasPatients = 1 << 1
+	cacheMagic        = "HVCORPUS"
+	cacheVersion      = 2
+	cacheHeaderSize   = 8 + 4 + 4 + 5*8
+	cacheHasYears     = 1 << 0
+	cacheHasPatients  = 1 << 1
+	cacheNarrowTokens = 1 << 2 // version 2 on: tokens take 2 bytes each
 )
 
 var crcTable = crc64.MakeTable(crc64.ECMA)
 
-// WriteCache writes c to path in the binary corpus cache format, atomically
-// (a temporary file renamed into place on success).
+// WriteCache writes c to path in the binary corpus cache format (version
+// 2: tokens in 2 bytes each when c's tokens are narrow), atomically (a
+// temporary file renamed into place on success).
 func WriteCache(path string, c *Corpus) error {
+	return writeCache(path, c, cacheVersion)
+}
+
+// writeCache writes c in the given format version: 1 (every token in 4
+// bytes; kept so that tests can write the files older builds wrote) or 2.
+func writeCache(path string, c *Corpus, version uint32) error {
 	if err := c.check(); err != nil {
 		return fmt.Errorf("corpus: write cache %s: %w", path, err)
 	}
@@ -63,13 +74,17 @@ func WriteCache(path string, c *Corpus) error {
 	if c.Patients != nil {
 		flags |= cacheHasPatients
 	}
+	narrow := version >= 2 && !c.Tokens.IsWide()
+	if narrow {
+		flags |= cacheNarrowTokens
+	}
 	var wordBytes uint64
 	for _, s := range c.Vocab.Words {
 		wordBytes += uint64(len(s))
 	}
 	hdr := make([]byte, 0, cacheHeaderSize)
 	hdr = append(hdr, cacheMagic...)
-	hdr = binary.LittleEndian.AppendUint32(hdr, cacheVersion)
+	hdr = binary.LittleEndian.AppendUint32(hdr, version)
 	hdr = binary.LittleEndian.AppendUint32(hdr, flags)
 	for _, n := range []uint64{uint64(c.Vocab.Len()), uint64(c.Tokens.Len()), uint64(c.NumSeqs()), uint64(c.NumVisits()), wordBytes} {
 		hdr = binary.LittleEndian.AppendUint64(hdr, n)
@@ -89,10 +104,13 @@ func WriteCache(path string, c *Corpus) error {
 	}
 	w.write(kinds)
 	writeInts(w, c.Vocab.Counts)
-	if wide := c.Tokens.Wide(); wide != nil { // on disk every token takes 4 bytes
-		writeInts(w, wide)
-	} else {
+	switch {
+	case narrow:
 		writeInts(w, c.Tokens.Narrow())
+	case c.Tokens.IsWide():
+		writeInts(w, c.Tokens.Wide())
+	default: // version 1: narrow tokens widened on disk
+		writeInts(w, c.Tokens.Int32s())
 	}
 	writeInts(w, c.Seqs)
 	writeInts(w, c.Visits)
@@ -136,21 +154,25 @@ func (w *cacheWriter) write(p []byte) {
 	}
 }
 
-// writeInts encodes a slice little-endian in 64 KiB chunks.
+// writeInts encodes a slice little-endian in 64 KiB chunks, each value in
+// its own size.
 func writeInts[T uint16 | int32 | int64](w *cacheWriter, s []T) {
 	if w.buf == nil {
 		w.buf = make([]byte, 0, 64<<10)
 	}
 	var zero T
-	size := max(4, int(binary.Size(zero))) // a uint16 is written in 4 bytes
+	size := int(binary.Size(zero))
 	per := cap(w.buf) / size
 	for len(s) > 0 && w.err == nil {
 		n := min(per, len(s))
 		b := w.buf[:0]
 		for _, v := range s[:n] {
-			if size == 4 {
+			switch size {
+			case 2:
+				b = binary.LittleEndian.AppendUint16(b, uint16(v))
+			case 4:
 				b = binary.LittleEndian.AppendUint32(b, uint32(v))
-			} else {
+			default:
 				b = binary.LittleEndian.AppendUint64(b, uint64(v))
 			}
 		}
@@ -243,12 +265,18 @@ func readInts[T int32 | int64](r *cacheReader, s []T) error {
 	})
 }
 
-// readTokens fills t with ids stored as 4 bytes each, checking each against
-// the vocabulary size first (a narrow Tokens cannot hold a larger id).
-func readTokens(r *cacheReader, t Tokens, vocab int32) error {
-	return readChunks(r, t.Len(), 4, func(b []byte, at int) error {
-		for i := range len(b) / 4 {
-			id := int32(binary.LittleEndian.Uint32(b[4*i:]))
+// readTokens fills t with ids stored in size (2 or 4) bytes each, checking
+// each against the vocabulary size first (a narrow Tokens cannot hold a
+// larger id).
+func readTokens(r *cacheReader, t Tokens, size int, vocab int32) error {
+	return readChunks(r, t.Len(), size, func(b []byte, at int) error {
+		for i := range len(b) / size {
+			var id int32
+			if size == 2 {
+				id = int32(binary.LittleEndian.Uint16(b[2*i:]))
+			} else {
+				id = int32(binary.LittleEndian.Uint32(b[4*i:]))
+			}
 			if id < 0 || id >= vocab {
 				return fmt.Errorf("token %d has id %d outside the vocabulary of %d", at+i, id, vocab)
 			}
@@ -270,12 +298,21 @@ func decodeCache(ctx context.Context, br io.Reader, size int64) (*Corpus, error)
 	if string(hdr[:8]) != cacheMagic {
 		return nil, errors.New("not a hiervec corpus cache (bad magic)")
 	}
-	if v := binary.LittleEndian.Uint32(hdr[8:]); v != cacheVersion {
-		return nil, fmt.Errorf("cache format version %d; this build reads version %d (rebuild the cache)", v, cacheVersion)
+	version := binary.LittleEndian.Uint32(hdr[8:])
+	if version < 1 || version > cacheVersion {
+		return nil, fmt.Errorf("cache format version %d; this build reads versions 1 to %d (rebuild the cache)", version, cacheVersion)
 	}
 	flags := binary.LittleEndian.Uint32(hdr[12:])
-	if flags&^(cacheHasYears|cacheHasPatients) != 0 {
-		return nil, fmt.Errorf("unknown flags %#x", flags)
+	known := uint32(cacheHasYears | cacheHasPatients)
+	if version >= 2 {
+		known |= cacheNarrowTokens
+	}
+	if flags&^known != 0 {
+		return nil, fmt.Errorf("unknown flags %#x for format version %d", flags, version)
+	}
+	tokenSize := 4
+	if flags&cacheNarrowTokens != 0 {
+		tokenSize = 2
 	}
 	var n [5]uint64
 	for i := range n {
@@ -290,7 +327,7 @@ func decodeCache(ctx context.Context, br io.Reader, size int64) (*Corpus, error)
 	if flags&cacheHasPatients != 0 {
 		perSeq += 4
 	}
-	want := float64(cacheHeaderSize) + 13*float64(nVocab) + float64(wordBytes) + 4*float64(nTok) +
+	want := float64(cacheHeaderSize) + 13*float64(nVocab) + float64(wordBytes) + float64(tokenSize)*float64(nTok) +
 		perSeq*float64(nSeq) + 8*float64(nVis) + 24 + 8
 	if want != float64(size) || nVocab > math.MaxInt32 || nSeq > math.MaxInt32 {
 		return nil, fmt.Errorf("header declares %d tokens, %d words, %d sequences, %d visits (%.0f bytes) but the file has %d bytes",
@@ -336,7 +373,7 @@ func decodeCache(ctx context.Context, br io.Reader, size int64) (*Corpus, error)
 		err  func() error
 	}{
 		{"counts", func() error { return readInts(r, c.Vocab.Counts) }},
-		{"tokens", func() error { return readTokens(r, c.Tokens, int32(nVocab)) }},
+		{"tokens", func() error { return readTokens(r, c.Tokens, tokenSize, int32(nVocab)) }},
 		{"sequence offsets", func() error { return readInts(r, c.Seqs) }},
 		{"visit offsets", func() error { return readInts(r, c.Visits) }},
 		{"sequence visit offsets", func() error { return readInts(r, c.SeqVisits) }},

@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/crc64"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -147,44 +149,149 @@ func TestWriteCacheRejectsBrokenCorpus(t *testing.T) {
 }
 
 // TestCacheStructuralChecks breaks the content of a cache but re-seals the
-// checksum: the invariant checks behind the checksum must still refuse it.
+// checksum: the invariant checks behind the checksum must still refuse it,
+// in both format versions.
 func TestCacheStructuralChecks(t *testing.T) {
 	c := sampleCorpus(t)
-	p := filepath.Join(t.TempDir(), "c.hvc")
-	if err := WriteCache(p, c); err != nil {
-		t.Fatal(err)
-	}
-	good, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
 	nv := c.Vocab.Len()
 	var wordBytes int
 	for _, w := range c.Vocab.Words {
 		wordBytes += len(w)
 	}
-	tokens := cacheHeaderSize + 13*nv + wordBytes // offset of the token section
-	seqs := tokens + 4*c.Tokens.Len()
-	tests := []struct {
-		name   string
-		mutate func([]byte)
-		want   string
-	}{
-		{"token out of range", func(b []byte) { binary.LittleEndian.PutUint32(b[tokens:], uint32(nv)) }, "outside the vocabulary"},
-		{"token beyond narrow ids", func(b []byte) { binary.LittleEndian.PutUint32(b[tokens+4:], NarrowLimit) }, "outside the vocabulary"},
-		{"negative token", func(b []byte) { binary.LittleEndian.PutUint32(b[tokens:], 1<<31) }, "outside the vocabulary"},
-		{"count wrong", func(b []byte) { b[cacheHeaderSize+5*nv+wordBytes]++ }, "the tokens hold it"},
-		{"offsets decrease", func(b []byte) { binary.LittleEndian.PutUint64(b[seqs+8:], 1<<40) }, "sequence offsets"},
-		{"unknown kind", func(b []byte) { b[cacheHeaderSize+4*nv+wordBytes] = 7 }, "unknown kind"},
+	for _, version := range []uint32{1, 2} {
+		p := filepath.Join(t.TempDir(), "c.hvc")
+		if err := writeCache(p, c, version); err != nil {
+			t.Fatal(err)
+		}
+		good, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		size := 4 // bytes per token
+		if version == 2 {
+			size = 2
+		}
+		tokens := cacheHeaderSize + 13*nv + wordBytes // offset of the token section
+		seqs := tokens + size*c.Tokens.Len()
+		putToken := func(b []byte, i int, id uint32) {
+			if size == 2 {
+				binary.LittleEndian.PutUint16(b[tokens+2*i:], uint16(id))
+			} else {
+				binary.LittleEndian.PutUint32(b[tokens+4*i:], id)
+			}
+		}
+		tests := []struct {
+			name   string
+			only   uint32 // 0: every version
+			mutate func([]byte)
+			want   string
+		}{
+			{"token out of range", 0, func(b []byte) { putToken(b, 0, uint32(nv)) }, "outside the vocabulary"},
+			{"largest narrow id", 2, func(b []byte) { putToken(b, 1, NarrowLimit-1) }, "outside the vocabulary"},
+			{"token beyond narrow ids", 1, func(b []byte) { putToken(b, 1, NarrowLimit) }, "outside the vocabulary"},
+			{"negative token", 1, func(b []byte) { putToken(b, 0, 1<<31) }, "outside the vocabulary"},
+			{"count wrong", 0, func(b []byte) { b[cacheHeaderSize+5*nv+wordBytes]++ }, "the tokens hold it"},
+			{"offsets decrease", 0, func(b []byte) { binary.LittleEndian.PutUint64(b[seqs+8:], 1<<40) }, "sequence offsets"},
+			{"unknown kind", 0, func(b []byte) { b[cacheHeaderSize+4*nv+wordBytes] = 7 }, "unknown kind"},
+			{"narrow flag in version 1", 1, func(b []byte) { b[12] |= cacheNarrowTokens }, "unknown flags"},
+			{"unknown flag", 2, func(b []byte) { b[12] |= 1 << 3 }, "unknown flags"},
+			{"narrow flag cleared", 2, func(b []byte) { b[12] &^= cacheNarrowTokens }, "but the file has"},
+		}
+		for _, tt := range tests {
+			if tt.only != 0 && tt.only != version {
+				continue
+			}
+			t.Run(fmt.Sprintf("v%d/%s", version, tt.name), func(t *testing.T) {
+				b := append([]byte(nil), good...)
+				tt.mutate(b)
+				binary.LittleEndian.PutUint64(b[len(b)-8:], crc64.Checksum(b[:len(b)-8], crcTable))
+				_, err := decodeCache(context.Background(), bytes.NewReader(b), int64(len(b)))
+				if err == nil || !strings.Contains(err.Error(), tt.want) {
+					t.Errorf("error %v, want %q", err, tt.want)
+				}
+			})
+		}
 	}
-	for _, tt := range tests {
+}
+
+// TestCacheVersions: WriteCache writes version 2, with 2-byte tokens when
+// the vocabulary allows and 4-byte ones past NarrowLimit words; files of
+// version 1 (4-byte tokens), as older builds wrote them (the testdata
+// files were written by one), read back to the same corpus.
+func TestCacheVersions(t *testing.T) {
+	seqs, _, err := ReadSequences(context.Background(), strings.NewReader("E119 CIR007\nI10\n"), "s", DefaultReadOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A wide corpus: more words than NarrowLimit, a token of the last.
+	n := NarrowLimit + 10
+	words := make([]string, n)
+	for i := range words {
+		words[i] = fmt.Sprintf("A%05d", i)
+	}
+	ids := make([]int32, 2*n)
+	for i := range ids {
+		ids[i] = int32(i % n)
+	}
+	wide := &Corpus{Vocab: &Vocab{Words: words, Kinds: make([]Kind, n), Counts: make([]int64, n)},
+		Tokens: WideTokens(ids), Seqs: []int64{0, int64(n), int64(2 * n)}}
+	wide.Visits = wide.Seqs
+	wide.Recount()
+	for _, tt := range []struct {
+		name      string
+		c         *Corpus
+		v1        string // a version-1 file of the same corpus, in testdata
+		tokenSize int
+	}{
+		{"extract", sampleCorpus(t), "testdata/cache-v1-extract.hvc", 2},
+		{"sequences", seqs, "testdata/cache-v1-sequences.hvc", 2},
+		{"wide", wide, "", 4},
+	} {
 		t.Run(tt.name, func(t *testing.T) {
-			b := append([]byte(nil), good...)
-			tt.mutate(b)
-			binary.LittleEndian.PutUint64(b[len(b)-8:], crc64.Checksum(b[:len(b)-8], crcTable))
-			_, err := decodeCache(context.Background(), bytes.NewReader(b), int64(len(b)))
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error %v, want %q", err, tt.want)
+			p := filepath.Join(t.TempDir(), "c.hvc")
+			if err := WriteCache(p, tt.c); err != nil {
+				t.Fatal(err)
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v := binary.LittleEndian.Uint32(b[8:]); v != 2 {
+				t.Errorf("WriteCache wrote version %d, want 2", v)
+			}
+			narrow := binary.LittleEndian.Uint32(b[12:])&cacheNarrowTokens != 0
+			if narrow != (tt.tokenSize == 2) {
+				t.Errorf("narrow flag %v, want tokens of %d bytes", narrow, tt.tokenSize)
+			}
+			// The file is exactly as large as tokens of that size make it.
+			v1 := filepath.Join(t.TempDir(), "v1.hvc")
+			if err := writeCache(v1, tt.c, 1); err != nil {
+				t.Fatal(err)
+			}
+			st, err := os.Stat(v1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := st.Size()-int64(len(b)), int64((4-tt.tokenSize)*tt.c.Tokens.Len()); got != want {
+				t.Errorf("version 1 file is %d bytes larger than version 2, want %d", got, want)
+			}
+			files := []string{p, v1}
+			if tt.v1 != "" {
+				files = append(files, tt.v1)
+			}
+			for _, f := range files {
+				got, err := ReadCache(context.Background(), f)
+				if err != nil {
+					t.Fatalf("%s: %v", f, err)
+				}
+				if !slices.Equal(got.Tokens.Int32s(), tt.c.Tokens.Int32s()) || !slices.Equal(got.Vocab.Words, tt.c.Vocab.Words) ||
+					!slices.Equal(got.Vocab.Counts, tt.c.Vocab.Counts) || !slices.Equal(got.Seqs, tt.c.Seqs) ||
+					!slices.Equal(got.Visits, tt.c.Visits) || !slices.Equal(got.Years, tt.c.Years) || !slices.Equal(got.Patients, tt.c.Patients) {
+					t.Errorf("%s: read back a different corpus", f)
+				}
+				if got.Tokens.IsWide() != (tt.tokenSize == 4) {
+					t.Errorf("%s: tokens read wide %v, want %d bytes each in memory", f, got.Tokens.IsWide(), tt.tokenSize)
+				}
 			}
 		})
 	}

@@ -2,10 +2,8 @@ package corpus
 
 import (
 	"bufio"
-	"compress/gzip"
 	"context"
 	"encoding/csv"
-	"os"
 	"strings"
 	"testing"
 
@@ -149,15 +147,7 @@ func TestParseCodeSystem(t *testing.T) {
 // its system's syntax, dotless as published and with the dot where it is
 // written; none passes the other system's unless shapes coincide.
 func TestRealCodesPass(t *testing.T) {
-	f, err := os.Open(shareddata.Path(t, "icd10cm/icd10cm_codes_2021.txt.gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	zr := shareddata.Open(t, "icd10cm/icd10cm_codes_2021.txt.gz")
 	n := 0
 	sc := bufio.NewScanner(zr)
 	for sc.Scan() {
@@ -175,15 +165,7 @@ func TestRealCodesPass(t *testing.T) {
 		t.Errorf("%d codes read, want 72,621", n)
 	}
 
-	g, err := os.Open(shareddata.Path(t, "mimic-iv-demo-2.2/hosp/d_icd_diagnoses.csv.gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.Close()
-	zg, err := gzip.NewReader(g)
-	if err != nil {
-		t.Fatal(err)
-	}
+	zg := shareddata.Open(t, "mimic-iv-demo-2.2/hosp/d_icd_diagnoses.csv.gz")
 	recs, err := csv.NewReader(zg).ReadAll()
 	if err != nil {
 		t.Fatal(err)

@@ -18,6 +18,10 @@ var ErrCorruptCache = errors.New("corpus: corrupt corpus cache")
 // is data, not a header.
 var ErrNoHeader = errors.New("no header line")
 
+// ErrCorruptParquet is wrapped by ReadParquet's errors for a file that is
+// not a readable Parquet file: a damaged footer, pages that do not decode.
+var ErrCorruptParquet = errors.New("corpus: damaged Parquet file")
+
 // ErrUnknownFormat is wrapped by DetectFormat's error for a file that is
 // neither a cache, an extract nor a sequence file.
 var ErrUnknownFormat = errors.New("corpus: unrecognised input format")
@@ -36,13 +40,20 @@ var ErrCacheCodes = errors.New("corpus: the cache holds tokens that are not code
 // column's rule (internal/redact), and is described otherwise.
 type ParseError struct {
 	File   string // file name as given to the reader
-	Line   int    // 1-based line where the field starts
+	Line   int    // 1-based line where the field starts; the 1-based row number when Row is set
 	Column int    // 1-based field number (0 when not known)
 	Field  string // "header", "patient", "date", "code", "icd_version", "row" or "token"
+	Row    bool   // Line numbers rows (a Parquet file, a database query), not lines of text
 	Err    error  // what is wrong and what was expected
 }
 
 func (e *ParseError) Error() string {
+	if e.Row && e.Column == 0 {
+		return fmt.Sprintf("corpus: %s: row %d: %s", e.File, e.Line, e.Err)
+	}
+	if e.Row {
+		return fmt.Sprintf("corpus: %s: row %d, column %d: %s", e.File, e.Line, e.Column, e.Err)
+	}
 	if e.Column == 0 {
 		return fmt.Sprintf("corpus: %s:%d: %s", e.File, e.Line, e.Err)
 	}
@@ -119,7 +130,9 @@ func (e *ColumnError) Error() string {
 // package doc for the shares.
 type CodeColumnError struct {
 	File      string
-	Line      int    // the line at which reading stopped
+	Line      int    // the line (the row, when Row is set) at which reading stopped
+	Row       bool   // Line numbers rows (a Parquet file, a database query), not lines of text
+	Source    string // for a database: where the codes came from (a table and its columns, a query); Column and Header are then unset
 	Column    int    // 1-based field number of the code column; 0 for a sequence file
 	Header    string // the column's header cell, rendered safely; "" for a sequence file
 	System    string // the code system's name ("ICD-10-CM")
@@ -132,12 +145,24 @@ type CodeColumnError struct {
 
 func (e *CodeColumnError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "corpus: %s:%d: ", e.File, e.Line)
+	if e.Row {
+		fmt.Fprintf(&b, "corpus: %s: row %d: ", e.File, e.Line)
+	} else {
+		fmt.Fprintf(&b, "corpus: %s:%d: ", e.File, e.Line)
+	}
 	share := fmt.Sprintf("%d of %d", e.Failed, e.Checked)
 	if e.Early && e.Failed == e.Checked {
 		share = fmt.Sprintf("all %d of the first %d", e.Failed, e.Checked)
 	}
 	switch {
+	case e.Source != "" && !e.NotInList:
+		fmt.Fprintf(&b, "the codes read from %s do not look like %s codes: %s values fail the code syntax (more than %d%%, or all of the first %d, stops the read); "+
+			"check the tables read (-omop-schema, -vocab-schema) or the query (-query), or name the code system with -code-system icd10cm|icd9cm|regex:PATTERN (CodeSystem)",
+			e.Source, e.System, share, maxFailPercent, codeCheckFirst)
+	case e.Source != "":
+		fmt.Fprintf(&b, "the codes read from %s do not look like codes: %s values shaped like %s codes are not in the code list (more than %d%%, or all of the first %d, stops the read; identifiers can be shaped like codes); "+
+			"check the tables read (-omop-schema, -vocab-schema) or the query (-query), or the code list",
+			e.Source, share, e.System, maxAbsentPercent, codeCheckFirst)
 	case e.Sequences && !e.NotInList:
 		fmt.Fprintf(&b, "this does not look like a sequence file of %s codes: %s lines hold a token that is neither %s nor a CCSR category (more than %d%%, or all of the first %d, stops the read); "+
 			"name the input format with -input-format (an extract needs a header line), or the code system with -code-system icd10cm|icd9cm|regex:PATTERN",

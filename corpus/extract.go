@@ -86,35 +86,15 @@ func ReadExtract(ctx context.Context, r io.Reader, name string, opt ReadOptions)
 		return nil, nil, err
 	}
 
-	sys := opt.codeSystem()
-	rep := &ReadReport{SkippedByReason: map[string]int64{}, CodeSystem: sys.String()}
-	b := newExtractBuilder()
-	var gate codeGate
-	var absent []bool // per code id, with a code list: not in it
-	var code []byte   // normalised code of the current row, reused
-	fail := func(line, col int, field, reason string, e error) error {
-		if opt.SkipBad {
-			rep.skip(reason)
-			return nil
-		}
-		return &ParseError{File: name, Line: line, Column: col, Field: field, Err: e}
-	}
-	codeErr := func(early bool, notInList bool) error {
+	s := newRowSink(opt, func() *CodeColumnError {
 		line, _ := cr.FieldPos(0)
-		e := &CodeColumnError{File: name, Line: line, Column: cols.code + 1, Header: cols.codeHeader,
-			System: sys.Name(), Early: early, NotInList: notInList}
-		e.Checked, e.Failed = gate.checked, gate.failed
-		if notInList {
-			e.Checked, e.Failed = gate.listChecked, gate.absent
-		}
-		return e
-	}
+		return &CodeColumnError{File: name, Line: line, Column: cols.code + 1, Header: cols.codeHeader}
+	})
+	version := s.sys.version
 	for {
-		if rep.Rows&(ctxRows-1) == 0 {
-			if err := ctx.Err(); err != nil {
-				line, _ := cr.FieldPos(0)
-				return nil, nil, fmt.Errorf("corpus: %s: reading stopped at line %d: %w", name, line, err)
-			}
+		if err := s.stopped(ctx); err != nil {
+			line, _ := cr.FieldPos(0)
+			return nil, nil, fmt.Errorf("corpus: %s: reading stopped at line %d: %w", name, line, err)
 		}
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -125,98 +105,73 @@ func ReadExtract(ctx context.Context, r io.Reader, name string, opt ReadOptions)
 			if !errors.As(err, &pe) {
 				return nil, nil, csvError(name, err)
 			}
-			rep.Rows++
-			if e := fail(pe.Line, 0, "row", ReasonQuoting,
-				fmt.Errorf("%w (at character %d); expected RFC 4180 quoting: a quoted field ends with a quote followed by a delimiter or line end, a quote inside one is doubled", pe.Err, pe.Column)); e != nil {
+			s.row()
+			if e := s.bad(ReasonQuoting, func() error {
+				return &ParseError{File: name, Line: pe.Line, Field: "row",
+					Err: fmt.Errorf("%w (at character %d); expected RFC 4180 quoting: a quoted field ends with a quote followed by a delimiter or line end, a quote inside one is doubled", pe.Err, pe.Column)}
+			}); e != nil {
 				return nil, nil, e
 			}
 			continue
 		}
-		rep.Rows++
+		s.row()
 		if len(rec) < cols.need {
-			line, _ := cr.FieldPos(0)
-			field, col := missingField(cols, len(rec))
-			if e := fail(line, col, field, ReasonMissingField,
-				fmt.Errorf("%s: missing field: the row has %d fields, expected %d as in the header", field, len(rec), len(header))); e != nil {
+			if e := s.bad(ReasonMissingField, func() error {
+				line, _ := cr.FieldPos(0)
+				field, col := missingField(cols, len(rec))
+				return &ParseError{File: name, Line: line, Column: col, Field: field,
+					Err: fmt.Errorf("%s: missing field: the row has %d fields, expected %d as in the header", field, len(rec), len(header))}
+			}); e != nil {
 				return nil, nil, e
 			}
 			continue
 		}
-		if cols.version >= 0 && trimSpace(rec[cols.version]) != sys.version {
-			rep.skip(ReasonICDVersion)
+		if cols.version >= 0 && trimSpace(rec[cols.version]) != version {
+			s.skip(ReasonICDVersion)
 			continue
 		}
 		pid := trimSpace(rec[cols.patient])
 		if pid == "" {
-			line, _ := cr.FieldPos(cols.patient)
-			if e := fail(line, cols.patient+1, "patient", ReasonEmptyPatient,
-				errors.New("patient id is empty; expected an identifier")); e != nil {
+			if e := s.bad(ReasonEmptyPatient, func() error {
+				line, _ := cr.FieldPos(cols.patient)
+				return &ParseError{File: name, Line: line, Column: cols.patient + 1, Field: "patient",
+					Err: errors.New("patient id is empty; expected an identifier")}
+			}); e != nil {
 				return nil, nil, e
 			}
 			continue
 		}
 		date, ok := parseDate(rec[cols.date])
 		if !ok {
-			line, _ := cr.FieldPos(cols.date)
-			if e := fail(line, cols.date+1, "date", ReasonDate,
-				fmt.Errorf("date %s: %s", redact.Date(rec[cols.date]), dateExpected)); e != nil {
+			if e := s.bad(ReasonDate, func() error {
+				line, _ := cr.FieldPos(cols.date)
+				return &ParseError{File: name, Line: line, Column: cols.date + 1, Field: "date",
+					Err: fmt.Errorf("date %s: %s", redact.Date(rec[cols.date]), dateExpected)}
+			}); e != nil {
 				return nil, nil, e
 			}
 			continue
 		}
-		raw := rec[cols.code]
-		var at int
-		code, at, ok = appendCode(code[:0], raw)
-		if !ok && emptyCode(raw) {
-			line, _ := cr.FieldPos(cols.code)
-			if e := fail(line, cols.code+1, "code", ReasonEmptyCode,
-				fmt.Errorf("code is empty; expected %s", aCode(sys.Name()))); e != nil {
+		id, verdict, err := s.codeOf(rec[cols.code])
+		if err != nil {
+			return nil, nil, err
+		}
+		switch verdict {
+		case codeEmpty:
+			if e := s.bad(ReasonEmptyCode, func() error {
+				line, _ := cr.FieldPos(cols.code)
+				return &ParseError{File: name, Line: line, Column: cols.code + 1, Field: "code",
+					Err: fmt.Errorf("code is empty; expected %s", aCode(s.sys.Name()))}
+			}); e != nil {
 				return nil, nil, e
 			}
 			continue
-		}
-		// A code seen before passed the syntax then; only its dot, which
-		// normalisation removed, can differ.
-		id, known := b.codes[string(code)]
-		ok = ok && (at < 0 || sys.dotAt(code, at)) && (known || sys.syntax(code))
-		if stop := gate.syntax(!ok); !ok || stop {
-			if !ok {
-				rep.skip(ReasonCodeSyntax)
-			}
-			if stop {
-				return nil, nil, codeErr(true, false)
-			}
+		case codeRejected:
 			continue
 		}
-		if !known {
-			id = b.addCode(code)
-			if opt.CodeList != nil {
-				out := !opt.CodeList.Has(string(code))
-				absent = append(absent, out)
-				if out {
-					rep.NotInCodeListCodes++
-				}
-			}
-		}
-		if opt.CodeList != nil {
-			if gate.list(absent[id]) {
-				return nil, nil, codeErr(true, true)
-			}
-		}
-		rep.Accepted++
-		b.add(pid, date, id)
+		s.accept(pid, date, id)
 	}
-	if gate.syntaxFails() {
-		return nil, nil, codeErr(false, false)
-	}
-	if gate.listFails() {
-		return nil, nil, codeErr(false, true)
-	}
-	rep.NotInCodeList = gate.absent
-	c := b.build()
-	rep.PatientIDs = b.patientIDs
-	finish(c, opt, rep)
-	return c, rep, nil
+	return s.end()
 }
 
 // textReader returns the text of r: the reader of an input.File (opened,

@@ -24,9 +24,14 @@ const (
 	FormatExtract
 	// FormatSequences is a sequence file, one sequence per line (ReadSequences).
 	FormatSequences
+	// FormatParquet is an EHR extract stored as Parquet (ReadParquet).
+	FormatParquet
+	// FormatDatabase is a PostgreSQL database named by a URL
+	// (ReadDatabase).
+	FormatDatabase
 )
 
-var formatNames = []string{"auto", "cache", "extract", "sequences"}
+var formatNames = []string{"auto", "cache", "extract", "sequences", "parquet", "database"}
 
 // String returns the name ParseFormat accepts.
 func (f Format) String() string {
@@ -36,8 +41,8 @@ func (f Format) String() string {
 	return fmt.Sprintf("Format(%d)", int(f))
 }
 
-// ParseFormat parses "auto", "cache", "extract" or "sequences" (case
-// insensitive).
+// ParseFormat parses "auto", "cache", "extract", "sequences", "parquet"
+// or "database" (case insensitive).
 func ParseFormat(s string) (Format, error) {
 	for i, n := range formatNames {
 		if strings.EqualFold(strings.TrimSpace(s), n) {
@@ -48,8 +53,11 @@ func ParseFormat(s string) (Format, error) {
 }
 
 // DetectFormat tells the format of the file at path from its content,
-// never guessing in a way that turns an extract's rows into tokens:
+// never guessing in a way that turns an extract's rows into tokens (a
+// database URL, IsDatabaseURL, is FormatDatabase, and nothing is read):
 //   - FormatCache when it starts with the cache magic;
+//   - FormatParquet when it starts with "PAR1", the Parquet magic (or
+//     "PARE", an encrypted one, which ReadParquet then refuses);
 //   - FormatSequences when no line of its first 64 KiB (gzip decompressed)
 //     holds a comma, semicolon or '|', and every white-space separated
 //     token in them is a code of opt.CodeSystem (after normalisation) or
@@ -63,12 +71,18 @@ func ParseFormat(s string) (Format, error) {
 // A file that is not text (a ZIP archive such as an Excel workbook, binary
 // data) is refused as by the readers.
 func DetectFormat(path string, opt ReadOptions) (Format, error) {
+	if IsDatabaseURL(path) {
+		return FormatDatabase, nil
+	}
 	if f, err := os.Open(path); err == nil {
 		magic := make([]byte, len(cacheMagic))
 		n, _ := io.ReadFull(f, magic)
 		f.Close()
 		if n == len(magic) && string(magic) == cacheMagic {
 			return FormatCache, nil
+		}
+		if n >= 4 && (string(magic[:4]) == parquetMagic || string(magic[:4]) == "PARE") {
+			return FormatParquet, nil
 		}
 	}
 	f, err := input.Open(path)
@@ -133,7 +147,9 @@ func detectFormat(head []byte, full bool, sys *CodeSystem) (Format, string) {
 }
 
 // ReadFile reads a corpus in format f (FormatAuto: detected, DetectFormat)
-// from path. For an extract, opt is used in full; for a sequence file, all
+// from path, or from the database path names when it is a database URL
+// (ReadDatabase). For an extract (CSV or Parquet) or a database, opt is
+// used in full (opt.Database only for a database); for a sequence file, all
 // but the column options and SkipBad. For a cache, opt.Dedupe and
 // opt.MinCount are applied to the corpus read, and every token must be a
 // code of opt.CodeSystem or shaped like a category (else an error wrapping
@@ -142,6 +158,12 @@ func detectFormat(head []byte, full bool, sys *CodeSystem) (Format, string) {
 func ReadFile(ctx context.Context, path string, f Format, opt ReadOptions) (*Corpus, *ReadReport, error) {
 	if err := opt.Validate(); err != nil {
 		return nil, nil, err
+	}
+	if IsDatabaseURL(path) != (f == FormatDatabase) && f != FormatAuto {
+		if f == FormatDatabase {
+			return nil, nil, fmt.Errorf("corpus: %s: the database format needs a postgres:// URL", path)
+		}
+		return nil, nil, fmt.Errorf("corpus: %s: a database URL is read as format database, not %s", InputName(path), f)
 	}
 	if f == FormatAuto {
 		var err error
@@ -154,6 +176,10 @@ func ReadFile(ctx context.Context, path string, f Format, opt ReadOptions) (*Cor
 		return ReadExtractFile(ctx, path, opt)
 	case FormatSequences:
 		return ReadSequencesFile(ctx, path, opt)
+	case FormatParquet:
+		return ReadParquetFile(ctx, path, opt)
+	case FormatDatabase:
+		return ReadDatabase(ctx, path, opt)
 	case FormatCache:
 		c, err := ReadCache(ctx, path)
 		if err != nil {

@@ -98,14 +98,14 @@ func gzipString(s string) string {
 }
 
 func TestParseFormat(t *testing.T) {
-	for _, f := range []Format{FormatAuto, FormatCache, FormatExtract, FormatSequences} {
+	for _, f := range []Format{FormatAuto, FormatCache, FormatExtract, FormatSequences, FormatParquet, FormatDatabase} {
 		got, err := ParseFormat(f.String())
 		if err != nil || got != f {
 			t.Errorf("ParseFormat(%q) = %v, %v", f.String(), got, err)
 		}
 	}
-	if _, err := ParseFormat("parquet"); err == nil {
-		t.Error("ParseFormat(parquet): no error")
+	if _, err := ParseFormat("orc"); err == nil {
+		t.Error("ParseFormat(orc): no error")
 	}
 }
 

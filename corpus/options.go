@@ -43,6 +43,10 @@ type ReadOptions struct {
 	// holds identifiers shaped like codes. Category tokens of a sequence
 	// file are not checked.
 	CodeList CodeSet
+
+	// Database says which tables (or query) ReadDatabase reads; used only
+	// when the input is a database URL.
+	Database DatabaseOptions
 }
 
 // DefaultReadOptions returns the options the paper's setting needs:
@@ -71,6 +75,9 @@ func (o ReadOptions) Validate() error {
 			continue
 		}
 		cols[v] = c.name
+	}
+	if strings.TrimSpace(o.Database.Query) != "" && (o.Database.OMOPSchema != "" || o.Database.VocabSchema != "") {
+		errs = append(errs, errors.New("corpus: Database.Query names its own tables; OMOPSchema and VocabSchema (-omop-schema, -vocab-schema) do not apply to it"))
 	}
 	return errors.Join(errs...)
 }

@@ -24,6 +24,13 @@ const (
 	// with a *CodeColumnError. In a sequence file, a line holding such a
 	// token.
 	ReasonCodeSyntax = "code_syntax"
+	// ReasonVocabulary: a row of an OMOP table whose source concept is of
+	// another vocabulary than the code system's and not of the other ICD
+	// version (SNOMED, ICD10 (WHO), Read, ...: a row of the other ICD-CM
+	// version is counted under ReasonICDVersion, as an extract's
+	// icd_version column would count it). Always skipped and counted;
+	// SourceReport.SkippedVocabularies says which.
+	ReasonVocabulary = "vocabulary"
 )
 
 // ReadReport says what reading a corpus did, row by row and token by token,
@@ -59,11 +66,35 @@ type ReadReport struct {
 	DroppedMinCountCodes  int64 `json:"dropped_min_count_codes"`  // distinct tokens removed by MinCount
 	EmptySequencesDropped int64 `json:"empty_sequences_dropped"`  // sequences left empty by Dedupe/MinCount
 
+	// Sources breaks the rows down by where they were read from, for an
+	// input read from several (the tables of an OMOP database) or from a
+	// query; nil for a file. The sources' counts add up to the report's.
+	Sources []SourceReport `json:"sources,omitempty"`
+
 	// PatientIDs lists the patient identifiers in first-seen order:
 	// Corpus.Patients[i] indexes it. It exists only in memory, so callers
 	// can join patient outcomes to sequences. It must never be printed,
 	// logged or written; it is excluded from JSON.
 	PatientIDs []string `json:"-"`
+}
+
+// SourceReport counts the rows read from one source of a database: an
+// OMOP table or a query.
+type SourceReport struct {
+	Name            string           `json:"name"`             // "cdm.condition_occurrence", "query"
+	Absent          bool             `json:"absent,omitempty"` // the table is not in the schema: nothing read
+	Rows            int64            `json:"rows"`
+	Accepted        int64            `json:"accepted_rows"`
+	Skipped         int64            `json:"skipped_rows"`
+	SkippedByReason map[string]int64 `json:"skipped_by_reason,omitempty"`
+	// FromSourceValue counts the accepted rows whose code is the row's
+	// source value, the row having no source concept (a subset of
+	// Accepted).
+	FromSourceValue int64 `json:"from_source_value,omitempty"`
+	// SkippedVocabularies counts the rows skipped under ReasonVocabulary
+	// by their source concept's vocabulary_id ("(other)" for one not
+	// shaped like a vocabulary id).
+	SkippedVocabularies map[string]int64 `json:"skipped_vocabularies,omitempty"`
 }
 
 // skip counts one skipped row.

@@ -2,12 +2,9 @@ package hierarchy
 
 import (
 	"bufio"
-	"compress/gzip"
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 	"testing"
 
@@ -125,7 +122,7 @@ func TestSharedDXCCSRFromV2022(t *testing.T) {
 	if n, err := want.LoadCategoryDescriptions(catFile); err != nil || n != 544 {
 		t.Fatalf("LoadCategoryDescriptions: %d, %v; want 544 descriptions", n, err)
 	}
-	rows := readCSVGz(t, wide)
+	rows := readCSVGz(t, "ccsr/hcup.data_CCSR_DX_mapping_v2022-1.csv.gz")
 	var b strings.Builder
 	q := func(s string) string {
 		v := "'" + s + "'"
@@ -243,15 +240,7 @@ func TestSharedCodeSets(t *testing.T) {
 // readFY2021Codes returns the 72,621 codes of icd10cm_codes_2021.txt.gz.
 func readFY2021Codes(t testing.TB) []string {
 	t.Helper()
-	f, err := os.Open(shareddata.Path(t, "icd10cm/icd10cm_codes_2021.txt.gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	zr := shareddata.Open(t, "icd10cm/icd10cm_codes_2021.txt.gz")
 	var codes []string
 	sc := bufio.NewScanner(zr)
 	for sc.Scan() {
@@ -268,18 +257,10 @@ func readFY2021Codes(t testing.TB) []string {
 	return codes
 }
 
-func readCSVGz(t testing.TB, path string) [][]string {
+// readCSVGz reads a gzipped CSV file of the shared data folder whole.
+func readCSVGz(t testing.TB, rel string) [][]string {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(io.Reader(zr)).ReadAll()
+	rows, err := csv.NewReader(shareddata.Open(t, rel)).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}

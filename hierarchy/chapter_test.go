@@ -1,9 +1,7 @@
 package hierarchy
 
 import (
-	"compress/gzip"
 	"encoding/json"
-	"os"
 	"testing"
 
 	"github.com/hiervec/hiervec/corpus"
@@ -46,15 +44,7 @@ func TestChapterFY2021(t *testing.T) {
 			t.Fatalf("FY2021 code %s has no chapter", c)
 		}
 	}
-	f, err := os.Open(shareddata.Path(t, "icd10cm/icd-codex_icd-10-2021-hierarchy.json.gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	zr := shareddata.Open(t, "icd10cm/icd-codex_icd-10-2021-hierarchy.json.gz")
 	type node struct {
 		ID       string  `json:"id"`
 		Children []*node `json:"children"`

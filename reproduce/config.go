@@ -175,7 +175,7 @@ func (c Config) settings() map[string]any {
 	}
 	w := c.Word2Vec
 	s := map[string]any{
-		"input": c.Input, "input_format": fmt.Sprint(c.InputFormat), "ccsr": c.CCSR, "policy": c.Policy,
+		"input": corpus.InputName(c.Input), "input_format": fmt.Sprint(c.InputFormat), "ccsr": c.CCSR, "policy": c.Policy,
 		"models": models, "dims": slices.Clone(c.Dims), "variants": slices.Clone(c.Variants),
 		"epochs": w.Epochs, "window": w.Window, "negative": w.Negative, "sample": w.Subsample,
 		"alpha": w.Alpha, "min_alpha": w.MinAlpha, "seed": w.Seed, "med2vec": c.Med2Vec, "shared_negatives": w.SharedNegatives,
@@ -188,6 +188,9 @@ func (c Config) settings() map[string]any {
 	}
 	if w.PlainHogwild {
 		s["plain_hogwild"] = true
+	}
+	if d := c.Read.Database; d != (corpus.DatabaseOptions{}) {
+		s["omop_schema"], s["vocab_schema"], s["query"] = d.OMOPSchema, d.VocabSchema, d.Query
 	}
 	if cs := c.Read.CodeSystem; cs != nil && cs != corpus.ICD10CM {
 		s["code_system"] = cs.String()

@@ -19,6 +19,7 @@ import (
 	"github.com/hiervec/hiervec/export"
 	"github.com/hiervec/hiervec/hierarchy"
 	"github.com/hiervec/hiervec/internal/atomicfile"
+	"github.com/hiervec/hiervec/release"
 )
 
 // EvalConfig returns the evaluation settings of a reproduction's first
@@ -640,11 +641,14 @@ type inputShape struct {
 // reportJSON is report.json: the settings, the input's shape and every
 // seed's scores.
 type reportJSON struct {
-	Settings map[string]any    `json:"settings"`
-	Input    inputShape        `json:"input"`
-	Runs     []reportRun       `json:"runs"`
-	Files    map[string]string `json:"files"`
-	Elapsed  string            `json:"elapsed"`
+	Settings map[string]any `json:"settings"`
+	Input    inputShape     `json:"input"`
+	// Suppression counts what the small-cell rule kept out of every
+	// written set (never which tokens).
+	Suppression release.Report    `json:"suppression"`
+	Runs        []reportRun       `json:"runs"`
+	Files       map[string]string `json:"files"`
+	Elapsed     string            `json:"elapsed"`
 }
 
 type reportRun struct {
@@ -663,7 +667,7 @@ func writeReports(cfg Config, res *Result, m *hierarchy.Map, elapsed time.Durati
 	ec := EvalConfig(cfg)
 	settings["kmeans_restarts"] = ec.KMeans.Restarts
 	settings["vectors"] = string(ec.Vectors)
-	rj := reportJSON{Settings: settings, Input: res.shape(), Elapsed: elapsed.Round(time.Second).String(),
+	rj := reportJSON{Settings: settings, Input: res.shape(), Suppression: res.Suppression, Elapsed: elapsed.Round(time.Second).String(),
 		Files: map[string]string{"embeddings": EmbeddingsFile, "markdown": ReportMarkdown, "html": ReportHTML,
 			"chart_ami": ChartAMIFile, "chart_ami_unit": ChartUnitFile, "chart_nmi": ChartFile}}
 	for i, scores := range runs {
@@ -764,15 +768,20 @@ func writeMarkdownHead(b *bytes.Buffer, cfg Config, res *Result, ix *scoreIndex,
 	if res.Synthetic {
 		fmt.Fprintf(b, "Data: the built-in synthetic extract, %d patients (seed %d), with its CCSR-shaped hierarchy.\n", cfg.Patients, cfg.SynthSeed)
 	} else {
-		fmt.Fprintf(b, "Data: `%s` with the CCSR map `%s`.\n", filepath.Base(cfg.Input), filepath.Base(cfg.CCSR))
+		in := filepath.Base(cfg.Input)
+		if corpus.IsDatabaseURL(cfg.Input) {
+			in = corpus.InputName(cfg.Input)
+		}
+		fmt.Fprintf(b, "Data: `%s` with the CCSR map `%s`.\n", in, filepath.Base(cfg.CCSR))
 	}
 	sh := res.shape()
 	fmt.Fprintf(b, "Corpus: ")
 	if sh.Rows > 0 {
 		fmt.Fprintf(b, "%d rows, %d patients, ", sh.Rows, sh.Patients)
 	}
-	fmt.Fprintf(b, "%d patient-years, %d code tokens, %d distinct codes; map: %d codes in %d categories.\n\n",
+	fmt.Fprintf(b, "%d patient-years, %d code tokens, %d distinct codes; map: %d codes in %d categories.\n",
 		sh.PatientYears, sh.Tokens, sh.Codes, m.NumCodes(), m.NumCategories())
+	fmt.Fprintf(b, "Release: %s; every score below is of the vectors written.\n\n", res.Suppression)
 	w := cfg.Word2Vec
 	fmt.Fprintf(b, "Training: window %d, %d epochs, negative %d, sample %g, alpha %g -> %g, seed %d, %d threads. "+
 		"%d runs trained, %d resumed from an earlier invocation; %s in all.\n",
@@ -915,7 +924,17 @@ func EvaluateCommand(cfg Config) []string {
 	}
 	args = append(args, "-k", intsFlag(cfg.Ks), "-seed", fmt.Sprint(cfg.Word2Vec.Seed))
 	if cfg.Outcomes != "" {
-		args = append(args, "-outcomes", path(cfg.Outcomes), "-input", path(cfg.Input))
+		input := path(cfg.Input)
+		if corpus.IsDatabaseURL(cfg.Input) {
+			input = shellQuote(corpus.InputName(cfg.Input)) // the password comes from PGPASSWORD or ~/.pgpass
+			d := cfg.Read.Database
+			for _, c := range []struct{ flag, v string }{{"-omop-schema", d.OMOPSchema}, {"-vocab-schema", d.VocabSchema}, {"-query", d.Query}} {
+				if c.v != "" {
+					args = append(args, c.flag, shellQuote(c.v))
+				}
+			}
+		}
+		args = append(args, "-outcomes", path(cfg.Outcomes), "-input", input)
 		if cfg.InputFormat != corpus.FormatAuto {
 			args = append(args, "-input-format", shellQuote(cfg.InputFormat.String()))
 		}

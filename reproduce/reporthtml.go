@@ -160,17 +160,17 @@ type htmlFinding struct {
 type htmlSystem struct{ Name, Colour string }
 
 type htmlPage struct {
-	Title, Data, Corpus, Training, Evaluation, Why string
-	Headline                                       []htmlTable
-	Charts                                         []template.HTML
-	Categories, EveryCode, EveryCategory           *htmlTable
-	FindingsIntro                                  string
-	Findings                                       []htmlFinding
-	MapSet, MapNote                                string
-	Points                                         []MapPoint
-	Systems                                        []htmlSystem
-	Notes                                          []string
-	Command                                        string
+	Title, Data, Corpus, Release, Training, Evaluation, Why string
+	Headline                                                []htmlTable
+	Charts                                                  []template.HTML
+	Categories, EveryCode, EveryCategory                    *htmlTable
+	FindingsIntro                                           string
+	Findings                                                []htmlFinding
+	MapSet, MapNote                                         string
+	Points                                                  []MapPoint
+	Systems                                                 []htmlSystem
+	Notes                                                   []string
+	Command                                                 string
 }
 
 // renderHTML renders report.html: one file with no outside reference (no
@@ -189,6 +189,8 @@ func renderHTML(cfg Config, res *Result, ix *scoreIndex, m *hierarchy.Map, chart
 			p.Data = strings.ReplaceAll(l, "`", "")
 		case strings.HasPrefix(l, "Corpus: "):
 			p.Corpus = l
+		case strings.HasPrefix(l, "Release: "):
+			p.Release = l
 		case strings.HasPrefix(l, "Training: "):
 			p.Training = l
 		case strings.HasPrefix(l, "Evaluation: "):
@@ -303,7 +305,7 @@ pre { background: #f6f6f6; padding: 0.6em; overflow-x: auto; }
 </head>
 <body>
 <h1>{{.Title}}</h1>
-<p id="data">{{.Data}}<br>{{.Corpus}}</p>
+<p id="data">{{.Data}}<br>{{.Corpus}}<br>{{.Release}}</p>
 <p>{{.Training}}</p>
 <p>{{.Evaluation}}</p>
 

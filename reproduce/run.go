@@ -94,7 +94,7 @@ func Run(ctx context.Context, cfg Config, progress func(Event)) (*Result, error)
 		}
 	}
 	for _, f := range []string{cfg.Input, cfg.CCSR, cfg.Outcomes} {
-		if f == "" {
+		if f == "" || corpus.IsDatabaseURL(f) {
 			continue
 		}
 		if _, err := os.Stat(f); err != nil {
@@ -147,7 +147,7 @@ func Run(ctx context.Context, cfg Config, progress func(Event)) (*Result, error)
 		return nil, err
 	}
 	say("read %s: %d patient-years, %d tokens, %d codes; %d rows skipped (%s)",
-		cfg.Input, base.NumSeqs(), base.Tokens.Len(), base.Vocab.Len(), report.Skipped, time.Since(t0).Round(time.Millisecond))
+		corpus.InputName(cfg.Input), base.NumSeqs(), base.Tokens.Len(), base.Vocab.Len(), report.Skipped, time.Since(t0).Round(time.Millisecond))
 	p, err := hierarchy.ResolvePolicy(cfg.Policy, m)
 	if err != nil {
 		return nil, fmt.Errorf("reproduce: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -70,7 +71,9 @@ func TestRunWritesTheReleasedLayoutAndReports(t *testing.T) {
 		t.Errorf("suppression %+v: the tiny corpus should have codes on both sides of %d patients", res.Suppression, cfg.MinPatients)
 	}
 	md, _ := os.ReadFile(filepath.Join(cfg.Out, ReportMarkdown))
-	for _, want := range []string{"| SG | 8 |", "| CBOW | 4 |", "NMI@5", "AUC mortality"} {
+	release := fmt.Sprintf("Release: small-cell suppression (fewer than %d patients): %d of %d codes not written",
+		cfg.MinPatients, res.Suppression.SuppressedCodes, res.Suppression.Codes)
+	for _, want := range []string{"| SG | 8 |", "| CBOW | 4 |", "NMI@5", "AUC mortality", release} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("report.md lacks %q", want)
 		}

@@ -3,11 +3,11 @@ package synth
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -148,23 +148,40 @@ func TestBuiltinHierarchy(t *testing.T) {
 			t.Errorf("code %s: synthetic marker and description %q disagree", c, tab.codeDesc[i])
 		}
 	}
+	// Synthetic codes form subtrees: 4 to 7 characters, none extending
+	// another, most sharing their 4th character with another.
+	isSynth := func(c string) bool { return len(c) > 3 && strings.IndexByte(syntheticLetters, c[3]) >= 0 }
+	var synth []string
+	for _, c := range tab.codes {
+		if isSynth(c) {
+			synth = append(synth, c)
+		}
+	}
+	sort.Strings(synth)
+	nSynth, withSibling := len(synth), 0
+	for i, c := range synth {
+		if len(c) > maxCodeLen {
+			t.Errorf("synthetic code %s is longer than %d characters", c, maxCodeLen)
+		}
+		// Sorted, a code that another extends comes right before it.
+		if i > 0 && strings.HasPrefix(c, synth[i-1]) {
+			t.Errorf("synthetic code %s extends synthetic code %s", c, synth[i-1])
+		}
+		if i > 0 && synth[i-1][:4] == c[:4] || i+1 < len(synth) && synth[i+1][:4] == c[:4] {
+			withSibling++
+		}
+	}
+	if share := float64(withSibling) / float64(nSynth); share < 0.8 {
+		t.Errorf("only %.2f of %d synthetic codes share their 4th character with another code", share, nSynth)
+	}
 }
 
 // TestBuiltinAgainstReference checks the real part of the built-in table
 // against CMS's FY2021 code list and CCSR v2022.1, and that no synthetic
 // code is a real one.
 func TestBuiltinAgainstReference(t *testing.T) {
-	codesPath := shareddata.Path(t, "icd10cm/icd10cm_codes_2021.txt.gz")
 	mapPath := shareddata.Path(t, "ccsr/hcup.data_CCSR_DX_mapping_v2022-1.csv.gz")
-	f, err := os.Open(codesPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	zr := shareddata.Open(t, "icd10cm/icd10cm_codes_2021.txt.gz")
 	real := map[string]string{}
 	sc := bufio.NewScanner(zr)
 	for sc.Scan() {
@@ -268,6 +285,8 @@ func TestConfigValidate(t *testing.T) {
 		{"several", func(c *Config) { c.Year = 10; c.NoiseShare = 2; c.MaxCodes = 0 },
 			[]string{"Year is 10", "NoiseShare is 2", "MaxCodes is 0", "NoiseShare+RepeatShare"}},
 		{"nan share", func(c *Config) { c.RepeatShare = -0.1 }, []string{"RepeatShare is -0.1"}},
+		{"tree", func(c *Config) { c.Spread = 1.5; c.SpreadDecay = -1; c.ZipfExponent = 11 },
+			[]string{"Spread is 1.5", "SpreadDecay is -1", "ZipfExponent is 11"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := DefaultConfig()

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/hiervec/hiervec/internal/ehrtest"
 )
 
 // The hostile-input suite runs the hiervec binary as a user would, on
@@ -159,6 +161,9 @@ func standardRuns(extra []string) [][]string {
 	}
 }
 
+// hostileTB is the test building the cases (for the Parquet writer).
+var hostileTB testing.TB
+
 func hostileCases() []hostileCase {
 	good := goodRows()
 	hdr := "patient_id,date,icd10_code"
@@ -244,6 +249,26 @@ func hostileCases() []hostileCase {
 			return out
 		}()), 1),
 	}
+	// Parquet extracts: the same rows, then with the patient ids in the code
+	// column.
+	parquetOf := func(rows []hostileRow) string {
+		var dx []ehrtest.Diagnosis
+		for _, r := range rows {
+			dx = append(dx, ehrtest.Diagnosis{Subject: r.patient, Time: r.date + " 00:00:00", Code: strings.ReplaceAll(r.code, ".", ""), Version: 10})
+		}
+		path := filepath.Join(os.TempDir(), fmt.Sprintf("hiervec-hostile-%d.parquet", os.Getpid()))
+		defer os.Remove(path)
+		ehrtest.WriteParquet(hostileTB, path, dx, ehrtest.Parquet{Dictionary: true})
+		b, err := os.ReadFile(path)
+		if err != nil {
+			hostileTB.Fatal(err)
+		}
+		return string(b)
+	}
+	cases = append(cases,
+		ext("Parquet extract", parquetOf(good), 0),
+		ext("Parquet extract, patient ids in the code column", parquetOf(shifted(good)), 1),
+	)
 	// The rare code and the patient ids never reach a written vector.
 	cases[0].check = func(t *testing.T, out string) {
 		t.Helper()
@@ -360,6 +385,7 @@ func TestHostileInputs(t *testing.T) {
 
 	var mu sync.Mutex
 	var results []hostileResult
+	hostileTB = t
 	cases := hostileCases()
 	if len(cases) < 40 {
 		t.Fatalf("%d cases; the suite promises at least 40", len(cases))

@@ -125,7 +125,7 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	format, err := corpus.ParseFormat(in.inputFormat)
 	if err != nil {
-		return usagef("-input-format %q: want auto, extract, sequences or cache", in.inputFormat)
+		return usagef("-input-format %q: want %s", in.inputFormat, inputFormats)
 	}
 	if *input != "" {
 		if err := in.check(); err != nil {
@@ -170,7 +170,7 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return err
 		}
 		rep.PatientIDs = nil // never printed; dropped as soon as possible
-		sum.Input, sum.Format, sum.ReadReport = *input, format.String(), rep
+		sum.Input, sum.Format, sum.ReadReport = corpus.InputName(*input), format.String(), rep
 		visits, vocab := int64(c.NumVisits()), int64(c.Vocab.Len())
 		stats := c.LengthStats()
 		sum.Visits, sum.Vocabulary, sum.Lengths = &visits, &vocab, &stats
@@ -231,6 +231,9 @@ func printInspect(w io.Writer, s *inspectSummary) {
 			line("rows", "%d", r.Rows)
 			line("accepted rows", "%d", r.Accepted)
 			line("skipped rows", "%d%s", r.Skipped, reasons(r.SkippedByReason))
+		}
+		for _, src := range r.Sources {
+			line("", "%s", strings.TrimSpace(describeSource(src)))
 		}
 		if r.BlankLines > 0 {
 			line("blank lines", "%d", r.BlankLines)

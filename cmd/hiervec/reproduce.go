@@ -59,7 +59,7 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	cfg.Input, cfg.CCSR, cfg.Policy, cfg.Outcomes, cfg.Out = in.input, *ccsr, *policy, *outcomes, *out
 	format, err := corpus.ParseFormat(in.inputFormat)
 	if err != nil {
-		return usagef("-input-format %q: want auto, extract, sequences or cache", in.inputFormat)
+		return usagef("-input-format %q: want %s", in.inputFormat, inputFormats)
 	}
 	cfg.InputFormat = format
 	if cfg.Read, err = in.options(ctx, nil); err != nil { // the map becomes the code list in Run

@@ -23,11 +23,16 @@ func init() {
 	register(command{name: "train", summary: "train one embedding (SG, CBOW or Med2Vec) and write it", run: runTrain})
 }
 
+// inputFormats lists the values of -input-format, for messages.
+const inputFormats = "auto, extract, parquet, sequences, cache or database"
+
 // inputFlags are the flags shared by every command that reads a corpus.
 type inputFlags struct {
 	input, inputFormat           string
 	patientCol, dateCol, codeCol string
 	codeSystem, codeList         string
+	omopSchema, vocabSchema      string
+	query                        string
 	dedupe, skipBad              bool
 	minCount                     int
 }
@@ -37,8 +42,8 @@ func (f *inputFlags) register(fs interface {
 	BoolVar(*bool, string, bool, string)
 	IntVar(*int, string, int, string)
 }) {
-	fs.StringVar(&f.input, "input", "", "EHR extract (CSV/TSV, .gz ok), sequence file or corpus cache")
-	fs.StringVar(&f.inputFormat, "input-format", "auto", "input format: auto, extract, sequences or cache")
+	fs.StringVar(&f.input, "input", "", "EHR extract (CSV/TSV, .gz ok; Parquet), sequence file, corpus cache, or a PostgreSQL database: postgres://USER@HOST:PORT/DB (password from PGPASSWORD or ~/.pgpass)")
+	fs.StringVar(&f.inputFormat, "input-format", "auto", "input format: "+inputFormats)
 	fs.StringVar(&f.patientCol, "patient-col", "", "extract column holding the patient id (default: detected)")
 	fs.StringVar(&f.dateCol, "date-col", "", "extract column holding the date (default: detected)")
 	fs.StringVar(&f.codeCol, "code-col", "", "extract column holding the diagnosis code (default: detected)")
@@ -47,6 +52,9 @@ func (f *inputFlags) register(fs interface {
 	fs.BoolVar(&f.dedupe, "dedupe", false, "keep only the first occurrence of a code within a patient-year")
 	fs.BoolVar(&f.skipBad, "skip-bad", false, "skip and count bad rows instead of stopping at the first")
 	fs.IntVar(&f.minCount, "min-count", 1, "drop codes seen fewer than this many times")
+	fs.StringVar(&f.omopSchema, "omop-schema", "", "with a database -input: schema of the OMOP CDM tables (default: cdm if the database has it, else the search path)")
+	fs.StringVar(&f.vocabSchema, "vocab-schema", "", "with a database -input: schema of the OMOP concept table (default: -omop-schema's)")
+	fs.StringVar(&f.query, "query", "", "with a database -input: read this SELECT's rows (patient, date, code: the first three columns) instead of the OMOP tables")
 }
 
 // options returns the read options the flags name, the code list read.
@@ -61,6 +69,7 @@ func (f *inputFlags) options(ctx context.Context, known corpus.CodeSet) (corpus.
 		return opt, usagef("-code-system: %v", err)
 	}
 	opt.CodeSystem = sys
+	opt.Database = corpus.DatabaseOptions{OMOPSchema: f.omopSchema, VocabSchema: f.vocabSchema, Query: f.query}
 	if f.codeList != "" {
 		l, err := corpus.ReadCodeListFile(ctx, f.codeList, sys)
 		if err != nil {
@@ -78,14 +87,37 @@ func (f *inputFlags) check() error {
 	if f.input == "" {
 		return usagef("-input is required")
 	}
-	if _, err := corpus.ParseFormat(f.inputFormat); err != nil {
-		return usagef("-input-format %q: want auto, extract, sequences or cache", f.inputFormat)
+	format, err := corpus.ParseFormat(f.inputFormat)
+	if err != nil {
+		return usagef("-input-format %q: want %s", f.inputFormat, inputFormats)
+	}
+	if db := corpus.IsDatabaseURL(f.input); format != corpus.FormatAuto && db != (format == corpus.FormatDatabase) {
+		if db {
+			return usagef("-input-format %s: -input is a database URL (format database)", format)
+		}
+		return usagef("-input-format database needs a postgres:// URL as -input")
 	}
 	if _, err := corpus.ParseCodeSystem(f.codeSystem); err != nil {
 		return usagef("-code-system: %v", err)
 	}
 	if f.minCount < 1 {
 		return usagef("-min-count %d: want 1 or more (1 keeps every code)", f.minCount)
+	}
+	if !corpus.IsDatabaseURL(f.input) {
+		for _, d := range []struct{ name, value string }{{"omop-schema", f.omopSchema}, {"vocab-schema", f.vocabSchema}, {"query", f.query}} {
+			if d.value != "" {
+				return usagef("-%s applies to a database -input (postgres://...) only", d.name)
+			}
+		}
+	} else {
+		if strings.TrimSpace(f.query) != "" && (f.omopSchema != "" || f.vocabSchema != "") {
+			return usagef("-query names its own tables: -omop-schema and -vocab-schema do not apply to it")
+		}
+		for _, c := range []struct{ name, value string }{{"patient-col", f.patientCol}, {"date-col", f.dateCol}, {"code-col", f.codeCol}} {
+			if c.value != "" {
+				return usagef("-%s does not apply to a database -input: the OMOP tables' columns are fixed, and -query's are its first three", c.name)
+			}
+		}
 	}
 	return nil
 }
@@ -111,14 +143,35 @@ func (f *inputFlags) read(ctx context.Context, rep *reporter, known corpus.CodeS
 		return nil, nil, err
 	}
 	rep.say("read %s: %d sequences, %d tokens, %d distinct tokens (%s)",
-		f.input, c.NumSeqs(), c.Tokens.Len(), c.Vocab.Len(), fmtDuration(time.Since(start)))
+		corpus.InputName(f.input), c.NumSeqs(), c.Tokens.Len(), c.Vocab.Len(), fmtDuration(time.Since(start)))
 	if report != nil && report.Rows > 0 {
 		rep.say("rows: %d read, %d accepted, %d skipped%s", report.Rows, report.Accepted, report.Skipped, reasons(report.SkippedByReason))
+	}
+	if report != nil {
+		for _, s := range report.Sources {
+			rep.say("%s", describeSource(s))
+		}
 	}
 	if report != nil && report.NotInCodeList > 0 {
 		rep.say("codes not in the code list: %d distinct, %d rows (accepted)", report.NotInCodeListCodes, report.NotInCodeList)
 	}
 	return c, report, nil
+}
+
+// describeSource renders one source of a database read on a line.
+func describeSource(s corpus.SourceReport) string {
+	if s.Absent {
+		return fmt.Sprintf("  %s: absent, not read", s.Name)
+	}
+	line := fmt.Sprintf("  %s: %d rows, %d accepted", s.Name, s.Rows, s.Accepted)
+	if s.FromSourceValue > 0 {
+		line += fmt.Sprintf(" (%d through the source value)", s.FromSourceValue)
+	}
+	line += fmt.Sprintf(", %d skipped%s", s.Skipped, reasons(s.SkippedByReason))
+	if len(s.SkippedVocabularies) > 0 {
+		line += "; vocabularies skipped:" + reasons(s.SkippedVocabularies)
+	}
+	return line
 }
 
 // trainFlags are train's flags besides the input's and the trainer's.

@@ -8,8 +8,11 @@
 package shareddata
 
 import (
+	"compress/gzip"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -46,4 +49,24 @@ func Path(tb testing.TB, rel string) string {
 		tb.Skipf("shared data file %s is absent (%v); skipping", p, err)
 	}
 	return p
+}
+
+// Open opens rel in the shared data folder, decompressed when its name ends
+// in .gz, and closes it when the test ends; it skips the test, naming the
+// file, when the file is absent.
+func Open(tb testing.TB, rel string) io.Reader {
+	tb.Helper()
+	f, err := os.Open(Path(tb, rel))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { f.Close() })
+	if !strings.HasSuffix(rel, ".gz") {
+		return f
+	}
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		tb.Fatalf("%s: %v", rel, err)
+	}
+	return zr
 }
