@@ -111,7 +111,12 @@
 // the corpus's codes makes a prefix a node only when it is itself a code.
 // Edges gives the tree's edges for a code (each node to its nearest chosen
 // ancestor in ICD-10-CM; code to category to body system in CCSR), the
-// graph the retrofit package smooths vectors over.
+// graph the retrofit package smooths vectors over. NewComposition turns an
+// Ancestry and a vocabulary into the table of ancestor composition
+// (trainer.TrainComposed): per code, the ancestors whose rows its input
+// vector is composed from; Of gives the same for any code, seen or not,
+// and Patients the patients behind each ancestor's row, for the
+// small-cell rule.
 //
 // # Views
 //

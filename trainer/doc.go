@@ -53,8 +53,9 @@
 // follow the whole path from there: worker.go (the loop over chunks,
 // subsampling, the window iterator), sgns.go (Skip-Gram), cbow.go and
 // cbow_whole.go (CBOW), shared_negatives.go, staging.go (the frequent rows
-// of a multi-worker run), and the kernels*.go files, where every row
-// operation lives beside its plain-loop reference.
+// of a multi-worker run), compose.go and compose_seq.go (ancestor
+// composition), and the kernels*.go files, where every row operation lives
+// beside its plain-loop reference.
 //
 // # Parallelism
 //
@@ -109,6 +110,34 @@
 // measured close in quality to per-pair and to gensim
 // (benchmarks/RESULTS.md). It has its own tests: a float64 replay of the
 // formulas, planted groups, its own golden checksums.
+//
+// # Ancestor composition
+//
+// TrainComposed trains with a Composition: fastText's subword units
+// (Bojanowski et al., "Enriching word vectors with subword information",
+// TACL 2017) with a hierarchy's ancestors in place of character n-grams.
+// Each word may list units, extra rows of In after the vocabulary's, and
+// its input vector is the mean (ComposeMean, the default) or the sum
+// (ComposeSum) of its own row and its units' rows; output rows stay one
+// per word, as the centre and the noise words are words. The trainer
+// knows nothing of the hierarchy: hierarchy.NewComposition builds the
+// table from a code's ancestors. A prediction's input-side change e of a
+// composed vector is shared among its 1+k rows so that the vector moves by
+// exactly e, as a plain row does: each row takes e for the mean (fastText's
+// update) and e/(1+k) for the sum. Gathering and scattering 1+k rows per
+// pair would multiply a pair's cost at window 100, so each sequence
+// composes its distinct words' vectors once into local rows (at most
+// composeMaxDistinct, 1,024, words; longer ones take the per-pair
+// reference), the unchanged kernels train them, and the sequence's end adds
+// each word's change to its rows (compose_seq.go). Other workers, and the
+// other words of the sequence, see those changes when the sequence ends;
+// unit rows are never staged, and every worker adds to them without locks.
+// A word without units trains bit for bit as in a plain run. The exported
+// vector of a word is its composed vector (Composed.Set); Composed.Compose
+// gives any code, absent from the corpus or too rare for its own row to be
+// written, a vector from its ancestors' rows alone. Composition runs on
+// the per-pair path (SharedNegatives is refused). benchmarks/RESULTS.md has
+// its measured cost.
 //
 // # Kernels and build tags
 //

@@ -12,8 +12,8 @@ import (
 // A worker is one Hogwild goroutine. It takes chunks of sequences from the
 // run's atomic index until the epoch has none left; for each sequence it
 // draws the kept tokens (subsampling), walks their windows and trains the
-// path of the run: sgSeq (sgns.go), sgSeqShared (shared_negatives.go) or
-// cbowSeq (cbow.go). Its state is allocated once per run, so training a
+// path of the run: sgSeq (sgns.go), sgSeqShared (shared_negatives.go),
+// cbowSeq (cbow.go), or a composed run's (compose_seq.go). Its state is allocated once per run, so training a
 // sequence allocates nothing.
 
 // publishTokens is how many raw tokens a worker processes between updates
@@ -43,6 +43,7 @@ type worker struct {
 	stage  staging          // the matrices it trains (staging.go)
 	cbow   *cbowState       // CBOW's scratch (cbow.go), or nil
 	shared *sharedNegatives // shared negatives' scratch, or nil
+	comp   *composeState    // a composed run's scratch (compose_seq.go), or nil
 
 	// Running totals; the monitor reads the published copies.
 	pending  int64   // raw tokens not yet added to sh.done
@@ -81,6 +82,9 @@ func newWorker(sh *shared, id int) *worker {
 		w.cbow = newCBOWState(sh)
 	case sh.cfg.SharedNegatives:
 		w.shared = newSharedNegatives(sh)
+	}
+	if sh.comp != nil {
+		w.comp = newComposeState(sh)
 	}
 	return w
 }
@@ -133,6 +137,8 @@ func (w *worker) trainSeq(seq corpus.Tokens) {
 		kept = seq.Wide()
 	}
 	switch {
+	case w.comp != nil:
+		w.trainComposedSeq(kept)
 	case w.cbow != nil:
 		w.cbowSeq(kept)
 	case w.shared != nil:

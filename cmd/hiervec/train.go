@@ -179,6 +179,7 @@ type trainFlags struct {
 	in                                          inputFlags
 	model, ccsr, policy, out, format, m2vExport string
 	levels, icdOrder                            string
+	compose, composeOp, sources                 string
 	cotrain, catsOnly, quiet                    bool
 	dotless                                     *bool
 	minPatients                                 *int
@@ -197,6 +198,9 @@ func newTrainFlagSet(stderr io.Writer, cfg *trainer.Config, f *trainFlags) *flag
 	fs.StringVar(&f.policy, "policy", "", "codes with several categories: default-op, default-ip, first or all (default: default-op when the file has it, else first)")
 	fs.StringVar(&f.levels, "levels", "", "co-train with ancestor tokens after each code, comma-separated: ccsr (the paper's CO, as -cotrain), body, icd3, icd4, icd5, icd6 (icd: all four), chapter (default: off)")
 	fs.StringVar(&f.icdOrder, "icd-order", "", "ICD-10-CM order file (icd10cm_order_YYYY.txt, .gz ok) whose headers are the icd4..icd6 nodes (default: the codes of the map and the corpus)")
+	fs.StringVar(&f.compose, "compose", "", "ancestor composition: each code's input vector is the mean (or sum) of its own row and its ancestors' rows at these levels, comma-separated as -levels (default: off)")
+	fs.StringVar(&f.composeOp, "compose-op", "mean", "-compose: mean or sum")
+	fs.StringVar(&f.sources, "sources", "", "-compose: also write a CSV token,kind,set,source saying which rows are trained and which come from a rare code's ancestors alone (composed)")
 	f.minPatients = minPatientsFlag(fs)
 	f.dotless = spellingFlag(fs)
 	fs.StringVar(&f.out, "out", "", "output file (directory for -format tsv)")
@@ -274,6 +278,10 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if levels.NeedsMap() && f.ccsr == "" {
 		return usagef("-levels %s needs -ccsr", levels)
 	}
+	composeLevels, composeOp, err := composeFlags(&f, set, cfg.SharedNegatives)
+	if err != nil {
+		return err
+	}
 	format, err := fileFormat(f.format, f.out)
 	if err != nil {
 		return err
@@ -286,7 +294,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if isMed2Vec {
-		if err := refuseFlags(set, append(word2vecOnly, "cotrain", "categories-only", "levels"), "to -model med2vec (it trains on the codes' visits with its own optimiser)"); err != nil {
+		if err := refuseFlags(set, append(word2vecOnly, "cotrain", "categories-only", "levels", "compose", "compose-op", "sources"), "to -model med2vec (it trains on the codes' visits with its own optimiser)"); err != nil {
 			return err
 		}
 		if cfg.Dim < 1 || cfg.Dim > trainer.MaxDim {
@@ -355,6 +363,14 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("the CCSR map %s gives a category to none of the codes read; check that it is a map of the input's code system", f.ccsr)
 	}
 	counts := release.Count(c)
+	var tab *hierarchy.Composition
+	var comp *trainer.Composition
+	if composeLevels != 0 {
+		if tab, comp, err = composeTable(c, m, policy, composeLevels, composeOp, f.icdOrder); err != nil {
+			return err
+		}
+		rep.say("ancestor composition (%s of levels %s): %d ancestor rows", composeOp, composeLevels, len(tab.Units))
+	}
 
 	// The reader's buffers (and, for a hierarchy view, the corpus it was
 	// built from) are garbage from here on, and the heap would not reach
@@ -364,6 +380,8 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	var trained *embedding.Set
 	var algo string
+	var res *trainer.Composed // a composed run's rows
+	var unitPatients []int64  // the patients behind each of its ancestor rows
 	if isMed2Vec {
 		algo = "Med2Vec"
 		trained, err = med2vec.Train(ctx, c, m2v, func(p med2vec.Progress) {
@@ -373,13 +391,23 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	} else {
 		algo = model.String()
 		mem := trainer.EstimateMemory(c.Vocab.Counts, cfg)
+		if comp != nil {
+			mem.Model += comp.Memory(cfg)
+		}
 		if err := checkMemory(mem.Model+mem.Staging, fmt.Sprintf("training %s at -dim %d with %d threads", algo, cfg.Dim, cfg.Workers)); err != nil {
 			return err
 		}
 		label := fmt.Sprintf("%s_%s dim %d", algo, variant, cfg.Dim)
-		trained, err = trainer.Train(ctx, c, cfg, func(p trainer.Progress) {
+		progress := func(p trainer.Progress) {
 			rep.report(status{Label: label, Done: p.TokensDone, Total: p.TokensTotal, Final: p.Done, ETA: p.ETA, Fields: trainFields(p)})
-		})
+		}
+		if comp != nil {
+			if res, err = trainer.TrainComposed(ctx, c, cfg, comp, progress); err == nil {
+				trained, unitPatients = res.Set, tab.Patients(c)
+			}
+		} else {
+			trained, err = trainer.Train(ctx, c, cfg, progress)
+		}
 	}
 	if err != nil {
 		return err
@@ -389,11 +417,25 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// now: return them before the writers allocate, so that writing adds
 	// nothing to the training's peak.
 	debug.FreeOSMemory()
-	released, srep := release.Apply(trained, counts, *f.minPatients)
-	rep.say("%s", srep)
+	var released *embedding.Set
+	var composed map[string]bool // codes written from their ancestors' rows alone
+	if res != nil {
+		var msg string
+		released, composed, msg = composedRelease(res, comp, unitPatients, counts, *f.minPatients)
+		rep.say("%s", msg)
+	} else {
+		var srep release.Report
+		released, srep = release.Apply(trained, counts, *f.minPatients)
+		rep.say("%s", srep)
+	}
 	sets := nameSets(released, algo, variant, f.catsOnly)
 	if err := writeSets(f.out, format, released, sets, hierarchy.NewLabeler(m, policy), sp); err != nil {
 		return err
+	}
+	if f.sources != "" {
+		if err := writeComposedSources(f.sources, writtenSets(format, released, sets), composed); err != nil {
+			return err
+		}
 	}
 	names := make([]string, len(sets))
 	for i, s := range sets {
