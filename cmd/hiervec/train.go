@@ -13,6 +13,7 @@ import (
 	"github.com/hiervec/hiervec/embedding"
 	"github.com/hiervec/hiervec/export"
 	"github.com/hiervec/hiervec/hierarchy"
+	"github.com/hiervec/hiervec/internal/atomicfile"
 	"github.com/hiervec/hiervec/release"
 	"github.com/hiervec/hiervec/reproduce"
 	"github.com/hiervec/hiervec/trainer"
@@ -129,6 +130,7 @@ type trainFlags struct {
 	cotrain, catsOnly, quiet                    bool
 	dotless                                     *bool
 	minPatients                                 *int
+	cov                                         coverageFlags
 }
 
 // newTrainFlagSet registers train's flags, those of cfg's fields with
@@ -145,6 +147,7 @@ func newTrainFlagSet(stderr io.Writer, cfg *trainer.Config, f *trainFlags) *flag
 	fs.StringVar(&f.levels, "levels", "", "co-train with ancestor tokens after each code, comma-separated: ccsr (the paper's CO, as -cotrain), body, icd3, icd4, icd5, icd6 (icd: all four), chapter (default: off)")
 	fs.StringVar(&f.icdOrder, "icd-order", "", "ICD-10-CM order file (icd10cm_order_YYYY.txt, .gz ok) whose headers are the icd4..icd6 nodes (default: the codes of the map and the corpus)")
 	f.minPatients = minPatientsFlag(fs)
+	f.cov.register(fs, true)
 	f.dotless = spellingFlag(fs)
 	fs.StringVar(&f.out, "out", "", "output file (directory for -format tsv)")
 	fs.StringVar(&f.format, "format", "", "released, word2vec, word2vec-binary or tsv (default: from -out's extension)")
@@ -232,6 +235,12 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := checkMinPatients(*f.minPatients, rep); err != nil {
 		return err
 	}
+	if err := f.cov.check(f.ccsr != ""); err != nil {
+		return err
+	}
+	if f.cov.list != "" && f.catsOnly {
+		return usagef("-coverage and -categories-only exclude each other: a category-only run has no code vectors")
+	}
 	if isMed2Vec {
 		if err := refuseFlags(set, append(word2vecOnly, "cotrain", "categories-only", "levels"), "to -model med2vec (it trains on the codes' visits with its own optimiser)"); err != nil {
 			return err
@@ -259,6 +268,11 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if err := probeOutput(f.out, format); err != nil {
 		return err
+	}
+	if f.cov.list != "" {
+		if err := atomicfile.Probe(f.cov.tablePath(f.out, format)); err != nil {
+			return err
+		}
 	}
 
 	var m *hierarchy.Map
@@ -338,9 +352,22 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	debug.FreeOSMemory()
 	released, srep := release.Apply(trained, counts, *f.minPatients)
 	rep.say("%s", srep)
+	var covRows []release.CoverageRow
+	if f.cov.list != "" {
+		if released, covRows, err = coverTrained(released, counts, *f.minPatients, &f.cov, m, policy, levels, f.icdOrder, rep); err != nil {
+			return err
+		}
+	}
 	sets := nameSets(released, algo, variant, f.catsOnly)
 	if err := writeSets(f.out, format, released, sets, hierarchy.NewLabeler(m, policy), sp); err != nil {
 		return err
+	}
+	if f.cov.list != "" {
+		path := f.cov.tablePath(f.out, format)
+		if err := release.WriteCoverageTable(path, covRows, *f.minPatients); err != nil {
+			return err
+		}
+		rep.say("wrote the coverage table %s", path)
 	}
 	names := make([]string, len(sets))
 	for i, s := range sets {
@@ -348,6 +375,33 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "wrote %s: %s\n", f.out, strings.Join(names, ", "))
 	return nil
+}
+
+// coverTrained gives every code of -coverage a vector (release.Cover):
+// the written rows of released keep theirs, any other listed code gets
+// retrofitting's neighbour mean over the -coverage-levels graph with the
+// written rows held fixed, so that its vector comes from written vectors
+// only.
+func coverTrained(released *embedding.Set, counts *release.Counts, minPatients int, cov *coverageFlags, m *hierarchy.Map, policy hierarchy.Policy, levels hierarchy.Levels, icdOrder string, rep *reporter) (*embedding.Set, []release.CoverageRow, error) {
+	list, err := codeList(cov.list, m)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := ancestry(m, policy, cov.fillLevels(levels, m != nil), icdOrder, append(codeTokens(released), list...))
+	if err != nil {
+		return nil, nil, err
+	}
+	fill, frep, err := inferFill(released, a, list)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, rows, crep, err := release.Cover(released, nil, list, fill, counts, minPatients)
+	if err != nil {
+		return nil, nil, err
+	}
+	rep.say("coverage levels %s: graph of %d nodes, %d edges; %d codes reached no written vector", a.Levels(), frep.Nodes, frep.Edges, frep.Unreached)
+	rep.say("%s", crep)
+	return out, rows, nil
 }
 
 // trainFields are the figures of one trainer progress report, most
