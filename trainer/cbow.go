@@ -33,11 +33,16 @@ func ctxCap(sh *shared) int { return min(sh.maxSeq, 2*min(sh.cfg.Window, sh.maxS
 
 // cbowSeq trains CBOW on one sequence of kept tokens.
 func (w *worker) cbowSeq(kept []int32) {
+	w.cbowWindows(kept, len(kept) >= localMinLen && w.sh.tune.localRows && w.localBegin(kept))
+}
+
+// cbowWindows trains the centres of kept, on its local rows when local
+// (localBegin has loaded them).
+func (w *worker) cbowWindows(kept []int32, local bool) {
 	cb := w.cbow
 	dim := w.sh.dim
 	h, e := cb.h[:dim], w.e[:dim]
 	n := len(kept)
-	local := n >= localMinLen && w.sh.tune.localRows && w.localBegin(kept)
 	for win := w.windows(kept); win.next(); {
 		i, lo, hi := win.i, win.lo, win.hi
 		count := hi - lo - 1

@@ -104,7 +104,7 @@ func (w *worker) localBegin(kept []int32) bool {
 		m := lr.mult[k]
 		lr.m2 += m * m
 		g := lr.g[k*dim : k*dim+dim]
-		copy(g, w.inRow(t))
+		w.compose(g, t) // its row (composed in a composed run, compose_seq.go)
 		copy(lr.g0[k*dim:k*dim+dim], g)
 		axpy(m, g, lr.s)
 	}
@@ -123,7 +123,7 @@ func (w *worker) localEnd() {
 		g, g0 := lr.g[k*dim:k*dim+dim], lr.g0[k*dim:k*dim+dim]
 		axpy(lr.mult[k], lr.a, g) // the real row
 		axpy(-1, g0, g)           // its change
-		axpy(1, g, w.inRow(t))
+		w.addChange(t, g)         // to In (to the rows it is composed from)
 	}
 	w.localForget()
 }

@@ -48,15 +48,36 @@ func defaultTuning() tuning {
 }
 
 func train(ctx context.Context, c *corpus.Corpus, cfg Config, tune tuning, progress func(Progress)) (*embedding.Set, error) {
+	sh, err := run(ctx, c, cfg, tune, nil, progress)
+	if err != nil {
+		return nil, err
+	}
+	vocab := c.Vocab
+	return &embedding.Set{
+		Tokens:  append([]string(nil), vocab.Words...),
+		Kinds:   append([]corpus.Kind(nil), vocab.Kinds...),
+		Dim:     cfg.Dim,
+		Vectors: packRows(sh.in, vocab.Len(), sh.dim, sh.stride),
+	}, nil
+}
+
+// run checks the configuration, the corpus and the composition (nil for a
+// plain run), trains, and returns the run's trained state.
+func run(ctx context.Context, c *corpus.Corpus, cfg Config, tune tuning, comp *Composition, progress func(Progress)) (*shared, error) {
 	maxSeq, err := check(c, cfg)
+	if comp != nil {
+		err = errors.Join(err, checkComposition(c, cfg, comp))
+	}
 	if err != nil {
 		return nil, err
 	}
 	if cfg.ProgressInterval == 0 {
 		cfg.ProgressInterval = time.Second
 	}
-	vocab := c.Vocab
 	sh := newShared(c, cfg, maxSeq, tune)
+	if comp != nil {
+		sh.setComposition(comp)
+	}
 	workers := make([]*worker, cfg.Workers)
 	for i := range workers {
 		workers[i] = newWorker(sh, i)
@@ -77,12 +98,7 @@ func train(ctx context.Context, c *corpus.Corpus, cfg Config, tune tuning, progr
 	if err != nil {
 		return nil, err
 	}
-	return &embedding.Set{
-		Tokens:  append([]string(nil), vocab.Words...),
-		Kinds:   append([]corpus.Kind(nil), vocab.Kinds...),
-		Dim:     cfg.Dim,
-		Vectors: packRows(sh.in, vocab.Len(), sh.dim, sh.stride),
-	}, nil
+	return sh, nil
 }
 
 // shared is the state all workers of one run read; In and Out are written
@@ -117,6 +133,8 @@ type shared struct {
 	syncTokens    int64        // raw tokens between write-backs
 	hotSyncTokens int64        // raw tokens between write-backs of the hottest rows; 0: none
 	syncLocks     []stripeLock // write-back locks, one per stripe of hotIDs
+	// comp is a composed run's table (compose_seq.go), nil for a plain run.
+	comp *composer
 
 	// The counters workers write live on cache lines of their own, away
 	// from the fields above that every worker reads for every centre.

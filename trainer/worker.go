@@ -43,6 +43,7 @@ type worker struct {
 	stage  staging          // the matrices it trains (staging.go)
 	cbow   *cbowState       // CBOW's scratch (cbow.go), or nil
 	shared *sharedNegatives // shared negatives' scratch, or nil
+	comp   *composeState    // a composed run's scratch (compose_seq.go), or nil
 
 	// Running totals; the monitor reads the published copies.
 	pending  int64   // raw tokens not yet added to sh.done
@@ -81,6 +82,9 @@ func newWorker(sh *shared, id int) *worker {
 		w.cbow = newCBOWState(sh)
 	case sh.cfg.SharedNegatives:
 		w.shared = newSharedNegatives(sh)
+	}
+	if sh.comp != nil {
+		w.comp = newComposeState(sh)
 	}
 	return w
 }
@@ -133,6 +137,8 @@ func (w *worker) trainSeq(seq corpus.Tokens) {
 		kept = seq.Wide()
 	}
 	switch {
+	case w.comp != nil:
+		w.trainComposedSeq(kept)
 	case w.cbow != nil:
 		w.cbowSeq(kept)
 	case w.shared != nil:
