@@ -121,17 +121,19 @@ type GroupScore struct {
 // Word2Vec vector lengths grow with a code's frequency, which would make
 // the clusters follow the very strata being compared.
 //
-// group gives a token's group, an index into names, or -1 for a code in
-// none (it is still clustered and may be a neighbour). Precision@N takes,
+// group gives a token's groups, indices into names (none: the code is
+// still clustered and may be a neighbour; several: the groups overlap,
+// such as all hidden codes and the hidden codes of one stratum). Precision@N takes,
 // for each code of a group, its N most cosine-similar other codes among
 // those for which neighbour returns true (nil: every scored code).
-func ScoreGroups(ctx context.Context, s *embedding.Set, label Labeler, group func(token string) int, names []string, neighbour func(token string) bool, cfg GroupConfig) ([]GroupScore, error) {
+func ScoreGroups(ctx context.Context, s *embedding.Set, label Labeler, group func(token string) []int, names []string, neighbour func(token string) bool, cfg GroupConfig) ([]GroupScore, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	dim := s.Dim
 	var x []float32
-	var labels, groups []int
+	var labels []int
+	var groups [][]int
 	var cand []bool
 	ids := map[string]int{}
 	for i, tok := range s.Tokens {
@@ -150,10 +152,12 @@ func ScoreGroups(ctx context.Context, s *embedding.Set, label Labeler, group fun
 		x = append(x, s.Vector(i)...)
 		labels = append(labels, id)
 		g := group(tok)
-		if g >= len(names) {
-			return nil, fmt.Errorf("evaluate: group %d of %d for a code of set %q", g, len(names), s.Name)
+		for _, x := range g {
+			if x < 0 || x >= len(names) {
+				return nil, fmt.Errorf("evaluate: group %d of %d for a code of set %q", x, len(names), s.Name)
+			}
 		}
-		groups = append(groups, g)
+		groups = append(groups, slices.Clone(g))
 		cand = append(cand, neighbour == nil || neighbour(tok))
 	}
 	n := len(labels)
@@ -164,11 +168,11 @@ func ScoreGroups(ctx context.Context, s *embedding.Set, label Labeler, group fun
 		off = 1
 	}
 	members := make([][]int, len(allNames))
-	for i, g := range groups {
+	for i, gs := range groups {
 		if off == 1 {
 			members[0] = append(members[0], i)
 		}
-		if g >= 0 {
+		for _, g := range gs {
 			members[g+off] = append(members[g+off], i)
 		}
 	}

@@ -57,7 +57,7 @@ func TestDefaultStrata(t *testing.T) {
 // groupedSet returns a set of codes in nl labels: the codes of the "good"
 // group sit near their label's centre, those of the "bad" group anywhere.
 // Code i's label is i % nl, its token "C<i>".
-func groupedSet(nGood, nBad, nl, dim int, seed uint64) (*embedding.Set, Labeler, func(string) int) {
+func groupedSet(nGood, nBad, nl, dim int, seed uint64) (*embedding.Set, Labeler, func(string) []int) {
 	rng := rand.New(rand.NewPCG(seed, 1))
 	centre := make([][]float32, nl)
 	for l := range centre {
@@ -91,7 +91,7 @@ func groupedSet(nGood, nBad, nl, dim int, seed uint64) (*embedding.Set, Labeler,
 		fmt.Sscanf(tok, "C%d", &i)
 		return fmt.Sprint(i % nl), true
 	}
-	return s, label, func(tok string) int { return group[tok] }
+	return s, label, func(tok string) []int { return []int{group[tok]} }
 }
 
 func TestScoreGroupsSeparatesGoodFromBad(t *testing.T) {
@@ -132,7 +132,7 @@ func TestScoreGroupsNeighbourFilter(t *testing.T) {
 	cfg := DefaultGroupConfig()
 	cfg.Ks = []int{10}
 	cfg.KMeans.Restarts = 1
-	onlyBad := func(tok string) bool { return group(tok) == 1 }
+	onlyBad := func(tok string) bool { return group(tok)[0] == 1 }
 	got, err := ScoreGroups(context.Background(), s, label, group, []string{"good", "bad"}, onlyBad, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -147,11 +147,11 @@ func TestScoreGroupsTinyGroup(t *testing.T) {
 	cfg := DefaultGroupConfig()
 	cfg.Ks = []int{5}
 	cfg.KMeans.Restarts = 1
-	one := func(tok string) int {
+	one := func(tok string) []int {
 		if tok == "C0" {
-			return 0
+			return []int{0}
 		}
-		return -1
+		return nil
 	}
 	got, err := ScoreGroups(context.Background(), s, label, one, []string{"one", "none"}, nil, cfg)
 	if err != nil {
