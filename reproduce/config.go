@@ -84,6 +84,10 @@ type Config struct {
 	StudyLevels string
 	// Methods selects the study's methods (ParseMethods; empty: all).
 	Methods []string
+	// StudyFullRuns also trains every method on every code (by default
+	// only SEP is), for the neighbour overlap of a hidden code with the
+	// same method where it was seen; it doubles the study's training.
+	StudyFullRuns bool
 }
 
 // DefaultConfig returns the paper's settings on the built-in synthetic

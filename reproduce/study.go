@@ -120,11 +120,11 @@ type StudyResult struct {
 }
 
 // RunStudy runs the study cfg.Study names ("hierarchy"): for every model,
-// dimension and seed it trains each of cfg.Methods twice, on every code and
-// with a seeded share cfg.HoldoutCodes of the codes hidden (their rows
-// dropped from the corpus), then scores the frequency strata on the first
-// and the hidden codes on the second, and writes study.md and study.json
-// into cfg.Out. Nothing but aggregate scores and counts is written: the
+// dimension and seed it hides a seeded share cfg.HoldoutCodes of the codes
+// (their rows dropped from the corpus), trains each of cfg.Methods on what
+// is left and SEP also on every code, then scores the frequency strata on
+// the seen codes and the vectors the methods give the hidden codes, and
+// writes study.md and study.json into cfg.Out. Nothing but aggregate scores and counts is written: the
 // vectors stay in memory.
 func RunStudy(ctx context.Context, cfg Config, progress func(Event)) (*StudyResult, error) {
 	start := time.Now()
@@ -232,6 +232,7 @@ func (c Config) studySettings(methods []Method) map[string]any {
 	}
 	s["study"], s["holdout_codes"], s["study_levels"], s["methods"], s["repeats"] = c.Study, c.HoldoutCodes, c.StudyLevels, ms, c.Repeats
 	s["ks"] = slices.Clone(c.Ks)
+	s["full_runs"] = c.StudyFullRuns
 	s["outcomes"] = c.Outcomes
 	return s
 }
@@ -422,47 +423,63 @@ type space struct {
 	seconds float64
 }
 
-// runUnit trains and scores every method for one unit.
+// runUnit trains and scores every method for one unit. Every method
+// trains on the held-out corpus: its seen codes give the frequency strata,
+// its hidden codes the unseen scores. SEP also trains on every code: the
+// run that saw the hidden codes, the hierarchy-free reference of the
+// neighbour overlap. With Config.StudyFullRuns every method also trains
+// on every code, for the overlap with the same method where the code was
+// seen.
 func (st *study) runUnit(ctx context.Context, u studyUnit, hold *studyCorpus, progress func(Event)) ([]StudyRow, error) {
 	// The runs to train: each method's own (retrofitting reuses SEP's and
-	// CO's), on all the data and on the held-out corpus.
+	// CO's).
 	var runs []Method
 	for _, m := range st.methods {
 		if t := m.trainedBy(); !slices.Contains(runs, t) {
 			runs = append(runs, t)
 		}
 	}
-	if !slices.Contains(runs, MethodSEP) {
-		runs = append([]Method{MethodSEP}, runs...) // the hierarchy-free reference of the neighbour overlap
+	type job struct {
+		m    Method
+		corp *studyCorpus
+	}
+	var jobs []job
+	for _, m := range runs {
+		jobs = append(jobs, job{m, hold})
+	}
+	fullRuns := []Method{MethodSEP}
+	if st.cfg.StudyFullRuns {
+		fullRuns = runs
+		if !slices.Contains(fullRuns, MethodSEP) {
+			fullRuns = append([]Method{MethodSEP}, fullRuns...)
+		}
+	}
+	for _, m := range fullRuns {
+		jobs = append(jobs, job{m, st.full})
 	}
 	full := map[Method]*space{}
 	held := map[Method]*space{}
-	total := 2 * len(runs)
-	k := 0
-	for _, corp := range []*studyCorpus{st.full, hold} {
-		for _, m := range runs {
-			what := "all codes"
-			if corp.hidden != nil {
-				what = "codes hidden"
+	for k, j := range jobs {
+		what := "codes hidden"
+		if j.corp.hidden == nil {
+			what = "all codes"
+		}
+		label := fmt.Sprintf("%s %s %d r%d (%s)", u.algo(), j.m, u.dim, u.repeat+1, what)
+		sp, err := st.train(ctx, u, j.m, j.corp, func(p trainer.Progress, fields []string) {
+			frac := 0.0
+			if p.TokensTotal > 0 {
+				frac = float64(p.TokensDone) / float64(p.TokensTotal)
 			}
-			label := fmt.Sprintf("%s %s %d r%d (%s)", u.algo(), m, u.dim, u.repeat+1, what)
-			sp, err := st.train(ctx, u, m, corp, func(done, tot int64, fields []string, final bool) {
-				frac := 0.0
-				if tot > 0 {
-					frac = float64(done) / float64(tot)
-				}
-				progress(Event{Run: label, RunIndex: k + 1, Runs: total, Done: done, Total: tot, Fields: fields,
-					Overall: (float64(k) + frac) / float64(total), Final: final})
-			})
-			if err != nil {
-				return nil, fmt.Errorf("reproduce: %s: %w", label, err)
-			}
-			k++
-			if corp.hidden == nil {
-				full[m] = sp
-			} else {
-				held[m] = sp
-			}
+			progress(Event{Run: label, RunIndex: k + 1, Runs: len(jobs), Done: p.TokensDone, Total: p.TokensTotal, Fields: fields,
+				Overall: (float64(k) + frac) / float64(len(jobs)), ETA: p.ETA, Final: p.Done})
+		})
+		if err != nil {
+			return nil, fmt.Errorf("reproduce: %s: %w", label, err)
+		}
+		if j.corp.hidden == nil {
+			full[j.m] = sp
+		} else {
+			held[j.m] = sp
 		}
 	}
 	for _, m := range st.methods {
@@ -472,8 +489,12 @@ func (st *study) runUnit(ctx context.Context, u studyUnit, hold *studyCorpus, pr
 		for _, pair := range []struct {
 			spaces map[Method]*space
 			corp   *studyCorpus
-		}{{full, st.full}, {held, hold}} {
-			sp, err := st.retrofitSpace(pair.spaces[m.trainedBy()], pair.corp)
+		}{{held, hold}, {full, st.full}} {
+			trained := pair.spaces[m.trainedBy()]
+			if trained == nil {
+				continue
+			}
+			sp, err := st.retrofitSpace(trained, pair.corp)
 			if err != nil {
 				return nil, err
 			}
@@ -486,7 +507,7 @@ func (st *study) runUnit(ctx context.Context, u studyUnit, hold *studyCorpus, pr
 
 // train trains one method's run on one corpus and, on the held-out
 // corpus, gives the hidden codes their vectors where the method can.
-func (st *study) train(ctx context.Context, u studyUnit, m Method, corp *studyCorpus, event func(done, total int64, fields []string, final bool)) (*space, error) {
+func (st *study) train(ctx context.Context, u studyUnit, m Method, corp *studyCorpus, event func(p trainer.Progress, fields []string)) (*space, error) {
 	tc := st.cfg.Word2Vec
 	tc.Model, tc.Dim, tc.Seed = u.model, u.dim, u.seed
 	if u.model == trainer.CBOW {
@@ -494,8 +515,8 @@ func (st *study) train(ctx context.Context, u studyUnit, m Method, corp *studyCo
 	}
 	c := corp.view(m)
 	prog := func(p trainer.Progress) {
-		event(p.TokensDone, p.TokensTotal, []string{fmt.Sprintf("epoch %d/%d", p.Epoch, p.Epochs), fmt.Sprintf("loss %.4f", p.Loss),
-			fmt.Sprintf("%.0f tok/s", p.TokensPerSec)}, p.Done)
+		event(p, []string{fmt.Sprintf("epoch %d/%d", p.Epoch, p.Epochs), fmt.Sprintf("loss %.4f", p.Loss),
+			fmt.Sprintf("%.0f tok/s", p.TokensPerSec)})
 	}
 	t0 := time.Now()
 	sp := &space{}

@@ -66,14 +66,14 @@ func TestStudyRowsAndResume(t *testing.T) {
 			t.Errorf("row %+v", r)
 		}
 		if r.Stratum == "all" && r.Baseline == "" {
-			for _, m := range []string{"ami_10", "nmi_10", "p_at_10", "train_seconds", "holdout_train_seconds", "auc_mortality"} {
+			for _, m := range []string{"ami_10", "nmi_10", "p_at_10", "train_seconds", "auc_mortality"} {
 				if _, ok := r.Metrics[m]; !ok {
 					t.Errorf("%s %s all: no %s", r.Method, r.Model, m)
 				}
 			}
 		}
 		if r.Stratum == unseenStratum {
-			for _, m := range []string{"ami_10", "p_at_10", "category_top10", "neighbour_overlap_10", "neighbour_overlap_10_sep"} {
+			for _, m := range []string{"ami_10", "p_at_10", "category_top10", "neighbour_overlap_10"} {
 				if _, ok := r.Metrics[m]; !ok {
 					t.Errorf("%s (%s) %s unseen: no %s", r.Method, r.Baseline, r.Model, m)
 				}
@@ -245,5 +245,27 @@ func TestPickHidden(t *testing.T) {
 	}
 	if !diff {
 		t.Error("the draw does not depend on the seed")
+	}
+}
+
+func TestStudyFullRuns(t *testing.T) {
+	cfg := tinyStudy(t)
+	cfg.Repeats, cfg.Models, cfg.Methods, cfg.StudyFullRuns = 1, []trainer.Model{trainer.CBOW}, []string{"compose", "retrofit-CO"}, true
+	if _, err := RunStudy(context.Background(), cfg, nil); err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := readStudyJSON(t, cfg.Out)
+	methods := map[string]bool{}
+	for _, r := range rows {
+		methods[r.Method] = true
+		if _, ok := r.Metrics["neighbour_overlap_10_own"]; r.Stratum == unseenStratum && !ok {
+			t.Errorf("%s (%s): no overlap with its own full run", r.Method, r.Baseline)
+		}
+		if _, ok := r.Metrics["full_train_seconds"]; r.Stratum == "all" && !ok {
+			t.Errorf("%s: no full run time", r.Method)
+		}
+	}
+	if len(methods) != 2 || !methods["compose"] || !methods["retrofit-CO"] {
+		t.Errorf("methods %v", methods)
 	}
 }

@@ -181,7 +181,8 @@ func writeStudyMarkdown(b *bytes.Buffer, cfg Config, st *study, res *StudyResult
 	fmt.Fprintf(b, "Each cell is the mean ± the standard deviation over the %d seeds (a seed drives training, the hidden codes and k-means). "+
 		"k-means clusters the unit vectors of every code once per k (10 restarts); a stratum's AMI and NMI compare the clusters of its own codes "+
 		"with their CCSR categories. P@10 is the share of a code's 10 nearest codes (cosine) in its category. "+
-		"Strata count a code's distinct patients in all the data; a stratum of fewer than %d codes is not reported. "+
+		"Every method trains once per seed, on the corpus with the hidden codes' rows dropped: the strata score its seen codes, "+
+		"by their distinct patients in all the data; a stratum of fewer than %d codes is not reported. "+
 		"Only aggregate scores are written here: no code and no count under %d patients.\n\n", cfg.Repeats, cfg.MinPatients, cfg.MinPatients)
 
 	strata := present(rows, append([]string{"all"}, func() []string {
@@ -205,7 +206,7 @@ func writeStudyMarkdown(b *bytes.Buffer, cfg Config, st *study, res *StudyResult
 		head = append(head, s)
 		body[0] = append(body[0], cell(codesOf(rows, s), 0))
 	}
-	fmt.Fprintf(b, "Codes per stratum (distinct patients): \n\n")
+	fmt.Fprintf(b, "Seen codes per stratum (distinct patients):\n\n")
 	mdTable(b, head, body)
 	hid := make([]float64, len(res.Hidden))
 	for i, h := range res.Hidden {
@@ -216,7 +217,7 @@ func writeStudyMarkdown(b *bytes.Buffer, cfg Config, st *study, res *StudyResult
 
 	// Training time.
 	fmt.Fprintf(b, "## What the hierarchy costs: training time\n\n")
-	fmt.Fprintf(b, "Wall-clock seconds of the run on all the data (for retrofitting: the run it retrofits plus the retrofitting), and its ratio to SEP's in the same seed. The machine may be shared: compare ratios.\n\n")
+	fmt.Fprintf(b, "Wall-clock seconds of the method's training run (for retrofitting: the run it retrofits plus the retrofitting), and its ratio to SEP's in the same seed. The machine may be shared: compare ratios.\n\n")
 	for _, model := range models {
 		for _, dim := range dims {
 			var body [][]string
@@ -243,7 +244,7 @@ func writeStudyMarkdown(b *bytes.Buffer, cfg Config, st *study, res *StudyResult
 	for _, k := range cfg.Ks {
 		metrics = append(metrics, struct{ key, name string }{fmt.Sprintf("nmi_%d", k), fmt.Sprintf("NMI at k = %d", k)})
 	}
-	fmt.Fprintf(b, "## Frequency strata, all codes seen\n\n")
+	fmt.Fprintf(b, "## Frequency strata (seen codes)\n\n")
 	for _, mt := range metrics {
 		for _, model := range models {
 			for _, dim := range dims {
@@ -287,13 +288,16 @@ func writeStudyMarkdown(b *bytes.Buffer, cfg Config, st *study, res *StudyResult
 	fmt.Fprintf(b, "A hidden code's vector: composition composes it from its ancestors' rows; CO-levels takes the mean of its ancestors' token rows; "+
 		"retrofitting gives it its neighbours' mean. The baselines give it its category's row alone (%s: the category token's row, or the category "+
 		"unit's row of a composition) or, in a space without category rows, the centroid of its category's seen codes (%s): they sit at their "+
-		"category by construction, so category_top10 is near 1 for them whatever the data. \"codes\" counts the hidden codes, \"with a vector\" the share of them the space gives a vector (none where no ancestor has a row): category_top10 and top 1 count a code without one as a miss; the other scores are over the codes with one. neighbour_overlap_10 is the share of the code's 10 nearest "+
-		"seen codes that are also its 10 nearest in the same method trained on every code (where the code was seen); _sep is the same against SEP "+
-		"trained on every code, the reference without any hierarchy. A method that does not beat its baseline on neighbour overlap has not learnt "+
-		"more about the code than its category.\n\n", BaselineCategoryRow, BaselineCategoryCentroid)
+		"category by construction, so category_top10 is near 1 for them whatever the data. \"codes\" counts the hidden codes, \"with a vector\" the share of them the space gives a vector (none where no ancestor has a row): category_top10 and top 1 count a code without one as a miss; the other scores are over the codes with one. neighbour_overlap_10 (\"overlap\") is the share of the code's 10 "+
+		"nearest seen codes that are also its 10 nearest in SEP trained on every code, where the code was seen: the reference without any "+
+		"hierarchy, which no construction from the category reaches for free (_own, with -study-full-runs: against the same method trained on "+
+		"every code). A method that does not beat its baseline on neighbour overlap has placed the code no better than its category does.\n\n", BaselineCategoryRow, BaselineCategoryCentroid)
 	unseenCols := []struct{ key, name string }{{"with_vector", "with a vector"}, {"category_top10", "category in top 10"}, {"category_top1", "top 1"},
 		{"category_rank_median", "median rank"}, {"p_at_10", "P@10"}, {"ami_" + fmt.Sprint(cfg.Ks[0]), fmt.Sprintf("AMI@%d", cfg.Ks[0])},
-		{"neighbour_overlap_10", "overlap"}, {"neighbour_overlap_10_sep", "overlap (SEP)"}}
+		{"neighbour_overlap_10", "overlap"}}
+	if slices.ContainsFunc(rows, func(r StudyRow) bool { _, ok := r.Metrics["neighbour_overlap_10_own"]; return ok }) {
+		unseenCols = append(unseenCols, struct{ key, name string }{"neighbour_overlap_10_own", "overlap (own)"})
+	}
 	for _, model := range models {
 		for _, dim := range dims {
 			fmt.Fprintf(b, "### Unseen codes, %s, dim %d\n\n", model, dim)
@@ -327,7 +331,7 @@ func writeStudyMarkdown(b *bytes.Buffer, cfg Config, st *study, res *StudyResult
 		us = append(us, unseenStratum+" "+s.Name)
 	}
 	us = present(rows, us)
-	for _, key := range []string{"neighbour_overlap_10", "neighbour_overlap_10_sep", "category_top10"} {
+	for _, key := range []string{"neighbour_overlap_10", "category_top10"} {
 		for _, model := range models {
 			for _, dim := range dims {
 				fmt.Fprintf(b, "### %s of hidden codes by stratum, %s, dim %d\n\n", key, model, dim)
@@ -355,7 +359,8 @@ func writeStudyMarkdown(b *bytes.Buffer, cfg Config, st *study, res *StudyResult
 
 	// Downstream.
 	if len(st.outcomes) > 0 {
-		fmt.Fprintf(b, "## Downstream: test AUC of logistic regression on patient-year vectors (all codes seen)\n\n")
+		fmt.Fprintf(b, "## Downstream: test AUC of logistic regression on patient-year vectors\n\n")
+		fmt.Fprintf(b, "A patient-year's vector is the mean of its codes' vectors in the method's held-out run: a hidden code counts where the method gives it a vector.\n\n")
 		for _, model := range models {
 			for _, dim := range dims {
 				fmt.Fprintf(b, "%s, dim %d:\n\n", model, dim)

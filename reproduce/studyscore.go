@@ -19,13 +19,15 @@ import (
 // (or of a baseline in its space) for one model, dimension and seed, on
 // one stratum of codes. Metrics holds the scores by name: ami_K and nmi_K
 // for each k-means k, p_at_10, and on "unseen" rows category_top10,
-// category_top1, category_rank_median, neighbour_overlap_10 (against the
-// same method trained on every code), neighbour_overlap_10_sep (against
-// SEP trained on every code) and with_vector (the share of the hidden codes
-// the space gives a vector; Codes counts them all, and category_top10 and
-// category_top1 count a code without a vector as a miss, while the other
-// scores are over the codes with one); the "all" row also carries
-// train_seconds, holdout_train_seconds and auc_<outcome>.
+// category_top1, category_rank_median, neighbour_overlap_10 (against SEP
+// trained on every code), neighbour_overlap_10_own (against the same
+// method trained on every code, with Config.StudyFullRuns) and
+// with_vector (the share of the hidden codes the space gives a vector;
+// Codes counts them all, and category_top10 and category_top1 count a
+// code without a vector as a miss, while the other scores are over the
+// codes with one); the "all" row also carries train_seconds (the run on
+// the held-out corpus), full_train_seconds (on every code, when trained)
+// and auc_<outcome>.
 type StudyRow struct {
 	Method   string
 	Baseline string // BaselineCategoryRow or BaselineCategoryCentroid on a baseline row
@@ -167,9 +169,10 @@ func (st *study) score(ctx context.Context, u studyUnit, full, held map[Method]*
 	sepRef := named(codeRows(full[MethodSEP].set), "sep")
 	var rows []StudyRow
 	for _, m := range st.methods {
-		fs := full[m]
-		codes := codeRows(fs.set)
-		gs, err := evaluate.ScoreGroups(ctx, codes, st.label, func(tok string) []int {
+		hs := held[m]
+		codes := codeRows(hs.set)
+		seen := codes.Subset(func(i int) bool { return !hold.hidden[codes.Tokens[i]] })
+		gs, err := evaluate.ScoreGroups(ctx, seen, st.label, func(tok string) []int {
 			if i := stratum(tok); i >= 0 {
 				return []int{i}
 			}
@@ -182,8 +185,10 @@ func (st *study) score(ctx context.Context, u studyUnit, full, held map[Method]*
 			r := newRow(m, "", g.Group, g.Codes)
 			putGroup(r.Metrics, g)
 			if g.Group == gcfg.All {
-				r.Metrics["train_seconds"] = fs.seconds
-				r.Metrics["holdout_train_seconds"] = held[m].seconds
+				r.Metrics["train_seconds"] = hs.seconds
+				if f := full[m]; f != nil {
+					r.Metrics["full_train_seconds"] = f.seconds
+				}
 				if st.down != nil {
 					auc, _, err := st.down.Score(ctx, codes)
 					if err != nil {
@@ -197,10 +202,12 @@ func (st *study) score(ctx context.Context, u studyUnit, full, held map[Method]*
 			rows = append(rows, r)
 		}
 
-		own := named(codes, "own")
-		refs := []*embedding.Set{own, sepRef}
+		refs := []*embedding.Set{sepRef}
+		if f := full[m]; f != nil && m != MethodSEP {
+			refs = append(refs, named(codeRows(f.set), "own"))
+		}
 		if gives(m) {
-			ur, err := st.scoreHidden(ctx, held[m].set, hold, refs, gcfg, stratum)
+			ur, err := st.scoreHidden(ctx, hs.set, hold, refs, gcfg, stratum)
 			if err != nil {
 				return nil, err
 			}
@@ -209,7 +216,7 @@ func (st *study) score(ctx context.Context, u studyUnit, full, held map[Method]*
 				rows = append(rows, x.row)
 			}
 		}
-		bs, kind := st.baseline(m, held[m], hold)
+		bs, kind := st.baseline(m, hs, hold)
 		ur, err := st.scoreHidden(ctx, bs, hold, refs, gcfg, stratum)
 		if err != nil {
 			return nil, err
@@ -300,8 +307,10 @@ func (st *study) scoreHidden(ctx context.Context, set *embedding.Set, hold *stud
 		r.Metrics[fmt.Sprintf("category_top%d", ucfg.TopCategories)] = us.CategoryTop * share
 		r.Metrics["category_top1"] = us.CategoryTop1 * share
 		r.Metrics["category_rank_median"] = us.MedianRank
-		r.Metrics[fmt.Sprintf("neighbour_overlap_%d", ucfg.N)] = us.Overlap["own"]
-		r.Metrics[fmt.Sprintf("neighbour_overlap_%d_sep", ucfg.N)] = us.Overlap["sep"]
+		r.Metrics[fmt.Sprintf("neighbour_overlap_%d", ucfg.N)] = us.Overlap["sep"]
+		if _, ok := us.Overlap["own"]; ok {
+			r.Metrics[fmt.Sprintf("neighbour_overlap_%d_own", ucfg.N)] = us.Overlap["own"]
+		}
 		out = append(out, unseenRow{r})
 	}
 	return out, nil

@@ -40,6 +40,7 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		study       = fs.String("study", "", "run a study instead of the paper's experiment: hierarchy (where the hierarchy helps: frequency strata and codes hidden from training; study.md and study.json; -dims defaults to 100)")
 		holdout     = fs.Float64("holdout-codes", cfg.HoldoutCodes, "with -study: share of the codes hidden from training (their rows dropped) to score the vectors they receive")
 		studyLevels = fs.String("study-levels", cfg.StudyLevels, "with -study: hierarchy levels of CO-levels, composition and retrofitting (as train -levels; must include ccsr)")
+		fullRuns    = fs.Bool("study-full-runs", false, "with -study: also train every method on every code (by default only SEP, the reference of the neighbour overlap), for the overlap with the same method where a hidden code was seen; doubles the training")
 		methods     = fs.String("methods", "all", "with -study: methods, comma-separated: SEP, CO, CO-levels, compose, compose+CO, retrofit-SEP, retrofit-CO, or all")
 	)
 	in.minCount = cfg.Read.MinCount
@@ -84,7 +85,7 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		*dims = "100"
 	}
 	if *study == "" {
-		if err := refuseFlags(set, []string{"holdout-codes", "study-levels", "methods"}, "without -study"); err != nil {
+		if err := refuseFlags(set, []string{"holdout-codes", "study-levels", "methods", "study-full-runs"}, "without -study"); err != nil {
 			return err
 		}
 	} else if err := refuseFlags(set, []string{"med2vec", "med2vec-epochs", "variants"}, "to -study (it trains its own methods)"); err != nil {
@@ -98,7 +99,7 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	cfg.Variants = splitList(*variants)
 	cfg.Med2Vec, cfg.Med2VecEpochs, cfg.Repeats = *withM2V, *m2vEpochs, *repeats
-	cfg.Study, cfg.HoldoutCodes, cfg.StudyLevels = *study, *holdout, *studyLevels
+	cfg.Study, cfg.HoldoutCodes, cfg.StudyLevels, cfg.StudyFullRuns = *study, *holdout, *studyLevels, *fullRuns
 	if *study != "" {
 		ms, err := reproduce.ParseMethods(*methods)
 		if err != nil {
