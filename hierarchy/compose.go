@@ -2,6 +2,7 @@ package hierarchy
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 
 	"github.com/hiervec/hiervec/corpus"
@@ -112,4 +113,44 @@ func (t *Composition) Of(code string, dst []int32) []int32 {
 		}
 	}
 	return dst
+}
+
+// Patients returns, for every unit, the number of distinct patients whose
+// sequences in c hold a code listing it: the patients behind the unit's
+// row, counted as the release package counts a category token (a sequence
+// file without patient identity counts each sequence as a patient). c must
+// hold the vocabulary the table was built from. A unit's row may be
+// written, or composed into the vector of a code under the small-cell
+// threshold, only when its count passes the threshold.
+func (t *Composition) Patients(c *corpus.Corpus) []int64 {
+	if c.Vocab.Len()+1 != len(t.Start) {
+		panic(fmt.Sprintf("hierarchy: composition of %d words asked about a corpus of %d", len(t.Start)-1, c.Vocab.Len()))
+	}
+	n := c.NumSeqs()
+	order := make([]int32, n)
+	for i := range order {
+		order[i] = int32(i)
+	}
+	patient := func(s int32) int32 { return s }
+	if c.Patients != nil {
+		patient = func(s int32) int32 { return c.Patients[s] }
+		slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(patient(a), patient(b)) })
+	}
+	per := make([]int64, len(t.Units))
+	last := make([]int32, len(t.Units))
+	for i := range last {
+		last[i] = -1
+	}
+	for _, s := range order {
+		p := patient(s)
+		for _, w := range c.Seq(int(s)).All() {
+			for _, u := range t.Rows[t.Start[w]:t.Start[w+1]] {
+				if last[u] != p {
+					last[u] = p
+					per[u]++
+				}
+			}
+		}
+	}
+	return per
 }

@@ -90,3 +90,63 @@ func TestComposition(t *testing.T) {
 		t.Errorf("Levels = %v", tab.Levels())
 	}
 }
+
+// TestCompositionPatients counts the distinct patients behind each unit:
+// a patient whose two years hold codes of one category counts once, also
+// when the years are not adjacent; a unit of one rare code counts that
+// code's patients.
+func TestCompositionPatients(t *testing.T) {
+	m, err := ReadMap(strings.NewReader(sheet2), "sheet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := NewAncestry(NewLevels(LevelCCSR, LevelICD3), NewLabeler(m, PolicyDefaultOP), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sequences (patient: codes): 0: E1165 I10; 1: E11641; 0: E11641
+	// (patient 0's second year, after patient 1's); 2: I10.
+	seqs := []struct {
+		patient int32
+		codes   []string
+	}{{0, []string{"E1165", "I10"}}, {1, []string{"E11641"}}, {0, []string{"E11641", "E1165"}}, {2, []string{"I10"}}}
+	v := corpus.NewVocab()
+	c := &corpus.Corpus{Vocab: v, Seqs: []int64{0}}
+	for _, s := range seqs {
+		for _, code := range s.codes {
+			id := v.Add(code, corpus.KindCode)
+			v.Counts[id]++
+			c.Tokens.Append(id)
+		}
+		c.Seqs = append(c.Seqs, int64(c.Tokens.Len()))
+		c.Patients = append(c.Patients, s.patient)
+	}
+	tab := NewComposition(v, a)
+	got := map[string]int64{}
+	for u, n := range tab.Patients(c) {
+		got[tab.Units[u]] = n
+	}
+	want := map[string]int64{"CIR007": 2, "END005": 1, "NVS011": 2, "E11*": 2, "I10*": 2}
+	if len(got) != len(want) {
+		t.Errorf("units %v, want %v", got, want)
+	}
+	for u, n := range want {
+		if got[u] != n {
+			t.Errorf("%s: %d patients, want %d", u, got[u], n)
+		}
+	}
+	// Without patient identity every sequence is a patient.
+	c.Patients = nil
+	if n := tab.Patients(c)[tab.mustUnit(t, "E11*")]; n != 3 {
+		t.Errorf("E11* without patients: %d sequences, want 3", n)
+	}
+}
+
+func (t *Composition) mustUnit(tb testing.TB, tok string) int32 {
+	tb.Helper()
+	u, ok := t.Unit(tok)
+	if !ok {
+		tb.Fatalf("no unit %s", tok)
+	}
+	return u
+}

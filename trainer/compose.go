@@ -85,6 +85,18 @@ func (c *Composition) MaxUnits() int {
 	return m
 }
 
+// Memory returns what c adds to EstimateMemory's figures for a run of
+// cfg: a row of In per unit and, for Skip-Gram, each worker's local
+// composed rows (at most composeMaxDistinct words).
+func (c *Composition) Memory(cfg Config) int64 {
+	row := int64(rowStride(cfg)) * 4
+	m := int64(len(c.Units)) * row
+	if cfg.Model == SkipGram {
+		m += int64(cfg.Workers) * 2 * composeMaxDistinct * row
+	}
+	return m
+}
+
 // Validate reports every problem of c as the table of a vocabulary of
 // vocab words at once.
 func (c *Composition) Validate(vocab int) error {

@@ -11,6 +11,7 @@ import (
 	"github.com/hiervec/hiervec/hierarchy"
 	"github.com/hiervec/hiervec/release"
 	"github.com/hiervec/hiervec/retrofit"
+	"github.com/hiervec/hiervec/trainer"
 )
 
 // coverageFlags are the flags of a coverage export (train, retrofit).
@@ -121,4 +122,32 @@ func inferFill(space *embedding.Set, a *hierarchy.Ancestry, list []string) (rele
 		return out.Vector(r), release.SourceRetrofitted, true
 	}
 	return fill, res.Report, nil
+}
+
+// composeFill gives a listed code the vector of a composed run's
+// ancestors alone: those of its ancestors with a trained row whose own
+// patients pass the small-cell rule (as train -compose writes a rare
+// code).
+type composeFill struct {
+	res          *trainer.Composed
+	tab          *hierarchy.Composition
+	unitPatients []int64
+	composed     map[string]bool // vocabulary codes already written composed
+}
+
+func (c *composeFill) fill(minPatients int) release.Fill {
+	var units []int32
+	return func(code string) ([]float32, release.Source, bool) {
+		units = units[:0]
+		for _, u := range c.tab.Of(code, nil) {
+			if minPatients <= 1 || c.unitPatients[u] >= int64(minPatients) {
+				units = append(units, u)
+			}
+		}
+		v := make([]float32, c.res.Set.Dim)
+		if !c.res.Compose(v, -1, units) {
+			return nil, 0, false
+		}
+		return v, release.SourceComposed, true
+	}
 }

@@ -265,3 +265,35 @@ print(len(kv), kv.vector_size, kv[sys.argv[2]].shape[0], kv.most_similar(sys.arg
 		}
 	}
 }
+
+// TestTrainComposeCoverage: with -compose, listed codes without a written
+// vector are composed from their ancestors' rows that pass the rule; no
+// rare code carries the vector its own row gives it at -min-patients 1.
+func TestTrainComposeCoverage(t *testing.T) {
+	extract, ccsr, _ := smallExtract(t, 1500)
+	dir := t.TempDir()
+	counts := extractCounts(t, extract)
+	m, err := hierarchy.ReadMapFile(ccsr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := []string{"train", "-input", extract, "-ccsr", ccsr, "-compose", "ccsr,icd3", "-model", "sg", "-dim", "8", "-epochs", "1",
+		"-window", "10", "-threads", "1", "-seed", "5", "-quiet"}
+	ownPath := filepath.Join(dir, "own.txt")
+	if code, _, stderr := runCLI(t, append(base, "-min-patients", "1", "-out", ownPath)...); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	out := filepath.Join(dir, "c.bin")
+	if code, _, stderr := runCLI(t, append(base, "-coverage", "map", "-out", out)...); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	table := readCoverage(t, filepath.Join(dir, "c.coverage.csv"))
+	checkCoverage(t, table, readOne(t, out, export.Word2VecBinary), readOne(t, ownPath, export.Word2VecText), counts, m.Codes())
+	bySource := map[string]int{}
+	for _, r := range table {
+		bySource[r[3]]++
+	}
+	if bySource["composed"] == 0 || bySource["retrofitted"] != 0 || bySource["trained"] == 0 {
+		t.Errorf("sources %v: want trained and composed rows only", bySource)
+	}
+}

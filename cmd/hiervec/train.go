@@ -16,6 +16,7 @@ import (
 	"github.com/hiervec/hiervec/internal/atomicfile"
 	"github.com/hiervec/hiervec/release"
 	"github.com/hiervec/hiervec/reproduce"
+	"github.com/hiervec/hiervec/retrofit"
 	"github.com/hiervec/hiervec/trainer"
 	"github.com/hiervec/hiervec/trainer/med2vec"
 )
@@ -127,6 +128,7 @@ type trainFlags struct {
 	in                                          inputFlags
 	model, ccsr, policy, out, format, m2vExport string
 	levels, icdOrder                            string
+	compose, composeOp, sources                 string
 	cotrain, catsOnly, quiet                    bool
 	dotless                                     *bool
 	minPatients                                 *int
@@ -146,6 +148,9 @@ func newTrainFlagSet(stderr io.Writer, cfg *trainer.Config, f *trainFlags) *flag
 	fs.StringVar(&f.policy, "policy", "", "codes with several categories: default-op, default-ip, first or all (default: default-op when the file has it, else first)")
 	fs.StringVar(&f.levels, "levels", "", "co-train with ancestor tokens after each code, comma-separated: ccsr (the paper's CO, as -cotrain), body, icd3, icd4, icd5, icd6 (icd: all four), chapter (default: off)")
 	fs.StringVar(&f.icdOrder, "icd-order", "", "ICD-10-CM order file (icd10cm_order_YYYY.txt, .gz ok) whose headers are the icd4..icd6 nodes (default: the codes of the map and the corpus)")
+	fs.StringVar(&f.compose, "compose", "", "ancestor composition: each code's input vector is the mean (or sum) of its own row and its ancestors' rows at these levels, comma-separated as -levels (default: off)")
+	fs.StringVar(&f.composeOp, "compose-op", "mean", "-compose: mean or sum")
+	fs.StringVar(&f.sources, "sources", "", "-compose: also write a CSV token,kind,set,source saying which rows are trained and which come from a rare code's ancestors alone (composed)")
 	f.minPatients = minPatientsFlag(fs)
 	f.cov.register(fs, true)
 	f.dotless = spellingFlag(fs)
@@ -224,6 +229,10 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if levels.NeedsMap() && f.ccsr == "" {
 		return usagef("-levels %s needs -ccsr", levels)
 	}
+	composeLevels, composeOp, err := composeFlags(&f, set, cfg.SharedNegatives)
+	if err != nil {
+		return err
+	}
 	format, err := fileFormat(f.format, f.out)
 	if err != nil {
 		return err
@@ -242,7 +251,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usagef("-coverage and -categories-only exclude each other: a category-only run has no code vectors")
 	}
 	if isMed2Vec {
-		if err := refuseFlags(set, append(word2vecOnly, "cotrain", "categories-only", "levels"), "to -model med2vec (it trains on the codes' visits with its own optimiser)"); err != nil {
+		if err := refuseFlags(set, append(word2vecOnly, "cotrain", "categories-only", "levels", "compose", "compose-op", "sources"), "to -model med2vec (it trains on the codes' visits with its own optimiser)"); err != nil {
 			return err
 		}
 		if cfg.Dim < 1 || cfg.Dim > trainer.MaxDim {
@@ -316,6 +325,14 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("the CCSR map %s gives a category to none of the codes read; check that it is a map of the input's code system", f.ccsr)
 	}
 	counts := release.Count(c)
+	var tab *hierarchy.Composition
+	var comp *trainer.Composition
+	if composeLevels != 0 {
+		if tab, comp, err = composeTable(c, m, policy, composeLevels, composeOp, f.icdOrder); err != nil {
+			return err
+		}
+		rep.say("ancestor composition (%s of levels %s): %d ancestor rows", composeOp, composeLevels, len(tab.Units))
+	}
 
 	// The reader's buffers (and, for a hierarchy view, the corpus it was
 	// built from) are garbage from here on, and the heap would not reach
@@ -325,6 +342,8 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	var trained *embedding.Set
 	var algo string
+	var res *trainer.Composed // a composed run's rows
+	var unitPatients []int64  // the patients behind each of its ancestor rows
 	if isMed2Vec {
 		algo = "Med2Vec"
 		trained, err = med2vec.Train(ctx, c, m2v, func(p med2vec.Progress) {
@@ -334,13 +353,23 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	} else {
 		algo = model.String()
 		mem := trainer.EstimateMemory(c.Vocab.Counts, cfg)
+		if comp != nil {
+			mem.Model += comp.Memory(cfg)
+		}
 		if err := checkMemory(mem.Model+mem.Staging, fmt.Sprintf("training %s at -dim %d with %d threads", algo, cfg.Dim, cfg.Workers)); err != nil {
 			return err
 		}
 		label := fmt.Sprintf("%s_%s dim %d", algo, variant, cfg.Dim)
-		trained, err = trainer.Train(ctx, c, cfg, func(p trainer.Progress) {
+		progress := func(p trainer.Progress) {
 			rep.report(status{Label: label, Done: p.TokensDone, Total: p.TokensTotal, Final: p.Done, ETA: p.ETA, Fields: trainFields(p)})
-		})
+		}
+		if comp != nil {
+			if res, err = trainer.TrainComposed(ctx, c, cfg, comp, progress); err == nil {
+				trained, unitPatients = res.Set, tab.Patients(c)
+			}
+		} else {
+			trained, err = trainer.Train(ctx, c, cfg, progress)
+		}
 	}
 	if err != nil {
 		return err
@@ -350,11 +379,24 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// now: return them before the writers allocate, so that writing adds
 	// nothing to the training's peak.
 	debug.FreeOSMemory()
-	released, srep := release.Apply(trained, counts, *f.minPatients)
-	rep.say("%s", srep)
+	var released *embedding.Set
+	var composed map[string]bool // codes written from their ancestors' rows alone
+	if res != nil {
+		var msg string
+		released, composed, msg = composedRelease(res, comp, unitPatients, counts, *f.minPatients)
+		rep.say("%s", msg)
+	} else {
+		var srep release.Report
+		released, srep = release.Apply(trained, counts, *f.minPatients)
+		rep.say("%s", srep)
+	}
 	var covRows []release.CoverageRow
 	if f.cov.list != "" {
-		if released, covRows, err = coverTrained(released, counts, *f.minPatients, &f.cov, m, policy, levels, f.icdOrder, rep); err != nil {
+		var cf *composeFill
+		if res != nil {
+			cf = &composeFill{res: res, tab: tab, unitPatients: unitPatients, composed: composed}
+		}
+		if released, covRows, err = coverTrained(released, counts, *f.minPatients, &f.cov, m, policy, levels, f.icdOrder, cf, rep); err != nil {
 			return err
 		}
 	}
@@ -369,6 +411,11 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		rep.say("wrote the coverage table %s", path)
 	}
+	if f.sources != "" {
+		if err := writeComposedSources(f.sources, writtenSets(format, released, sets), composed); err != nil {
+			return err
+		}
+	}
 	names := make([]string, len(sets))
 	for i, s := range sets {
 		names[i] = fmt.Sprintf("%s (%d x %d)", s.Name, s.Len(), s.Dim)
@@ -378,28 +425,43 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 // coverTrained gives every code of -coverage a vector (release.Cover):
-// the written rows of released keep theirs, any other listed code gets
-// retrofitting's neighbour mean over the -coverage-levels graph with the
-// written rows held fixed, so that its vector comes from written vectors
-// only.
-func coverTrained(released *embedding.Set, counts *release.Counts, minPatients int, cov *coverageFlags, m *hierarchy.Map, policy hierarchy.Policy, levels hierarchy.Levels, icdOrder string, rep *reporter) (*embedding.Set, []release.CoverageRow, error) {
+// the written rows of released keep theirs; any other listed code is
+// composed from its ancestors' rows that pass the rule in a composed run
+// (cf not nil), or else gets retrofitting's neighbour mean over the
+// -coverage-levels graph with the written rows held fixed, so that its
+// vector comes from written vectors only.
+func coverTrained(released *embedding.Set, counts *release.Counts, minPatients int, cov *coverageFlags, m *hierarchy.Map, policy hierarchy.Policy, levels hierarchy.Levels, icdOrder string, cf *composeFill, rep *reporter) (*embedding.Set, []release.CoverageRow, error) {
 	list, err := codeList(cov.list, m)
 	if err != nil {
 		return nil, nil, err
 	}
-	a, err := ancestry(m, policy, cov.fillLevels(levels, m != nil), icdOrder, append(codeTokens(released), list...))
+	var origins []release.Origin
+	var fill release.Fill
+	if cf != nil {
+		origins = make([]release.Origin, released.Len())
+		for i, tok := range released.Tokens {
+			origins[i] = release.Origin{Source: release.SourceTrained, OwnRows: true}
+			if released.Kinds[i] == corpus.KindCode && cf.composed[tok] {
+				origins[i] = release.Origin{Source: release.SourceComposed}
+			}
+		}
+		fill = cf.fill(minPatients)
+		rep.say("coverage: listed codes without a written vector are composed from their ancestors' rows seen in at least %d patients", minPatients)
+	} else {
+		a, err := ancestry(m, policy, cov.fillLevels(levels, m != nil), icdOrder, append(codeTokens(released), list...))
+		if err != nil {
+			return nil, nil, err
+		}
+		var frep retrofit.Report
+		if fill, frep, err = inferFill(released, a, list); err != nil {
+			return nil, nil, err
+		}
+		rep.say("coverage levels %s: graph of %d nodes, %d edges; %d codes reached no written vector", a.Levels(), frep.Nodes, frep.Edges, frep.Unreached)
+	}
+	out, rows, crep, err := release.Cover(released, origins, list, fill, counts, minPatients)
 	if err != nil {
 		return nil, nil, err
 	}
-	fill, frep, err := inferFill(released, a, list)
-	if err != nil {
-		return nil, nil, err
-	}
-	out, rows, crep, err := release.Cover(released, nil, list, fill, counts, minPatients)
-	if err != nil {
-		return nil, nil, err
-	}
-	rep.say("coverage levels %s: graph of %d nodes, %d edges; %d codes reached no written vector", a.Levels(), frep.Nodes, frep.Edges, frep.Unreached)
 	rep.say("%s", crep)
 	return out, rows, nil
 }

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+
+	"github.com/hiervec/hiervec/corpus"
+	"github.com/hiervec/hiervec/embedding"
+	"github.com/hiervec/hiervec/export"
+	"github.com/hiervec/hiervec/hierarchy"
+	"github.com/hiervec/hiervec/internal/atomicfile"
+	"github.com/hiervec/hiervec/release"
+	"github.com/hiervec/hiervec/trainer"
+)
+
+// train -compose: ancestor composition (trainer.TrainComposed), its table
+// from the hierarchy (hierarchy.NewComposition), and the small-cell rule
+// for composed vectors.
+
+// composeTable builds the composition table of c's vocabulary at levels.
+func composeTable(c *corpus.Corpus, m *hierarchy.Map, policy hierarchy.Policy, levels hierarchy.Levels, op trainer.ComposeOp, icdOrder string) (*hierarchy.Composition, *trainer.Composition, error) {
+	var codes []string
+	for i, w := range c.Vocab.Words {
+		if c.Vocab.Kinds[i] == corpus.KindCode {
+			codes = append(codes, w)
+		}
+	}
+	a, err := ancestry(m, policy, levels, icdOrder, codes)
+	if err != nil {
+		return nil, nil, err
+	}
+	tab := hierarchy.NewComposition(c.Vocab, a)
+	return tab, &trainer.Composition{Op: op, Units: tab.Units, Kinds: tab.Kinds, Start: tab.Start, Rows: tab.Rows}, nil
+}
+
+// composedRelease applies the small-cell rule to a composed run's vectors.
+// A token seen in at least minPatients patients is written with its
+// trained (composed) vector. A code under the threshold may not be written
+// with a vector that holds its own row: it is written from its ancestors'
+// rows alone — those of its units whose own patients (unitPatients) pass
+// the threshold — and marked composed, or, with no such unit, not at all.
+// Other tokens under it are not written (release.Apply). It returns the
+// set to write and the tokens written from their ancestors alone.
+func composedRelease(res *trainer.Composed, comp *trainer.Composition, unitPatients []int64, counts *release.Counts, minPatients int) (*embedding.Set, map[string]bool, string) {
+	kept, srep := release.Apply(res.Set, counts, minPatients)
+	composed := map[string]bool{}
+	if minPatients <= 1 {
+		return kept, composed, srep.String()
+	}
+	out := kept.Subset(func(int) bool { return true }) // a copy to append to
+	dim := res.Set.Dim
+	vec := make([]float32, dim)
+	var units []int32
+	noAncestor := 0
+	for w, tok := range res.Set.Tokens {
+		if res.Set.Kinds[w] != corpus.KindCode || counts.Patients(tok) >= int64(minPatients) {
+			continue
+		}
+		units = units[:0]
+		for _, u := range comp.UnitsOf(w) {
+			if unitPatients[u] >= int64(minPatients) {
+				units = append(units, u)
+			}
+		}
+		if !res.Compose(vec, -1, units) {
+			noAncestor++
+			continue
+		}
+		out.Tokens = append(out.Tokens, tok)
+		out.Kinds = append(out.Kinds, corpus.KindCode)
+		out.Vectors = append(out.Vectors, vec...)
+		composed[tok] = true
+	}
+	msg := fmt.Sprintf("%s; with -compose, %d of these codes are written instead from their ancestors' rows alone (source composed), and %d, without an ancestor seen in %d patients, are not",
+		srep, len(composed), noAncestor, minPatients)
+	return out, composed, msg
+}
+
+// writeComposedSources writes where each written row of sets comes from:
+// token, kind, set, and source trained (the run's vector) or composed (its
+// ancestors' rows alone).
+func writeComposedSources(path string, sets []*embedding.Set, composed map[string]bool) error {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write([]string{"token", "kind", "set", "source"})
+	for _, s := range sets {
+		for r, tok := range s.Tokens {
+			src := "trained"
+			if s.Kinds[r] == corpus.KindCode && composed[tok] {
+				src = "composed"
+			}
+			if s.Kinds[r] == corpus.KindCode {
+				tok = hierarchy.Dotted(tok)
+			}
+			w.Write([]string{tok, s.Kinds[r].String(), s.Name, src})
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return fmt.Errorf("train: %s: %w", path, err)
+	}
+	return atomicfile.WriteFile(path, b.Bytes())
+}
+
+// composeFlags checks -compose, -compose-op and -sources and returns the
+// levels (0: off) and the operator.
+func composeFlags(f *trainFlags, set map[string]bool, sharedNegatives bool) (hierarchy.Levels, trainer.ComposeOp, error) {
+	levels, err := hierarchy.ParseLevels(f.compose)
+	if err != nil {
+		return 0, 0, usagef("-compose: %v", err)
+	}
+	op, err := trainer.ParseComposeOp(f.composeOp)
+	if err != nil {
+		return 0, 0, usagef("-compose-op %q: want mean or sum", f.composeOp)
+	}
+	switch {
+	case levels == 0 && (set["compose"] || set["compose-op"] || set["sources"]):
+		return 0, 0, usagef("-compose-op and -sources need -compose LEVELS (for example -compose icd3,ccsr,chapter)")
+	case levels == 0:
+		return 0, op, nil
+	case levels.NeedsMap() && f.ccsr == "":
+		return 0, 0, usagef("-compose %s needs -ccsr", levels)
+	case f.catsOnly:
+		return 0, 0, usagef("-compose and -categories-only exclude each other (a category-only corpus has no codes to compose)")
+	case sharedNegatives:
+		return 0, 0, usagef("-compose and -shared-negatives exclude each other (composition trains on the per-pair path)")
+	}
+	return levels, op, nil
+}
+
+// writtenSets returns the sets a format writes: the released layout's
+// named parts, or the whole set under the first part's name.
+func writtenSets(format export.Format, whole *embedding.Set, parts []*embedding.Set) []*embedding.Set {
+	if format == export.Released || len(parts) == 0 {
+		return parts
+	}
+	s := *whole
+	s.Name = parts[0].Name
+	return []*embedding.Set{&s}
+}
