@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -90,7 +91,8 @@ func ParseMethods(s string) ([]Method, error) {
 	return out, nil
 }
 
-// needs returns the trained runs a method's vectors come from.
+// trainedBy returns the method whose training run m's vectors come from
+// (retrofitting reuses SEP's and CO's runs).
 func (m Method) trainedBy() Method {
 	switch m {
 	case MethodRetrofitSEP:
@@ -553,7 +555,7 @@ func (st *study) giveHidden(m Method, sp *space, corp *studyCorpus) *embedding.S
 	dim := sp.set.Dim
 	var toks []string
 	var vecs []float32
-	hidden := slices.Sorted(mapKeys(corp.hidden))
+	hidden := slices.Sorted(maps.Keys(corp.hidden))
 	switch m {
 	case MethodCompose, MethodComposeCO:
 		var units []int32
@@ -604,16 +606,6 @@ func appendRows(s *embedding.Set, toks []string, vecs []float32) *embedding.Set 
 		Vectors: append(slices.Clip(s.Vectors), vecs...)}
 }
 
-func mapKeys(m map[string]bool) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
-}
-
 // retrofitSpace retrofits a trained space over the study's levels; on the
 // held-out corpus the hidden codes are nodes of the graph and get their
 // neighbours' vectors.
@@ -627,7 +619,7 @@ func (st *study) retrofitSpace(trained *space, corp *studyCorpus) (*space, error
 	}
 	var hidden []string
 	if corp.hidden != nil {
-		hidden = slices.Sorted(mapKeys(corp.hidden))
+		hidden = slices.Sorted(maps.Keys(corp.hidden))
 	}
 	res, err := retrofit.Retrofit([]*embedding.Set{trained.set}, retrofit.NewGraph(st.anc, codes, hidden), retrofit.DefaultConfig())
 	if err != nil {

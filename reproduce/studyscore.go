@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -211,9 +212,9 @@ func (st *study) score(ctx context.Context, u studyUnit, full, held map[Method]*
 			if err != nil {
 				return nil, err
 			}
-			for _, x := range ur {
-				x.row.Method, x.row.Model, x.row.Dim, x.row.Seed = string(m), string(u.algo()), u.dim, u.seed
-				rows = append(rows, x.row)
+			for _, r := range ur {
+				r.Method, r.Model, r.Dim, r.Seed = string(m), string(u.algo()), u.dim, u.seed
+				rows = append(rows, r)
 			}
 		}
 		bs, kind := st.baseline(m, hs, hold)
@@ -221,9 +222,9 @@ func (st *study) score(ctx context.Context, u studyUnit, full, held map[Method]*
 		if err != nil {
 			return nil, err
 		}
-		for _, x := range ur {
-			x.row.Method, x.row.Baseline, x.row.Model, x.row.Dim, x.row.Seed = string(m), kind, string(u.algo()), u.dim, u.seed
-			rows = append(rows, x.row)
+		for _, r := range ur {
+			r.Method, r.Baseline, r.Model, r.Dim, r.Seed = string(m), kind, string(u.algo()), u.dim, u.seed
+			rows = append(rows, r)
 		}
 	}
 	// A stratum of fewer codes than the small-cell threshold is not
@@ -251,12 +252,10 @@ func putGroup(dst map[string]float64, g evaluate.GroupScore) {
 	}
 }
 
-type unseenRow struct{ row StudyRow }
-
 // scoreHidden scores the hidden codes of a held-out space: all of them
 // ("unseen") and those of each frequency stratum (by their patients in all
 // the data: "unseen 11-99").
-func (st *study) scoreHidden(ctx context.Context, set *embedding.Set, hold *studyCorpus, refs []*embedding.Set, gcfg evaluate.GroupConfig, stratum func(string) int) ([]unseenRow, error) {
+func (st *study) scoreHidden(ctx context.Context, set *embedding.Set, hold *studyCorpus, refs []*embedding.Set, gcfg evaluate.GroupConfig, stratum func(string) int) ([]StudyRow, error) {
 	names := []string{unseenStratum}
 	for _, s := range st.strata {
 		names = append(names, unseenStratum+" "+s.Name)
@@ -289,7 +288,7 @@ func (st *study) scoreHidden(ctx context.Context, set *embedding.Set, hold *stud
 	}
 	ucfg := evaluate.DefaultUnseenConfig()
 	ucfg.Workers = gcfg.Workers
-	var out []unseenRow
+	var out []StudyRow
 	for i, name := range names {
 		hidden := func(tok string) bool { return slices.Contains(groups(tok), i) }
 		us, err := evaluate.ScoreUnseen(ctx, codes, hidden, st.label, refs, ucfg)
@@ -311,7 +310,7 @@ func (st *study) scoreHidden(ctx context.Context, set *embedding.Set, hold *stud
 		if _, ok := us.Overlap["own"]; ok {
 			r.Metrics[fmt.Sprintf("neighbour_overlap_%d_own", ucfg.N)] = us.Overlap["own"]
 		}
-		out = append(out, unseenRow{r})
+		out = append(out, r)
 	}
 	return out, nil
 }
@@ -368,7 +367,7 @@ func (st *study) baseline(m Method, sp *space, hold *studyCorpus) (*embedding.Se
 	}
 	var toks []string
 	var vecs []float32
-	for _, c := range slices.Sorted(mapKeys(hold.hidden)) {
+	for _, c := range slices.Sorted(maps.Keys(hold.hidden)) {
 		l, ok := st.label(c)
 		if !ok {
 			continue
