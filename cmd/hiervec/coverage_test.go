@@ -223,8 +223,12 @@ func TestCoverageUsage(t *testing.T) {
 
 // TestCoverageGensim loads composed and retrofitted vectors with gensim's
 // KeyedVectors.load_word2vec_format, text and binary; it skips without a
-// Python that has gensim (Debian: apt-get install python3-gensim).
+// Python that has gensim (Debian: apt-get install python3-gensim), and
+// with -short.
 func TestCoverageGensim(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: starts Python and gensim")
+	}
 	python := "/usr/bin/python3"
 	if out, err := exec.Command(python, "-c", "import gensim").CombinedOutput(); err != nil {
 		t.Skipf("no gensim for %s: %v %s", python, err, out)
