@@ -12,7 +12,8 @@
 // ScoreCategories (against the CCSR body systems, hierarchy.BodySystem); with
 // Config.Random it adds a random baseline per dimension (RandomSet), and
 // with a Downstream the outcome AUCs. WriteTable and WriteJSON print the
-// SetScores. KMeans, NMI, AMI, Silhouette, PrecisionAtN, FitLogistic, AUC
+// SetScores. ScoreGroups and ScoreUnseen score frequency strata and codes
+// hidden from training. KMeans, NMI, AMI, Silhouette, PrecisionAtN, FitLogistic, AUC
 // and BootstrapAUC are the pieces, usable alone.
 //
 // # What the scores mean
@@ -84,6 +85,29 @@
 //
 // PrecisionAtN is the mean, over items, of the share of an item's N nearest
 // other items by cosine similarity that carry the item's label.
+//
+// # Where hierarchy helps: frequency strata and unseen codes
+//
+// An average over all codes hides the tail, where most codes of a code
+// system live and where a hierarchy should help most. ScoreGroups scores
+// groups of codes inside one space: the frequency strata of DefaultStrata
+// (distinct patients under the small-cell threshold, to 99, to 999, 1,000
+// and more), or the codes hidden from training. k-means runs once per k on
+// the unit vectors of every code, and each group's NMI and AMI compare the
+// clusters of its own codes with their labels (the contingency table
+// restricted to the group); precision@N takes each code's N nearest codes
+// among the candidates the caller names.
+//
+// ScoreUnseen scores the vectors given to codes hidden from training: the
+// rank of the true category's centroid (the mean unit vector of its seen
+// codes) among all centroids, precision@N among the seen codes, and the
+// overlap between a code's N nearest seen codes here and in reference
+// spaces where the code was trained (compared as neighbour sets, so no
+// rotation between spaces matters). A vector built from its category (the
+// category's row or centroid) sits near that category by construction and
+// scores a perfect rank: the rank says little unless a method beats that
+// baseline, and the neighbour overlap, which the construction does not
+// give, is the test that matters.
 //
 // # Downstream prediction
 //

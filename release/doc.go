@@ -17,6 +17,25 @@
 // the tokens that are written. Reports say how many tokens of each kind,
 // and what share of the code occurrences, were suppressed, never which.
 //
+// # Coverage
+//
+// Whoever retrains on local data needs a vector for every code they will
+// meet later, not only for the codes this extract held often enough.
+// Cover gives every code of a code list (the CCSR map's codes, or
+// CMS's ICD-10-CM list) a vector where one can be had without breaking the
+// rule: a code that passes keeps its trained row; any other listed code,
+// whether rare here or absent, is filled from elsewhere (composed from its
+// ancestors' rows, or given by retrofitting from its hierarchy
+// neighbours) and marked so, or is marked suppressed. A row trained on the
+// code's own occurrences is refused for a code under the threshold
+// (ErrOwnRows). WriteCoverageTable writes the companion table, one row
+// per code: code, distinct patients, occurrences, source (trained,
+// composed, retrofitted, suppressed) and own_rows (whether the code's own
+// occurrences trained its vector). Its counts obey the rule too: a code
+// under the threshold shows "<11" and no occurrences, the same for a rare
+// code as for one never seen, since which codes occur rarely is itself a
+// small cell.
+//
 // Counts come from the patient index that extracts and corpus caches keep
 // per sequence (corpus.Corpus.Patients). A sequence file carries no patient
 // identity: each of its sequences is counted as a patient of its own, an

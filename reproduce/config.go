@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/hiervec/hiervec/corpus"
 	"github.com/hiervec/hiervec/release"
@@ -70,6 +71,23 @@ type Config struct {
 	// costs as much as the first (training and evaluation); use 3 or more
 	// to tell differences between variants from seed-to-seed noise.
 	Repeats int
+
+	// Study, when set, names a study to run instead of the paper's
+	// experiment (RunStudy): "hierarchy" (StudyHierarchy).
+	Study string
+	// HoldoutCodes is the share of codes with a category that the
+	// hierarchy study hides from training (0.1).
+	HoldoutCodes float64
+	// StudyLevels are the hierarchy levels of the study's multi-level CO,
+	// composition and retrofitting (hierarchy.ParseLevels; ccsr,icd3 by
+	// default).
+	StudyLevels string
+	// Methods selects the study's methods (ParseMethods; empty: all).
+	Methods []string
+	// StudyFullRuns also trains every method on every code (by default
+	// only SEP is), for the neighbour overlap of a hidden code with the
+	// same method where it was seen; it doubles the study's training.
+	StudyFullRuns bool
 }
 
 // DefaultConfig returns the paper's settings on the built-in synthetic
@@ -87,6 +105,8 @@ func DefaultConfig() Config {
 		Med2VecEpochs: 10,
 		Ks:            []int{200, 400},
 		Repeats:       1,
+		HoldoutCodes:  0.1,
+		StudyLevels:   "ccsr,icd3",
 	}
 }
 
@@ -137,6 +157,20 @@ func (c Config) Validate() error {
 	for _, k := range c.Ks {
 		if k < 2 {
 			bad("k-means k %d is below 2", k)
+		}
+	}
+	if c.Study != "" {
+		if c.Study != StudyHierarchy {
+			bad("unknown study %q (want %s)", c.Study, StudyHierarchy)
+		}
+		if !(c.HoldoutCodes > 0 && c.HoldoutCodes < 1) {
+			bad("HoldoutCodes is %v; want a share above 0 and below 1 (0.1 is the default)", c.HoldoutCodes)
+		}
+		if _, err := ParseMethods(strings.Join(c.Methods, ",")); err != nil {
+			errs = append(errs, err)
+		}
+		if len(c.Models) == 0 {
+			bad("the study trains Word2Vec: select sg, cbow or both (Models)")
 		}
 	}
 	if err := c.word2vecCheck().Validate(); err != nil {

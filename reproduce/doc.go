@@ -29,4 +29,28 @@
 // one set's code vectors, in one file that loads nothing), report.json (the
 // settings, the input's shape and every seed's scores) and the charts
 // ami.svg, ami_unit.svg and nmi.svg.
+//
+// # The hierarchy study
+//
+// RunStudy (hiervec reproduce -study hierarchy) asks where the code
+// hierarchy helps rather than how much on average. For each model,
+// dimension and seed it hides a seeded share of the codes (Config.
+// HoldoutCodes: their rows leave the corpus), trains every method of
+// StudyMethods on what is left (SEP; the paper's CO; CO-levels, a token
+// for each ancestor at Config.StudyLevels; ancestor composition alone and
+// with CO; SEP and CO retrofitted over the same levels) and SEP also on
+// every code, then scores with evaluate.ScoreGroups each frequency stratum
+// of the seen codes (distinct patients: under the small-cell threshold,
+// 11-99, 100-999, 1,000+) and with evaluate.ScoreUnseen the vectors each
+// method gives the hidden codes, beside baselines that give a hidden code
+// its category's row or centroid alone. Such a vector sits at its
+// category by construction, so the category rank alone proves little; the
+// neighbour overlap with SEP trained on every code (where the code was
+// seen, and no hierarchy shaped the space) is the test the construction
+// cannot pass for free. The downstream AUCs and each method's training
+// time complete study.md (a table per metric: method by stratum, mean and
+// standard deviation over seeds, and each method's paired difference from
+// SEP) and study.json (a row per method, model, dimension, seed and
+// stratum). Vectors stay in memory: the outputs hold aggregate scores and
+// counts only, never a code.
 package reproduce

@@ -115,43 +115,11 @@ func Run(ctx context.Context, cfg Config, progress func(Event)) (*Result, error)
 		say("resuming the run in %s", cfg.Out)
 	}
 
-	synthetic := cfg.Input == ""
-	if synthetic {
-		cfg.Input = filepath.Join(cfg.Out, SynthExtract)
-		cfg.CCSR = filepath.Join(cfg.Out, SynthCCSR)
-		cfg.InputFormat = corpus.FormatExtract
-		if cfg.Outcomes == "" {
-			cfg.Outcomes = filepath.Join(cfg.Out, SynthOutcomes)
-		}
-		sc := synth.DefaultConfig()
-		sc.Patients, sc.Seed = cfg.Patients, cfg.SynthSeed
-		t0 := time.Now()
-		sum, err := synth.WriteFilesContext(ctx, sc, cfg.Input, cfg.CCSR, filepath.Join(cfg.Out, SynthOutcomes))
-		if err != nil {
-			return nil, err
-		}
-		say("synthetic extract: %d patients, %d patient-years, %d rows, %d codes in %d categories (%s)",
-			sum.Patients, sum.PatientYears, sum.Rows, sum.Codes, sum.Categories, time.Since(t0).Round(time.Millisecond))
-	}
-
-	m, err := hierarchy.ReadMapFile(cfg.CCSR)
+	in, err := loadInput(ctx, &cfg, say)
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Read.CodeList == nil {
-		cfg.Read.CodeList = m // a code column the map mostly does not know is refused
-	}
-	t0 := time.Now()
-	base, report, err := corpus.ReadFile(ctx, cfg.Input, cfg.InputFormat, cfg.Read)
-	if err != nil {
-		return nil, err
-	}
-	say("read %s: %d patient-years, %d tokens, %d codes; %d rows skipped (%s)",
-		corpus.InputName(cfg.Input), base.NumSeqs(), base.Tokens.Len(), base.Vocab.Len(), report.Skipped, time.Since(t0).Round(time.Millisecond))
-	p, err := hierarchy.ResolvePolicy(cfg.Policy, m)
-	if err != nil {
-		return nil, fmt.Errorf("reproduce: %w", err)
-	}
+	synthetic, m, base, report, p := in.synthetic, in.m, in.base, in.report, in.policy
 	if err := rm.save(); err != nil {
 		return nil, err
 	}
@@ -192,6 +160,60 @@ func Run(ctx context.Context, cfg Config, progress func(Event)) (*Result, error)
 	res.Elapsed = time.Since(start)
 	say("wrote %s, %s, %s and the charts (%s in all)", ReportMarkdown, ReportHTML, ReportJSON, res.Elapsed.Round(time.Second))
 	return res, nil
+}
+
+// input is what a run reads before training: the corpus, the map and its
+// policy.
+type input struct {
+	synthetic bool
+	m         *hierarchy.Map
+	policy    hierarchy.Policy
+	base      *corpus.Corpus
+	report    *corpus.ReadReport
+}
+
+// loadInput writes the synthetic extract into cfg.Out when cfg has no
+// Input (pointing cfg's Input, CCSR and Outcomes at its files), then reads
+// the map and the corpus and resolves the policy.
+func loadInput(ctx context.Context, cfg *Config, say func(string, ...any)) (*input, error) {
+	synthetic := cfg.Input == ""
+	if synthetic {
+		cfg.Input = filepath.Join(cfg.Out, SynthExtract)
+		cfg.CCSR = filepath.Join(cfg.Out, SynthCCSR)
+		cfg.InputFormat = corpus.FormatExtract
+		if cfg.Outcomes == "" {
+			cfg.Outcomes = filepath.Join(cfg.Out, SynthOutcomes)
+		}
+		sc := synth.DefaultConfig()
+		sc.Patients, sc.Seed = cfg.Patients, cfg.SynthSeed
+		t0 := time.Now()
+		sum, err := synth.WriteFilesContext(ctx, sc, cfg.Input, cfg.CCSR, filepath.Join(cfg.Out, SynthOutcomes))
+		if err != nil {
+			return nil, err
+		}
+		say("synthetic extract: %d patients, %d patient-years, %d rows, %d codes in %d categories (%s)",
+			sum.Patients, sum.PatientYears, sum.Rows, sum.Codes, sum.Categories, time.Since(t0).Round(time.Millisecond))
+	}
+
+	m, err := hierarchy.ReadMapFile(cfg.CCSR)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Read.CodeList == nil {
+		cfg.Read.CodeList = m // a code column the map mostly does not know is refused
+	}
+	t0 := time.Now()
+	base, report, err := corpus.ReadFile(ctx, cfg.Input, cfg.InputFormat, cfg.Read)
+	if err != nil {
+		return nil, err
+	}
+	say("read %s: %d patient-years, %d tokens, %d codes; %d rows skipped (%s)",
+		corpus.InputName(cfg.Input), base.NumSeqs(), base.Tokens.Len(), base.Vocab.Len(), report.Skipped, time.Since(t0).Round(time.Millisecond))
+	p, err := hierarchy.ResolvePolicy(cfg.Policy, m)
+	if err != nil {
+		return nil, fmt.Errorf("reproduce: %w", err)
+	}
+	return &input{synthetic: synthetic, m: m, policy: p, base: base, report: report}, nil
 }
 
 // checkMemory refuses a plan whose largest Word2Vec run would not fit in

@@ -56,6 +56,12 @@
 // stay without a vector and are counted in Report.Unreached. Tokens of the
 // input that are not in the graph are kept as they are.
 //
+// Infer solves the same equations with every trained node held at its
+// trained vector (α infinite): it only gives the codes without one a
+// vector, the harmonic mean of their neighbourhood, and leaves the trained
+// space as it is (what train's -coverage writes for codes without a
+// vector of their own).
+//
 // Reference: M. Faruqui, J. Dodge, S. K. Jauhar, C. Dyer, E. Hovy, N. A.
 // Smith, "Retrofitting Word Vectors to Semantic Lexicons", NAACL 2015.
 package retrofit

@@ -67,6 +67,20 @@ var ErrDimension = errors.New("sets of different dimensions")
 // sets are not modified. A token found in several sets takes its first
 // vector.
 func Retrofit(space []*embedding.Set, g *Graph, cfg Config) (*Result, error) {
+	return retrofit(space, g, cfg, false)
+}
+
+// Infer gives the codes of g that have no trained vector one from their
+// neighbours as Retrofit does, but leaves every trained vector as it is
+// (α infinite for a trained node): a free node settles at the mean of its
+// neighbours with the trained nodes held fixed. The input rows come back
+// unchanged, marked SourceKept; the inferred codes are appended as in
+// Retrofit.
+func Infer(space []*embedding.Set, g *Graph, cfg Config) (*Result, error) {
+	return retrofit(space, g, cfg, true)
+}
+
+func retrofit(space []*embedding.Set, g *Graph, cfg Config, fixed bool) (*Result, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -79,7 +93,7 @@ func Retrofit(space []*embedding.Set, g *Graph, cfg Config) (*Result, error) {
 			return nil, fmt.Errorf("retrofit: set %q has dimension %d, set %q %d: %w", s.Name, s.Dim, space[0].Name, dim, ErrDimension)
 		}
 	}
-	nv := solve(space, g, cfg)
+	nv := solve(space, g, cfg, fixed)
 	cur, hat, from, has := nv.cur, nv.hat, nv.from, nv.has
 	res := &Result{Report: nv.rep}
 	firstCodes := -1
@@ -89,7 +103,7 @@ func Retrofit(space []*embedding.Set, g *Graph, cfg Config) (*Result, error) {
 		copy(out.Vectors, s.Vectors)
 		for r, tok := range s.Tokens {
 			i, ok := g.Node(tok)
-			if !ok || len(g.Neighbours(i)) == 0 || from[i] != [2]int{si, r} {
+			if fixed || !ok || len(g.Neighbours(i)) == 0 || from[i] != [2]int{si, r} {
 				res.Report.Kept++
 				continue
 			}
@@ -199,8 +213,9 @@ type nodes struct {
 	rep  Report
 }
 
-// solve computes every node's retrofitted vector.
-func solve(space []*embedding.Set, g *Graph, cfg Config) nodes {
+// solve computes every node's retrofitted vector; with fixed, trained
+// nodes keep their trained vectors.
+func solve(space []*embedding.Set, g *Graph, cfg Config, fixed bool) nodes {
 	n, dim := g.Len(), space[0].Dim
 	// The trained vector of each node, if any.
 	hat := make([][]float32, n)
@@ -231,7 +246,7 @@ func solve(space []*embedding.Set, g *Graph, cfg Config) nodes {
 		for i := range n {
 			row := next[i*dim : (i+1)*dim]
 			nb := g.Neighbours(i)
-			if !has[i] || len(nb) == 0 {
+			if !has[i] || len(nb) == 0 || fixed && hat[i] != nil {
 				copy(row, cur[i*dim:(i+1)*dim])
 				continue
 			}

@@ -215,7 +215,7 @@ func TestConverges(t *testing.T) {
 	for _, iters := range []int{1, 5, 10, 40, 200} {
 		cfg := DefaultConfig()
 		cfg.Iterations = iters
-		nv := solve([]*embedding.Set{s}, g, cfg)
+		nv := solve([]*embedding.Set{s}, g, cfg, false)
 		r := residual(g, nv, cfg, s.Dim)
 		t.Logf("%3d iterations: residual %.3g, last change %.3g", iters, r, nv.rep.Change)
 		if iters > 1 && r >= prev {
@@ -233,7 +233,7 @@ func TestUntrainedCodesTakeNeighboursMean(t *testing.T) {
 	s, g, all := plantedSpace(t, 500, 0.5, "ccsr,icd3", 2)
 	cfg := DefaultConfig()
 	cfg.Iterations = 300
-	nv := solve([]*embedding.Set{s}, g, cfg)
+	nv := solve([]*embedding.Set{s}, g, cfg, false)
 	r, err := Retrofit([]*embedding.Set{s}, g, cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 
 	"github.com/hiervec/hiervec/corpus"
 	"github.com/hiervec/hiervec/hierarchy"
@@ -36,6 +37,11 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		ks          = fs.String("k", "200,400", "k-means cluster counts")
 		repeats     = fs.Int("repeats", cfg.Repeats, "train every variant with this many seeds (-seed, +1, ...) and report means and standard deviations (3 or more to tell variants from seed noise; each repeat costs as much as the first)")
 		quiet       = fs.Bool("quiet", false, "print nothing but errors, warnings and the final table")
+		study       = fs.String("study", "", "run a study instead of the paper's experiment: hierarchy (where the hierarchy helps: frequency strata and codes hidden from training; study.md and study.json; -dims defaults to 100)")
+		holdout     = fs.Float64("holdout-codes", cfg.HoldoutCodes, "with -study: share of the codes hidden from training (their rows dropped) to score the vectors they receive")
+		studyLevels = fs.String("study-levels", cfg.StudyLevels, "with -study: hierarchy levels of CO-levels, composition and retrofitting (as train -levels; must include ccsr)")
+		fullRuns    = fs.Bool("study-full-runs", false, "with -study: also train every method on every code (by default only SEP, the reference of the neighbour overlap), for the overlap with the same method where a hidden code was seen; doubles the training")
+		methods     = fs.String("methods", "all", "with -study: methods, comma-separated: SEP, CO, CO-levels, compose, compose+CO, retrofit-SEP, retrofit-CO, or all")
 	)
 	in.minCount = cfg.Read.MinCount
 	if err := parseFlags(fs, args); err != nil {
@@ -74,6 +80,17 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 		cfg.Models = append(cfg.Models, m)
 	}
+	set := setFlags(fs)
+	if *study != "" && !set["dims"] {
+		*dims = "100"
+	}
+	if *study == "" {
+		if err := refuseFlags(set, []string{"holdout-codes", "study-levels", "methods", "study-full-runs"}, "without -study"); err != nil {
+			return err
+		}
+	} else if err := refuseFlags(set, []string{"med2vec", "med2vec-epochs", "variants"}, "to -study (it trains its own methods)"); err != nil {
+		return err
+	}
 	if cfg.Dims, err = parseInts("-dims", *dims); err != nil {
 		return err
 	}
@@ -82,6 +99,20 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	cfg.Variants = splitList(*variants)
 	cfg.Med2Vec, cfg.Med2VecEpochs, cfg.Repeats = *withM2V, *m2vEpochs, *repeats
+	cfg.Study, cfg.HoldoutCodes, cfg.StudyLevels, cfg.StudyFullRuns = *study, *holdout, *studyLevels, *fullRuns
+	if *study != "" {
+		ms, err := reproduce.ParseMethods(*methods)
+		if err != nil {
+			return usagef("-methods: %v", err)
+		}
+		cfg.Methods = nil
+		for _, m := range ms {
+			cfg.Methods = append(cfg.Methods, string(m))
+		}
+		if _, err := hierarchy.ParseLevels(*studyLevels); err != nil {
+			return usagef("-study-levels: %v", err)
+		}
+	}
 	if *policy != "" {
 		if _, err := hierarchy.ParsePolicy(*policy); err != nil {
 			return usagef("-policy %q: want default-op, default-ip, first or all", *policy)
@@ -94,7 +125,7 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return usagef("%v", err)
 	}
 
-	res, err := reproduce.Run(ctx, cfg, func(e reproduce.Event) {
+	events := func(e reproduce.Event) {
 		if e.Message != "" {
 			rep.say("%s", e.Message)
 			return
@@ -105,7 +136,17 @@ func runReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			Done:  e.Done, Total: e.Total, Final: e.Final, ETA: e.ETA,
 			Fields: append([]string{fmt.Sprintf("overall %.0f%%", 100*e.Overall)}, e.Fields...),
 		})
-	})
+	}
+	if *study != "" {
+		sr, err := reproduce.RunStudy(ctx, cfg, events)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "study %s: %d units trained (%d resumed), %d rows; wrote %s and %s in %s\n", *study,
+			len(sr.Trained), len(sr.Resumed), len(sr.Rows), filepath.Join(*out, reproduce.StudyMarkdown), filepath.Join(*out, reproduce.StudyJSON), fmtDuration(sr.Elapsed))
+		return nil
+	}
+	res, err := reproduce.Run(ctx, cfg, events)
 	if err != nil {
 		return err
 	}

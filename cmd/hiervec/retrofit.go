@@ -13,6 +13,7 @@ import (
 	"github.com/hiervec/hiervec/export"
 	"github.com/hiervec/hiervec/hierarchy"
 	"github.com/hiervec/hiervec/internal/atomicfile"
+	"github.com/hiervec/hiervec/release"
 	"github.com/hiervec/hiervec/retrofit"
 )
 
@@ -22,9 +23,14 @@ func init() {
 
 // runRetrofit implements
 //
-//	hiervec retrofit -embeddings IN -ccsr MAP [-levels ccsr] [-codes-from map|FILE] [-iterations 10] [-alpha 1] [-beta 1] -out OUT
+//	hiervec retrofit -embeddings IN -ccsr MAP [-levels ccsr] [-codes-from map|FILE] [-coverage map|FILE [-input EXTRACT]] [-iterations 10] [-alpha 1] [-beta 1] -out OUT
 func runRetrofit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("retrofit", stderr)
+	var cov coverageFlags
+	cov.register(fs, false)
+	var in inputFlags
+	in.register(fs)
+	minPatients := minPatientsFlag(fs)
 	def := retrofit.DefaultConfig()
 	var (
 		embPath    = fs.String("embeddings", "", "vectors to retrofit: released JSON (every set; a co-trained code set and its _cat set together), word2vec text or binary, or a projector directory")
@@ -69,6 +75,26 @@ func runRetrofit(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if *codesFrom == "map" && *ccsrPath == "" {
 		return usagef("-codes-from map needs -ccsr")
 	}
+	if err := cov.check(*ccsrPath != ""); err != nil {
+		return err
+	}
+	if cov.list != "" {
+		if *codesFrom != "" && *codesFrom != cov.list {
+			return usagef("-codes-from %s and -coverage %s: give one list", *codesFrom, cov.list)
+		}
+		*codesFrom = cov.list
+	}
+	if in.input != "" {
+		if cov.list == "" {
+			return usagef("-input counts the coverage table's patients; it needs -coverage")
+		}
+		if err := in.check(); err != nil {
+			return err
+		}
+	}
+	if setFlags(fs)["min-patients"] && in.input == "" {
+		return usagef("-min-patients applies to the counts of -input; give -input")
+	}
 	outFormat, err := fileFormat(*formatName, *out)
 	if err != nil {
 		return err
@@ -82,6 +108,16 @@ func runRetrofit(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	rep := newReporter(stderr, *quiet)
+	if in.input != "" {
+		if err := checkMinPatients(*minPatients, rep); err != nil {
+			return err
+		}
+	}
+	if cov.list != "" {
+		if err := atomicfile.Probe(cov.tablePath(*out, outFormat)); err != nil {
+			return err
+		}
+	}
 
 	sets, err := export.Read(*embPath, inFormat)
 	if err != nil {
@@ -91,6 +127,36 @@ func runRetrofit(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if *ccsrPath != "" {
 		if m, err = hierarchy.ReadMapFile(*ccsrPath); err != nil {
 			return err
+		}
+	}
+	var counts *release.Counts
+	if in.input != "" {
+		var known corpus.CodeSet
+		if m != nil {
+			known = m
+		}
+		c, _, err := in.read(ctx, rep, known)
+		if err != nil {
+			return err
+		}
+		counts = release.Count(c)
+		// A row of the input trained on a code under the threshold is
+		// dropped: the code then gets its neighbours' vector instead.
+		dropped := 0
+		for i, s := range sets {
+			keep := make([]bool, s.Len())
+			for r, tok := range s.Tokens {
+				keep[r] = s.Kinds[r] != corpus.KindCode || *minPatients <= 1 || counts.Patients(tok) >= int64(*minPatients)
+				if !keep[r] {
+					dropped++
+				}
+			}
+			if dropped > 0 {
+				sets[i] = s.Subset(func(r int) bool { return keep[r] })
+			}
+		}
+		if dropped > 0 {
+			rep.say("%d code rows of %s are of codes seen in fewer than %d patients: dropped, their codes get their neighbours' vectors", dropped, *embPath, *minPatients)
 		}
 	}
 	var listed []string
@@ -126,6 +192,9 @@ func runRetrofit(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if outFormat != export.Released && len(groups) != 1 {
 		return usagef("%s holds %d vector spaces; the %v format holds one: write -out as .json", *embPath, len(groups), outFormat)
 	}
+	if cov.list != "" && len(groups) != 1 {
+		return usagef("-coverage writes the table of one vector space; %s holds %d (write one set with -embeddings-format or split the file)", *embPath, len(groups))
+	}
 	var outSets []*embedding.Set
 	var outSources [][]retrofit.Source
 	for _, group := range groups {
@@ -151,8 +220,36 @@ func runRetrofit(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		outSources = append(outSources, res.Sources...)
 	}
 
+	var covRows []release.CoverageRow
+	if cov.list != "" {
+		// Where each code row comes from: moved from its trained vector,
+		// inferred from its neighbours, or kept (outside the graph).
+		whole := joinSets(outSets)
+		var origins []release.Origin
+		for _, src := range outSources {
+			for _, x := range src {
+				o := release.Origin{Source: release.SourceRetrofitted, OwnRows: x != retrofit.SourceInferred}
+				if x == retrofit.SourceKept {
+					o.Source = release.SourceTrained
+				}
+				origins = append(origins, o)
+			}
+		}
+		var crep release.CoverageReport
+		if _, covRows, crep, err = release.Cover(whole, origins, listed, nil, counts, *minPatients); err != nil {
+			return err
+		}
+		rep.say("%s", crep)
+	}
 	if err := writeSets(*out, outFormat, joinSets(outSets), outSets, hierarchy.NewLabeler(m, policy), sp); err != nil {
 		return err
+	}
+	if cov.list != "" {
+		path := cov.tablePath(*out, outFormat)
+		if err := release.WriteCoverageTable(path, covRows, *minPatients); err != nil {
+			return err
+		}
+		rep.say("wrote the coverage table %s", path)
 	}
 	if *sources != "" {
 		if err := writeSources(*sources, outSets, outSources); err != nil {

@@ -13,8 +13,10 @@ import (
 	"github.com/hiervec/hiervec/embedding"
 	"github.com/hiervec/hiervec/export"
 	"github.com/hiervec/hiervec/hierarchy"
+	"github.com/hiervec/hiervec/internal/atomicfile"
 	"github.com/hiervec/hiervec/release"
 	"github.com/hiervec/hiervec/reproduce"
+	"github.com/hiervec/hiervec/retrofit"
 	"github.com/hiervec/hiervec/trainer"
 	"github.com/hiervec/hiervec/trainer/med2vec"
 )
@@ -183,6 +185,7 @@ type trainFlags struct {
 	cotrain, catsOnly, quiet                    bool
 	dotless                                     *bool
 	minPatients                                 *int
+	cov                                         coverageFlags
 }
 
 // newTrainFlagSet registers train's flags, those of cfg's fields with
@@ -202,6 +205,7 @@ func newTrainFlagSet(stderr io.Writer, cfg *trainer.Config, f *trainFlags) *flag
 	fs.StringVar(&f.composeOp, "compose-op", "mean", "-compose: mean or sum")
 	fs.StringVar(&f.sources, "sources", "", "-compose: also write a CSV token,kind,set,source saying which rows are trained and which come from a rare code's ancestors alone (composed)")
 	f.minPatients = minPatientsFlag(fs)
+	f.cov.register(fs, true)
 	f.dotless = spellingFlag(fs)
 	fs.StringVar(&f.out, "out", "", "output file (directory for -format tsv)")
 	fs.StringVar(&f.format, "format", "", "released, word2vec, word2vec-binary or tsv (default: from -out's extension)")
@@ -293,6 +297,12 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := checkMinPatients(*f.minPatients, rep); err != nil {
 		return err
 	}
+	if err := f.cov.check(f.ccsr != ""); err != nil {
+		return err
+	}
+	if f.cov.list != "" && f.catsOnly {
+		return usagef("-coverage and -categories-only exclude each other: a category-only run has no code vectors")
+	}
 	if isMed2Vec {
 		if err := refuseFlags(set, append(word2vecOnly, "cotrain", "categories-only", "levels", "compose", "compose-op", "sources"), "to -model med2vec (it trains on the codes' visits with its own optimiser)"); err != nil {
 			return err
@@ -320,6 +330,11 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if err := probeOutput(f.out, format); err != nil {
 		return err
+	}
+	if f.cov.list != "" {
+		if err := atomicfile.Probe(f.cov.tablePath(f.out, format)); err != nil {
+			return err
+		}
 	}
 
 	var m *hierarchy.Map
@@ -428,9 +443,26 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		released, srep = release.Apply(trained, counts, *f.minPatients)
 		rep.say("%s", srep)
 	}
+	var covRows []release.CoverageRow
+	if f.cov.list != "" {
+		var cf *composeFill
+		if res != nil {
+			cf = &composeFill{res: res, tab: tab, unitPatients: unitPatients, composed: composed}
+		}
+		if released, covRows, err = coverTrained(released, counts, *f.minPatients, &f.cov, m, policy, levels, f.icdOrder, cf, rep); err != nil {
+			return err
+		}
+	}
 	sets := nameSets(released, algo, variant, f.catsOnly)
 	if err := writeSets(f.out, format, released, sets, hierarchy.NewLabeler(m, policy), sp); err != nil {
 		return err
+	}
+	if f.cov.list != "" {
+		path := f.cov.tablePath(f.out, format)
+		if err := release.WriteCoverageTable(path, covRows, *f.minPatients); err != nil {
+			return err
+		}
+		rep.say("wrote the coverage table %s", path)
 	}
 	if f.sources != "" {
 		if err := writeComposedSources(f.sources, writtenSets(format, released, sets), composed); err != nil {
@@ -443,6 +475,48 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "wrote %s: %s\n", f.out, strings.Join(names, ", "))
 	return nil
+}
+
+// coverTrained gives every code of -coverage a vector (release.Cover):
+// the written rows of released keep theirs; any other listed code is
+// composed from its ancestors' rows that pass the rule in a composed run
+// (cf not nil), or else gets retrofitting's neighbour mean over the
+// -coverage-levels graph with the written rows held fixed, so that its
+// vector comes from written vectors only.
+func coverTrained(released *embedding.Set, counts *release.Counts, minPatients int, cov *coverageFlags, m *hierarchy.Map, policy hierarchy.Policy, levels hierarchy.Levels, icdOrder string, cf *composeFill, rep *reporter) (*embedding.Set, []release.CoverageRow, error) {
+	list, err := codeList(cov.list, m)
+	if err != nil {
+		return nil, nil, err
+	}
+	var origins []release.Origin
+	var fill release.Fill
+	if cf != nil {
+		origins = make([]release.Origin, released.Len())
+		for i, tok := range released.Tokens {
+			origins[i] = release.Origin{Source: release.SourceTrained, OwnRows: true}
+			if released.Kinds[i] == corpus.KindCode && cf.composed[tok] {
+				origins[i] = release.Origin{Source: release.SourceComposed}
+			}
+		}
+		fill = cf.fill(minPatients)
+		rep.say("coverage: listed codes without a written vector are composed from their ancestors' rows seen in at least %d patients", minPatients)
+	} else {
+		a, err := ancestry(m, policy, cov.fillLevels(levels, m != nil), icdOrder, append(codeTokens(released), list...))
+		if err != nil {
+			return nil, nil, err
+		}
+		var frep retrofit.Report
+		if fill, frep, err = inferFill(released, a, list); err != nil {
+			return nil, nil, err
+		}
+		rep.say("coverage levels %s: graph of %d nodes, %d edges; %d codes reached no written vector", a.Levels(), frep.Nodes, frep.Edges, frep.Unreached)
+	}
+	out, rows, crep, err := release.Cover(released, origins, list, fill, counts, minPatients)
+	if err != nil {
+		return nil, nil, err
+	}
+	rep.say("%s", crep)
+	return out, rows, nil
 }
 
 // trainFields are the figures of one trainer progress report, most
