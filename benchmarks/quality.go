@@ -3,7 +3,6 @@ package benchmarks
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/hiervec/hiervec/corpus"
 	"github.com/hiervec/hiervec/embedding"
@@ -46,20 +45,13 @@ func scoreSet(ctx context.Context, set *embedding.Set, m *hierarchy.Map) (qualit
 	return quality{NMI: nmi, AMI: sc.AMI[QualityK]}, ok, nil
 }
 
-// chanceQuality scores random vectors (standard normal, seed 1) for the
+// chanceQuality scores random vectors (evaluate.RandomSet, seed 1) for the
 // corpus's codes: the floor a trained embedding's score must be read
 // against. With about ten codes per cluster and a few per category, NMI
 // rewards any fine partition, so random vectors already score well above 0;
 // AMI subtracts the expected mutual information and puts chance at 0.
 func chanceQuality(ctx context.Context, words []string, dim int, m *hierarchy.Map) (quality, bool, error) {
-	r := rand.New(rand.NewPCG(1, 0))
-	set := &embedding.Set{Name: "random", Dim: dim, Tokens: words, Kinds: make([]corpus.Kind, len(words)),
+	codes := &embedding.Set{Name: "codes", Dim: dim, Tokens: words, Kinds: make([]corpus.Kind, len(words)),
 		Vectors: make([]float32, len(words)*dim)}
-	for i := range set.Kinds {
-		set.Kinds[i] = corpus.KindCode
-	}
-	for i := range set.Vectors {
-		set.Vectors[i] = float32(r.NormFloat64())
-	}
-	return scoreSet(ctx, set, m)
+	return scoreSet(ctx, evaluate.RandomSet(codes, "random", 1), m)
 }

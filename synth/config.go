@@ -25,11 +25,24 @@ type Config struct {
 	// NoiseShare is the share of codes drawn from anywhere in the
 	// hierarchy, unrelated to the patient's conditions.
 	NoiseShare float64
-	// OffCategoryShare is the share of codes (other than each category's
-	// most common one) that co-occur with another category than their own:
-	// the gap between CCSR's clinical grouping and what patients' records
-	// show. It is fixed per hierarchy, not drawn from Seed.
+	// OffCategoryShare is the probability that a node of the code tree
+	// below the 3-character category (E11.6, E11.65) keeps the company of
+	// a category chosen at random instead of its codes' own: the gap
+	// between CCSR's clinical grouping and what patients' records show. It
+	// is fixed per hierarchy, not drawn from Seed.
 	OffCategoryShare float64
+	// Spread is the share of the profile of a node at the 4th character
+	// (E11.6) that is its own context rather than its parent's profile;
+	// SpreadDecay multiplies it for each further character (E11.65 has
+	// Spread*SpreadDecay). A larger Spread makes codes under one
+	// 3-character category less alike; a smaller SpreadDecay makes the
+	// late characters matter less.
+	Spread      float64
+	SpreadDecay float64
+	// ZipfExponent is the exponent of the Zipf law by which each node of
+	// the code tree shares its popularity among its children: a longer,
+	// heavier tail of rare codes the larger it is.
+	ZipfExponent float64
 	// RepeatShare is the share of codes that repeat one of the patient's
 	// earlier codes (a chronic condition coded again at a later visit).
 	RepeatShare float64
@@ -63,14 +76,21 @@ func DefaultConfig() Config {
 		// one-off problems, coding noise); with more noise the categories
 		// blur, with none they are recovered too easily.
 		NoiseShare: 0.1,
-		// 0.6: calibrated so Word2Vec on 600,000 patients recovers CCSR
-		// categories about as well as on the paper's real data: hiervec's
-		// Skip-Gram, dim 100, window 100, 10 epochs, codes only, k-means
-		// NMI 0.54 (k=200) / 0.58 (k=400), the paper's SG-100 SEP .529/.575
-		// (CBOW: 0.52/0.57, above the paper's .401/.434). At 0.3 Skip-Gram
-		// reaches about 0.7, at 0 categories are recovered almost perfectly
-		// with enough data.
+		// 0.6: most finer nodes keep other company than their CCSR
+		// category, so a category's identity rests on its 3-character roots
+		// and the part of the finer nodes that stay; with none, a
+		// category's codes keep no other company and only noise and
+		// comorbidity blur the categories.
 		OffCategoryShare: 0.6,
+		// 0.5 and 0.7: the 4th character changes half of a code's company
+		// (E11.2 kidney, E11.3 eye, E11.6 other complications), each later
+		// character less (the 7th, the encounter, about a sixth).
+		Spread:      0.5,
+		SpreadDecay: 0.7,
+		// 2: each node has a dominant child and a tail of rare ones, as a
+		// 3-character category has its common unspecified code and rarer
+		// specific siblings.
+		ZipfExponent: 2,
 		// 0.3: real extracts code chronic conditions at visit after visit.
 		RepeatShare: 0.3,
 		// 400: the long tail of very sick patients, capped as the paper's
@@ -100,6 +120,11 @@ func (c Config) Validate() error {
 	share("NoiseShare", c.NoiseShare)
 	share("RepeatShare", c.RepeatShare)
 	share("OffCategoryShare", c.OffCategoryShare)
+	share("Spread", c.Spread)
+	share("SpreadDecay", c.SpreadDecay)
+	if !(c.ZipfExponent >= 0 && c.ZipfExponent <= 10) {
+		errs = append(errs, fmt.Errorf("synth: ZipfExponent is %v; it must be between 0 (uniform) and 10 (1 is the default)", c.ZipfExponent))
+	}
 	if c.NoiseShare+c.RepeatShare > 1 {
 		errs = append(errs, fmt.Errorf("synth: NoiseShare+RepeatShare is %v; it must be at most 1", c.NoiseShare+c.RepeatShare))
 	}

@@ -30,8 +30,8 @@ func ExampleGenerate() {
 	fmt.Println(sum.Codes, "codes in", sum.Categories, "categories")
 	// Output:
 	// patient_id,date,icd10_code
-	// P0000001,2019-03-08,Y92.009
-	// P0000001,2019-03-08,M05.S500
+	// P0000001,2019-03-08,H67.R84
+	// P0000001,2019-03-08,A17.U68
 	// patient_id,year,mortality,unplanned_admission
 	// P0000001,2019,0,0
 	// 5400 codes in 400 categories

@@ -59,7 +59,7 @@ func GenerateContext(ctx context.Context, cfg Config, extract, ccsr, outcomes io
 			return nil, err
 		}
 	}
-	m := newModel(t, cfg.OffCategoryShare)
+	m := newModel(t, &cfg)
 	return m.generate(ctx, cfg, extract, outcomes)
 }
 

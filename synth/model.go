@@ -22,11 +22,6 @@ const (
 	// one visit (one date) of a patient-year, drawn uniformly.
 	codesPerVisitMin = 1.5
 	codesPerVisitMax = 4.0
-	// zipfExponent is the exponent of the Zipf law of code frequencies
-	// inside a category (rank r has weight 1/r^s). At 2 each category has
-	// a dominant code and a tail of rare ones, as real extracts do; rare
-	// codes are what CBOW embeds worse than Skip-Gram.
-	zipfExponent = 2.0
 	// frailtyWeight scales the frailty's effect on the outcomes.
 	frailtyWeight = 0.3
 )
@@ -48,7 +43,7 @@ type model struct {
 	t     *table
 	conds []condition
 	// pool[c] lists the codes drawn when category c is active, and
-	// poolCum[c] their cumulative Zipf weights (see buildPools).
+	// poolCum[c] their cumulative weights (see buildPools).
 	pool    [][]int32
 	poolCum [][]float64
 	// noiseCum is the cumulative weight of categories for noise codes.
@@ -59,9 +54,9 @@ type model struct {
 	fallbackCum []float64
 }
 
-func newModel(t *table, offShare float64) *model {
+func newModel(t *table, cfg *Config) *model {
 	m := &model{t: t, conds: buildConditions(t)}
-	m.buildPools(offShare)
+	m.buildPools(cfg)
 	noise := 0.0
 	for _, ms := range t.catCodes {
 		noise += math.Sqrt(float64(len(ms)))
@@ -238,68 +233,59 @@ func (m *model) year(rng *rand.Rand, cfg *Config, p *patient, daysInYear int, em
 }
 
 // drawCode draws one code for patient p: noise, a repeat of an earlier
-// code, or a Zipf draw inside one of the active categories.
+// code, or a draw from the pool of one of the active categories.
 func (m *model) drawCode(rng *rand.Rand, cfg *Config, p *patient) int32 {
 	u := rng.Float64()
 	var code int32
 	switch {
 	case u < cfg.NoiseShare:
 		c := searchCum(m.noiseCum, rng.Float64()*m.noiseCum[len(m.noiseCum)-1])
-		code = m.zipfCode(rng, int32(c))
+		code = m.poolCode(rng, int32(c))
 	case u < cfg.NoiseShare+cfg.RepeatShare && len(p.history) > 0:
 		return p.history[rng.IntN(len(p.history))]
 	default:
 		k := searchCum(p.catCum, rng.Float64()*p.catCum[len(p.catCum)-1])
-		code = m.zipfCode(rng, p.cats[k])
+		code = m.poolCode(rng, p.cats[k])
 	}
 	p.history = append(p.history, code)
 	return code
 }
 
-func (m *model) zipfCode(rng *rand.Rand, c int32) int32 {
+// poolCode draws a code from category c's pool by its weights.
+func (m *model) poolCode(rng *rand.Rand, c int32) int32 {
 	cum := m.poolCum[c]
 	return m.pool[c][searchCum(cum, rng.Float64()*cum[len(cum)-1])]
 }
 
-// buildPools sets the codes drawn for each category. A code of rank r in
-// its default category has Zipf weight 1/(r+1)^zipfExponent. Most codes
-// are drawn when their default category is active, but a share offShare of
-// them (never a category's most common code) co-occur instead with another
-// category, chosen at random, keeping their weight: CCSR groups codes by
-// clinical meaning, not by co-occurrence, and in real extracts many codes of
-// a category keep the company of other categories (a status code of FAC with
-// the disease it follows, a symptom with its cause). This, more than noise,
-// bounds how well any embedding recovers the categories however much data it
-// sees. The assignment is fixed (not drawn from Config.Seed).
-func (m *model) buildPools(offShare float64) {
+// buildPools sets the codes drawn for each category from the code tree: a
+// code enters the pool of every category in its profile, with weight its
+// popularity times its profile's weight on that category, so a code is
+// drawn when one of the categories whose company it keeps is active, in
+// proportion to how common it is and how much of its company that category
+// is. A category no profile names (possible with a real CCSR map, where
+// some categories hold only codes whose default is another) draws from its
+// members by their popularity.
+func (m *model) buildPools(cfg *Config) {
 	t := m.t
-	rng := rand.New(rand.NewPCG(conditionSeed, 3))
+	tr := newCodeTree(t)
+	tr.sharePopularity(cfg.ZipfExponent)
+	tr.assignContexts(t, cfg.OffCategoryShare)
 	m.pool = make([][]int32, len(t.cats))
 	w := make([][]float64, len(t.cats))
-	for c, ms := range t.catCodes {
-		r := 0
-		for _, code := range ms {
-			if t.codeCats[code][0] != int32(c) {
-				continue // secondary membership: drawn through its default category
-			}
-			wt := 1 / math.Pow(float64(r+1), zipfExponent)
-			dst := c
-			if r > 0 && rng.Float64() < offShare {
-				dst = rng.IntN(len(t.cats))
-			}
-			m.pool[dst] = append(m.pool[dst], code)
-			w[dst] = append(w[dst], wt)
-			r++
+	var prof []ctxWeight
+	for x := range t.codes {
+		prof = tr.profile(prof, int32(x), cfg.Spread, cfg.SpreadDecay)
+		for _, p := range prof {
+			m.pool[p.cat] = append(m.pool[p.cat], int32(x))
+			w[p.cat] = append(w[p.cat], tr.codePop[x]*p.w)
 		}
 	}
 	m.poolCum = make([][]float64, len(t.cats))
 	for c := range m.pool {
 		if len(m.pool[c]) == 0 {
-			// A category whose codes all have another default (possible
-			// with a real CCSR map): draw from its members.
-			for r, code := range t.catCodes[c] {
+			for _, code := range t.catCodes[c] {
 				m.pool[c] = append(m.pool[c], code)
-				w[c] = append(w[c], 1/math.Pow(float64(r+1), zipfExponent))
+				w[c] = append(w[c], tr.codePop[code])
 			}
 		}
 		cum := make([]float64, len(w[c]))

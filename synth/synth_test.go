@@ -8,6 +8,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -148,6 +149,32 @@ func TestBuiltinHierarchy(t *testing.T) {
 			t.Errorf("code %s: synthetic marker and description %q disagree", c, tab.codeDesc[i])
 		}
 	}
+	// Synthetic codes form subtrees: 4 to 7 characters, none extending
+	// another, most sharing their 4th character with another.
+	isSynth := func(c string) bool { return len(c) > 3 && strings.IndexByte(syntheticLetters, c[3]) >= 0 }
+	var synth []string
+	for _, c := range tab.codes {
+		if isSynth(c) {
+			synth = append(synth, c)
+		}
+	}
+	sort.Strings(synth)
+	nSynth, withSibling := len(synth), 0
+	for i, c := range synth {
+		if len(c) > maxCodeLen {
+			t.Errorf("synthetic code %s is longer than %d characters", c, maxCodeLen)
+		}
+		// Sorted, a code that another extends comes right before it.
+		if i > 0 && strings.HasPrefix(c, synth[i-1]) {
+			t.Errorf("synthetic code %s extends synthetic code %s", c, synth[i-1])
+		}
+		if i > 0 && synth[i-1][:4] == c[:4] || i+1 < len(synth) && synth[i+1][:4] == c[:4] {
+			withSibling++
+		}
+	}
+	if share := float64(withSibling) / float64(nSynth); share < 0.8 {
+		t.Errorf("only %.2f of %d synthetic codes share their 4th character with another code", share, nSynth)
+	}
 }
 
 // TestBuiltinAgainstReference checks the real part of the built-in table
@@ -268,6 +295,8 @@ func TestConfigValidate(t *testing.T) {
 		{"several", func(c *Config) { c.Year = 10; c.NoiseShare = 2; c.MaxCodes = 0 },
 			[]string{"Year is 10", "NoiseShare is 2", "MaxCodes is 0", "NoiseShare+RepeatShare"}},
 		{"nan share", func(c *Config) { c.RepeatShare = -0.1 }, []string{"RepeatShare is -0.1"}},
+		{"tree", func(c *Config) { c.Spread = 1.5; c.SpreadDecay = -1; c.ZipfExponent = 11 },
+			[]string{"Spread is 1.5", "SpreadDecay is -1", "ZipfExponent is 11"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := DefaultConfig()

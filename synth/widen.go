@@ -172,36 +172,48 @@ func buildBuiltin() (*table, error) {
 	}
 	sizes := want(hi)
 
-	// Synthetic codes.
-	var buf []byte
+	// Synthetic codes: a category's codes beyond its real ones are shared
+	// at random among its stems, and under each stem grown as a subtree
+	// below a synthetic 4th character of the category's own.
+	letters := map[string][]int{} // each stem's synthetic 4th characters, in the order they are taken
+	used4 := map[string]int{}     // how many of them are taken
 	for c := range t.cats {
 		ci := int32(c)
-		for k := defaults[c]; k < sizes[c]; k++ {
-			var code string
-			for {
-				stem := info[c].stems[rng.IntN(len(info[c].stems))]
-				buf = append(buf[:0], stem...)
-				buf = append(buf, syntheticLetters[rng.IntN(len(syntheticLetters))])
-				buf = strconv.AppendInt(buf, int64(rng.IntN(1000)), 10)
-				if !used[string(buf)] {
-					code = string(buf)
-					break
-				}
+		stems := info[c].stems
+		per := make([]int, len(stems))
+		for range sizes[c] - defaults[c] {
+			per[rng.IntN(len(stems))]++
+		}
+		k := defaults[c]
+		for i, stem := range stems {
+			if per[i] == 0 {
+				continue
 			}
-			used[code] = true
-			cats := []int32{ci}
-			if rng.Float64() < secondCategoryShare {
-				var s int32 = -1
-				if p := partners[c]; len(p) > 0 && rng.IntN(2) == 0 {
-					s = p[rng.IntN(len(p))]
-				} else {
-					s = t.randomInSystem(rng, t.system(ci), ci)
-				}
-				if s >= 0 {
-					cats = append(cats, s)
-				}
+			if letters[stem] == nil {
+				letters[stem] = rng.Perm(len(syntheticLetters))
 			}
-			t.addCode(code, "Synthetic code "+strconv.Itoa(k+1)+" of "+t.catDesc[c], cats)
+			n := used4[stem]
+			if n == len(syntheticLetters) {
+				return nil, fmt.Errorf("synth: built-in stem %s holds more than %d synthetic subtrees", stem, n)
+			}
+			used4[stem] = n + 1
+			l := letters[stem][n]
+			growSubtree(rng, stem+syntheticLetters[l:l+1], per[i], func(code string) {
+				k++
+				cats := []int32{ci}
+				if rng.Float64() < secondCategoryShare {
+					var s int32 = -1
+					if p := partners[c]; len(p) > 0 && rng.IntN(2) == 0 {
+						s = p[rng.IntN(len(p))]
+					} else {
+						s = t.randomInSystem(rng, t.system(ci), ci)
+					}
+					if s >= 0 {
+						cats = append(cats, s)
+					}
+				}
+				t.addCode(code, "Synthetic code "+strconv.Itoa(k)+" of "+t.catDesc[c], cats)
+			})
 		}
 	}
 	t.rankMembers()
@@ -209,6 +221,47 @@ func buildBuiltin() (*table, error) {
 		return nil, err
 	}
 	return t, nil
+}
+
+// maxCodeLen is the length of the longest ICD-10-CM code (S72.001A).
+const maxCodeLen = 7
+
+// growSubtree emits n codes under prefix as a random subtree in the shape of
+// ICD-10-CM's: a node holding one code is that code; a node holding more
+// has 2 to 10 children (uniformly, at least enough for their capacity), one
+// per digit (a random set, in digit order), each holding at least one code
+// and the rest shared among them at random, so codes are 4 to 7 characters
+// long and no code is a prefix of another. n must fit: at most
+// 10^(maxCodeLen-len(prefix)).
+func growSubtree(rng *rand.Rand, prefix string, n int, emit func(code string)) {
+	if n == 1 {
+		emit(prefix)
+		return
+	}
+	capacity := 1 // codes a child's subtree can hold
+	for range maxCodeLen - len(prefix) - 1 {
+		capacity *= 10
+	}
+	lo, hi := max(2, (n+capacity-1)/capacity), min(n, 10)
+	k := lo + rng.IntN(hi-lo+1)
+	held := make([]int, k)
+	for i := range held {
+		held[i] = 1
+	}
+	for range n - k {
+		for {
+			i := rng.IntN(k)
+			if held[i] < capacity {
+				held[i]++
+				break
+			}
+		}
+	}
+	digits := rng.Perm(10)[:k]
+	sort.Ints(digits)
+	for i, d := range digits {
+		growSubtree(rng, prefix+string(rune('0'+d)), held[i], emit)
+	}
 }
 
 // randomInSystem returns a random category of body system prefix other than

@@ -21,9 +21,9 @@ type Progress struct {
 	// Loss is the mean negative-sampling loss (-log σ of the positive plus
 	// -log σ(-x) of each negative, gensim's compute_loss) per prediction
 	// since the previous report: per pair for SkipGram, per centre word for
-	// CBOW. Skip-Gram's per-pair path computes it for one pair in
-	// lossSample (16), an estimate of the same mean. NaN when nothing was
-	// trained (or sampled) in the interval.
+	// CBOW. Skip-Gram computes it for one pair in lossSample (16), an
+	// estimate of the same mean. NaN when nothing was trained (or sampled)
+	// in the interval.
 	Loss float64
 
 	Elapsed time.Duration

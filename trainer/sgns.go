@@ -30,7 +30,8 @@ import (
 // logistic returns the step g = (label − σ(f))·α for a prediction with
 // logit f and label 1 (the observed word) or 0 (a noise word), and adds
 // the prediction's loss −log σ(z), z = f for label 1 and −f for label 0,
-// to *loss (a nil loss is not computed).
+// to *loss (a nil loss is not computed): sigmoidStep and logLoss, which
+// sgSeqShared calls directly for a whole context.
 //
 // Inside (−maxExp, maxExp) both come from the tables (sigmoid.go).
 // Outside, σ is taken as 0 or 1, as word2vec.c does (gensim instead skips
@@ -40,33 +41,41 @@ import (
 // step 0, so the divergence check sees it and nothing indexes the table
 // with NaN.
 func logistic(f, label, alpha float32, loss *float64) float32 {
-	if f != f {
-		if loss != nil {
-			*loss = math.NaN()
-		}
-		return 0
-	}
 	if loss != nil {
-		z := f
-		if label == 0 {
-			z = -f
-		}
-		switch {
-		case z >= maxExp:
-			// loss ≈ 0
-		case z <= -maxExp:
-			*loss -= float64(z)
-		default:
-			*loss -= float64(logSigTable[int((z+maxExp)*expScale)])
-		}
+		*loss += logLoss(f, label)
 	}
+	return sigmoidStep(f, label, alpha)
+}
+
+// sigmoidStep is logistic's step (label − σ(f))·α.
+func sigmoidStep(f, label, alpha float32) float32 {
 	switch {
 	case f >= maxExp:
 		return (label - 1) * alpha
 	case f <= -maxExp:
 		return label * alpha
+	case f != f:
+		return 0
 	}
 	return (label - sigTable[int((f+maxExp)*expScale)]) * alpha
+}
+
+// logLoss is logistic's loss −log σ(z), z = f for label 1 and −f for
+// label 0.
+func logLoss(f, label float32) float64 {
+	z := f
+	if label == 0 {
+		z = -f
+	}
+	switch {
+	case z >= maxExp:
+		return 0
+	case z <= -maxExp:
+		return -float64(z)
+	case z != z:
+		return math.NaN()
+	}
+	return -float64(logSigTable[int((z+maxExp)*expScale)])
 }
 
 // predict makes the predictions of one negative-sampling step: h against
@@ -130,7 +139,7 @@ func (w *worker) sgSeq(kept []int32) {
 	}
 }
 
-// lossSample: Skip-Gram's per-pair path computes the loss of one pair in
+// lossSample: Skip-Gram (both estimators) computes the loss of one pair in
 // lossSample, which Progress.Loss averages: the loss is reported, never
 // trained on, and computing it for every pair costs a noticeable share of
 // the pair's time (benchmarks/RESULTS.md). A NaN weight gives a NaN loss

@@ -15,8 +15,8 @@ package trainer
 // for its K+1 logits, updateRows for its updates) instead of a pair's
 // 2(K+1)+1 row operations. At the end of the centre what the window
 // changed (oc − oc0) is added to Out, so concurrent Hogwild updates of
-// those rows add up rather than being overwritten. The loss and the pair
-// and prediction counts are sgSeq's (every prediction's loss is computed).
+// those rows add up rather than being overwritten. The loss (sampled) and
+// the pair and prediction counts are sgSeq's.
 //
 // On padded rows (rowStride) the context rows and the block run over the
 // padding (zero, and it stays zero), so the kernels see whole 16-lane
@@ -74,12 +74,17 @@ func (w *worker) sgSeqShared(kept []int32) {
 		for _, c := range ctx {
 			x := w.inRow(c)[:stride]
 			dotBlock(g, x, firstRow, oc, stride, nt)
-			for k, f := range g {
-				label := float32(0)
-				if k == 0 {
-					label = 1
+			// logistic for each prediction; the loss of one context in
+			// lossSample, as sgSeq samples pairs.
+			if loss := w.sampledLoss(); loss != nil {
+				*loss += logLoss(g[0], 1)
+				for _, f := range g[1:] {
+					*loss += logLoss(f, 0)
 				}
-				g[k] = logistic(f, label, w.alpha, &w.loss)
+			}
+			g[0] = sigmoidStep(g[0], 1, w.alpha)
+			for k, f := range g[1:] {
+				g[k+1] = sigmoidStep(f, 0, w.alpha)
 			}
 			updateRows(x, g, oc, e)
 		}
@@ -90,6 +95,5 @@ func (w *worker) sgSeqShared(kept []int32) {
 			}
 		}
 		w.pairs += int64(len(ctx))
-		w.preds += int64(len(ctx))
 	}
 }

@@ -22,7 +22,10 @@ func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	year := fs.Int("year", def.Year, "first calendar year")
 	multi := fs.Float64("multi-year", def.MultiYearShare, "share of patients spanning 2-3 years")
 	noise := fs.Float64("noise", def.NoiseShare, "share of codes unrelated to the patient's conditions")
-	off := fs.Float64("off-category", def.OffCategoryShare, "share of codes co-occurring with another category than their own")
+	off := fs.Float64("off-category", def.OffCategoryShare, "probability that a node of the code tree below the 3-character category keeps another category's company")
+	spread := fs.Float64("spread", def.Spread, "share of a 4th-character node's profile that is its own, not its parent's")
+	spreadDecay := fs.Float64("spread-decay", def.SpreadDecay, "factor on -spread for each further character")
+	zipf := fs.Float64("zipf", def.ZipfExponent, "Zipf exponent by which each node of the code tree shares its popularity among its children")
 	repeat := fs.Float64("repeat", def.RepeatShare, "share of codes repeating an earlier code of the patient")
 	maxCodes := fs.Int("max-codes", def.MaxCodes, "cap on codes per patient-year")
 	out := fs.String("out", "", "extract CSV to write (patient_id,date,icd10_code) (required)")
@@ -43,6 +46,7 @@ func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cfg := synth.Config{
 		Patients: *patients, Seed: *seed, Year: *year,
 		MultiYearShare: *multi, NoiseShare: *noise, OffCategoryShare: *off, RepeatShare: *repeat, MaxCodes: *maxCodes,
+		Spread: *spread, SpreadDecay: *spreadDecay, ZipfExponent: *zipf,
 	}
 	if err := cfg.Validate(); err != nil {
 		return usagef("%v", err)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/hiervec/hiervec/internal/shareddata"
+	"github.com/hiervec/hiervec/synth"
 )
 
 func TestSynthCommand(t *testing.T) {
@@ -46,6 +47,43 @@ func TestSynthCommand(t *testing.T) {
 	}
 }
 
+// TestSynthCommandTreeFlags checks that the code-tree flags reach the
+// generator: the command writes what synth.WriteFiles writes for the same
+// settings, and not what it writes for the defaults.
+func TestSynthCommandTreeFlags(t *testing.T) {
+	dir := t.TempDir()
+	path := func(s string) string { return filepath.Join(dir, s) }
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"synth", "-patients", "200", "-seed", "3",
+		"-spread", "0.3", "-spread-decay", "0.9", "-off-category", "0.2", "-zipf", "1",
+		"-out", path("e.csv"), "-ccsr-out", path("c.csv"), "-outcomes-out", path("o.csv")}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errb.String())
+	}
+	cfg := synth.DefaultConfig()
+	cfg.Patients, cfg.Seed = 200, 3
+	if _, err := synth.WriteFiles(cfg, path("de.csv"), path("dc.csv"), path("do.csv")); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Spread, cfg.SpreadDecay, cfg.OffCategoryShare, cfg.ZipfExponent = 0.3, 0.9, 0.2, 1
+	if _, err := synth.WriteFiles(cfg, path("we.csv"), path("wc.csv"), path("wo.csv")); err != nil {
+		t.Fatal(err)
+	}
+	read := func(name string) []byte {
+		b, err := os.ReadFile(path(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	if !bytes.Equal(read("e.csv"), read("we.csv")) {
+		t.Error("the command's extract differs from synth.WriteFiles' with the same tree settings")
+	}
+	if bytes.Equal(read("e.csv"), read("de.csv")) {
+		t.Error("the tree flags left the extract as the defaults write it")
+	}
+}
+
 func TestSynthCommandErrors(t *testing.T) {
 	dir := t.TempDir()
 	outs := []string{"-out", filepath.Join(dir, "e"), "-ccsr-out", filepath.Join(dir, "c"), "-outcomes-out", filepath.Join(dir, "o")}
@@ -59,6 +97,7 @@ func TestSynthCommandErrors(t *testing.T) {
 		{"bad patients", append([]string{"-patients", "0"}, outs...), 2, "Patients is 0"},
 		{"bad flag", []string{"-bogus"}, 2, "bogus"},
 		{"categories without map", append([]string{"-ccsr-categories", "x.csv"}, outs...), 2, "needs -ccsr"},
+		{"bad tree", append([]string{"-spread", "2", "-zipf", "-1"}, outs...), 2, "ZipfExponent is -1"},
 		{"missing map", append([]string{"-patients", "10", "-ccsr", filepath.Join(dir, "nope.csv")}, outs...), 1, "nope.csv"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
