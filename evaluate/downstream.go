@@ -151,8 +151,8 @@ func sampleStratified(rows []int, o *Outcomes, max int, seed uint64) []int32 {
 			matched++
 		}
 	}
-	keep := make([]int32, 0, matched)
 	if max == 0 || matched <= max {
+		keep := make([]int32, 0, matched)
 		for i, r := range rows {
 			if r >= 0 {
 				keep = append(keep, int32(i))
@@ -222,6 +222,7 @@ func sampleStratified(rows []int, o *Outcomes, max int, seed uint64) []int32 {
 		}
 		strata[s] = nil
 	}
+	keep := make([]int32, 0, max)
 	for i, c := range chosen {
 		if c {
 			keep = append(keep, int32(i))

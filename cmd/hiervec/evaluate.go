@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -112,6 +113,10 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		if err != nil {
 			return err
 		}
+		// The reader's buffers are garbage from here on: return them
+		// before the outcomes are read, so that reading those adds only
+		// what they keep to what the corpus holds.
+		debug.FreeOSMemory()
 		o, err := evaluate.ReadOutcomes(*outcomes)
 		if err != nil {
 			return err
