@@ -13,8 +13,11 @@
 // Config.Random it adds a random baseline per dimension (RandomSet), and
 // with a Downstream the outcome AUCs. WriteTable and WriteJSON print the
 // SetScores. ScoreGroups and ScoreUnseen score frequency strata and codes
-// hidden from training. KMeans, NMI, AMI, Silhouette, PrecisionAtN, FitLogistic, AUC
-// and BootstrapAUC are the pieces, usable alone.
+// hidden from training. KMeans, NMI, AMI, Silhouette, PrecisionAtN,
+// FitLogistic, AUC and BootstrapAUC are the pieces, usable alone. The
+// evaluation bounds its own memory (see Memory below): the classifiers use
+// at most DownstreamConfig.MaxPatientYears patient-years, and EvaluateSets
+// sets a soft memory limit from its own bound when none is in force.
 //
 // # What the scores mean
 //
@@ -123,6 +126,49 @@
 // is computed here rather than as the trapezoid under gonum's stat.ROC
 // (the same number, ties included; a test checks it) because a bootstrap
 // resample is then scored from one sort of the test rows.
+//
+// # Memory
+//
+// The classifiers make many passes over the patient-year vectors (one per
+// L-BFGS evaluation), so the vectors are held, 4 x dim bytes per
+// patient-year (400 bytes at dimension 100: gigabytes for a cohort of
+// millions), for every set scored; recomputing them from the tokens on each
+// pass would cost the corpus's size in work per pass instead. So the
+// evaluation bounds its memory in three ways.
+//
+// The classifiers see at most DownstreamConfig.MaxPatientYears
+// patient-years (DefaultMaxPatientYears, a million): when more are joined
+// to an outcome row, NewDownstream keeps a seeded sample of that many,
+// stratified by the joint class of the outcomes (each stratum its share by
+// largest remainder, a uniform draw inside it), so each outcome's
+// prevalence is that of the whole cohort; the split is then drawn on the
+// sample as it would be on the cohort, and a cohort under the cap is
+// scored exactly as without one. What the sample costs in precision is
+// what the AUC's bootstrap interval shows: its width shrinks as one over
+// the square root of the test rows, so scoring a tenth of a cohort widens
+// it about three times.
+//
+// A Downstream keeps its own copy of the kept patient-years' tokens and
+// outcomes, not the corpus, the identifiers or the outcomes file, so a
+// caller that drops those (as hiervec evaluate does) holds only what the
+// classifiers need; Downstream.Bound states what Score allocates for a set
+// of a given dimension, a test checks it with runtime.MemStats, and it
+// grows with the kept patient-years only.
+//
+// Go's collector lets the heap grow to twice what is live before it
+// collects, and keeps freed pages until its scavenger returns them, so a
+// process that has read an extract and then allocates one vector matrix per
+// set holds much more than it uses. When no memory limit is in force
+// (neither GOMEMLIMIT nor the program's own) and Config.LimitMemory is set,
+// EvaluateSets collects the garbage and returns the free pages
+// (debug.FreeOSMemory), then sets a soft limit (debug.SetMemoryLimit) of
+// what the runtime holds plus its own bound on what the evaluation will
+// hold at once (the largest set's k-means and geometry work space and the
+// downstream Bound of the largest dimension), plus a quarter more (at
+// least 64 MiB) so that the collector runs only when that headroom is
+// used; it restores "no limit" when it returns. The limit is soft: were the
+// bound short, the runtime would collect more often (it caps the
+// collector's share of CPU at one half), not fail.
 //
 // References: Finch A, Crowell A, Chang Y-C, et al. JAMIA Open 2021;
 // Strehl A, Ghosh J. JMLR 2002;3:583-617; Vinh NX, Epps J, Bailey J. JMLR

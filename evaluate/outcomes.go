@@ -1,10 +1,13 @@
 package evaluate
 
 import (
+	"encoding/binary"
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -23,6 +26,14 @@ import (
 // further column is an outcome, named by its header. Values are 0 or 1.
 // Each (patient id, year) appears once. Patient identifiers stay in memory
 // for the join with a corpus; they never appear in errors or outputs.
+//
+// The identifiers are kept in one byte array and found through a map from
+// a 64-bit hash of (identifier, year) to the row (hash/maphash), every hit
+// checked against the stored identifier and year; a row whose hash an
+// earlier row already has is kept in a second, string-keyed map. Neither
+// array nor the first map holds pointers, so the collector never scans
+// them, and a row costs its identifier's bytes plus about 45 bytes instead
+// of a string header, a string and a string-keyed map entry each.
 type Outcomes struct {
 	// Names lists the outcomes in file order.
 	Names []string
@@ -31,9 +42,11 @@ type Outcomes struct {
 	// Values[k][row] is outcome Names[k] of a row.
 	Values [][]bool
 
-	ids   []string // patient id of each row; never printed
-	lines []int    // line of each row, for duplicate errors
-	index map[patientYear]int
+	ids     []byte  // the patient ids of all rows, concatenated; never printed
+	idEnd   []int64 // end of row i's id in ids
+	seed    maphash.Seed
+	index   map[uint64]int32      // hash of (id, year) -> row
+	collide map[patientYear]int32 // rows whose hash an earlier row has
 }
 
 type patientYear struct {
@@ -44,10 +57,68 @@ type patientYear struct {
 // Len returns the number of rows.
 func (o *Outcomes) Len() int { return len(o.Years) }
 
+// id returns the patient id of row r.
+func (o *Outcomes) id(r int) string {
+	lo := int64(0)
+	if r > 0 {
+		lo = o.idEnd[r-1]
+	}
+	return string(o.ids[lo:o.idEnd[r]])
+}
+
+// is tells whether row r is (patientID, year), without allocating.
+func (o *Outcomes) is(r int32, patientID string, year int32) bool {
+	lo := int64(0)
+	if r > 0 {
+		lo = o.idEnd[r-1]
+	}
+	return o.Years[r] == year && string(o.ids[lo:o.idEnd[r]]) == patientID
+}
+
+func (o *Outcomes) hash(patientID string, year int32) uint64 {
+	var h maphash.Hash
+	h.SetSeed(o.seed)
+	h.WriteString(patientID)
+	var y [4]byte
+	binary.LittleEndian.PutUint32(y[:], uint32(year))
+	h.Write(y[:])
+	return h.Sum64() & hashMask
+}
+
+// hashMask is applied to every (id, year) hash; tests narrow it to force
+// collisions.
+var hashMask = ^uint64(0)
+
 // Row returns the row of (patientID, year) and whether there is one.
 func (o *Outcomes) Row(patientID string, year int32) (int, bool) {
-	r, ok := o.index[patientYear{patientID, year}]
-	return r, ok
+	if r, ok := o.index[o.hash(patientID, year)]; ok && o.is(r, patientID, year) {
+		return int(r), true
+	}
+	r, ok := o.collide[patientYear{patientID, year}]
+	return int(r), ok
+}
+
+// add stores a row's (patientID, year) as row r; it returns the earlier
+// row with the same pair, or -1.
+func (o *Outcomes) add(patientID string, year int32, r int32) int32 {
+	h := o.hash(patientID, year)
+	first, ok := o.index[h]
+	if !ok {
+		o.index[h] = r
+		return -1
+	}
+	if o.is(first, patientID, year) {
+		return first
+	}
+	key := patientYear{patientID, year}
+	if first, ok := o.collide[key]; ok {
+		return first
+	}
+	if o.collide == nil {
+		o.collide = map[patientYear]int32{}
+	}
+	o.collide[key] = r
+	return -1
 }
 
 // OutcomeParseError is a problem in an outcomes file. Its text names the
@@ -132,7 +203,8 @@ func ReadOutcomesFrom(r io.Reader, name string) (*Outcomes, error) {
 			return nil, perr(1, i+1, "%w: want %q as column %d (is the header line missing?)", ErrBadHeader, want, i+1)
 		}
 	}
-	o := &Outcomes{index: make(map[patientYear]int)}
+	o := &Outcomes{index: make(map[uint64]int32), seed: maphash.MakeSeed()}
+	var lines []int // line of each row, for duplicate errors
 	seen := make(map[string]int)
 	for i, h := range head[2:] {
 		h = strings.TrimSpace(h)
@@ -164,12 +236,13 @@ func ReadOutcomesFrom(r io.Reader, name string) (*Outcomes, error) {
 		if err != nil || year < 1 {
 			return nil, perr(line, 2, "%w: year is %s; want a positive integer", ErrBadValue, redact.Describe(ys))
 		}
-		key := patientYear{id, int32(year)}
-		if first, ok := o.index[key]; ok {
-			firstLine := o.lines[first]
-			return nil, perr(line, 0, "%w: the same patient and year as line %d", ErrDuplicateRow, firstLine)
-		}
 		row := len(o.Years)
+		if row == math.MaxInt32 {
+			return nil, perr(line, 0, "%w: more than %d rows", ErrBadValue, math.MaxInt32-1)
+		}
+		if first := o.add(id, int32(year), int32(row)); first >= 0 {
+			return nil, perr(line, 0, "%w: the same patient and year as line %d", ErrDuplicateRow, lines[first])
+		}
 		for k := range o.Names {
 			switch v := strings.TrimSpace(rec[k+2]); v {
 			case "0":
@@ -180,10 +253,10 @@ func ReadOutcomesFrom(r io.Reader, name string) (*Outcomes, error) {
 				return nil, perr(line, k+3, "%w: outcome %s is %s; want 0 or 1", ErrBadValue, redact.Quote(o.Names[k], isOutcomeName), redact.Describe(v))
 			}
 		}
-		o.index[key] = row
-		o.ids = append(o.ids, id)
+		o.ids = append(o.ids, id...)
+		o.idEnd = append(o.idEnd, int64(len(o.ids)))
 		o.Years = append(o.Years, int32(year))
-		o.lines = append(o.lines, line)
+		lines = append(lines, line)
 	}
 	return o, nil
 }

@@ -149,9 +149,48 @@ func FuzzReadOutcomes(f *testing.F) {
 			}
 		}
 		for r := range o.Len() {
-			if got, ok := o.Row(o.ids[r], o.Years[r]); !ok || got != r {
+			if got, ok := o.Row(o.id(r), o.Years[r]); !ok || got != r {
 				t.Fatalf("row %d not found by its key", r)
 			}
 		}
 	})
+}
+
+// TestOutcomesHashCollisions narrows the (id, year) hash to two bits, so
+// that almost every row collides with an earlier one, and checks that every
+// row is still found by its key, that absent keys are not, and that a
+// duplicate is still refused naming both lines.
+func TestOutcomesHashCollisions(t *testing.T) {
+	defer func(m uint64) { hashMask = m }(hashMask)
+	hashMask = 3
+	var b strings.Builder
+	b.WriteString("patient_id,year,death\n")
+	for i := range 200 {
+		fmt.Fprintf(&b, "p%d,%d,%d\n", i%50, 2019+i/50, i%2)
+	}
+	o, err := ReadOutcomesFrom(strings.NewReader(b.String()), "o.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(o.collide) < 190 {
+		t.Fatalf("%d rows in the collision map: the test does not exercise it", len(o.collide))
+	}
+	for r := range o.Len() {
+		if got, ok := o.Row(fmt.Sprintf("p%d", r%50), int32(2019+r/50)); !ok || got != r {
+			t.Fatalf("row %d: Row = %d, %v", r, got, ok)
+		}
+	}
+	for _, k := range []struct {
+		id   string
+		year int32
+	}{{"p50", 2019}, {"p1", 2023}, {"p", 2019}} {
+		if r, ok := o.Row(k.id, k.year); ok {
+			t.Errorf("absent key %v found at row %d", k, r)
+		}
+	}
+	b.WriteString("p7,2021,1\n") // row 107's key (line 109) again, on line 202
+	_, err = ReadOutcomesFrom(strings.NewReader(b.String()), "o.csv")
+	if !errors.Is(err, ErrDuplicateRow) || !strings.Contains(err.Error(), "o.csv:202:") || !strings.Contains(err.Error(), "line 109") {
+		t.Errorf("duplicate: err = %v", err)
+	}
 }

@@ -68,6 +68,10 @@ type Config struct {
 	Workers int
 	// Seed drives k-means, silhouette sampling and the random vectors.
 	Seed uint64
+	// LimitMemory lets EvaluateSets set a soft memory limit
+	// (runtime/debug.SetMemoryLimit) while it runs, from its own bound on
+	// what it will hold, when no limit is in force (see the package doc).
+	LimitMemory bool
 }
 
 // DefaultConfig returns Finch et al.'s Table 2 setting: Ks = 200 and 400
@@ -75,10 +79,11 @@ type Config struct {
 // code's ten nearest codes, a common neighbourhood size for concept
 // embeddings), Silhouette on all codes (about a second for 5,400 codes), raw
 // vectors as the paper clustered them, no random baseline, all cores,
-// Seed 1. The hiervec commands score unit vectors and the random baseline
+// Seed 1, LimitMemory on. The hiervec commands score unit vectors and the random baseline
 // beside them.
 func DefaultConfig() Config {
-	return Config{Ks: []int{200, 400}, KMeans: DefaultKMeansConfig(), PAtN: 10, Silhouette: true, Vectors: VectorsRaw, Seed: 1}
+	return Config{Ks: []int{200, 400}, KMeans: DefaultKMeansConfig(), PAtN: 10, Silhouette: true, Vectors: VectorsRaw, Seed: 1,
+		LimitMemory: true}
 }
 
 // Validate reports every problem at once.
@@ -196,8 +201,14 @@ func scoreKind(ctx context.Context, s *embedding.Set, kind corpus.Kind, label La
 		what, whats = "category", "categories"
 	}
 	dim := s.Dim
-	var x []float32
-	var labels []int
+	n := 0
+	for _, k := range s.Kinds {
+		if k == kind {
+			n++
+		}
+	}
+	x := make([]float32, 0, n*dim)
+	labels := make([]int, 0, n)
 	ids := map[string]int{}
 	for i, tok := range s.Tokens {
 		if s.Kinds[i] != kind {
@@ -216,7 +227,7 @@ func scoreKind(ctx context.Context, s *embedding.Set, kind corpus.Kind, label La
 		x = append(x, s.Vector(i)...)
 		labels = append(labels, id)
 	}
-	n := len(labels)
+	n = len(labels)
 	sc.Vectors, sc.Labels = n, len(ids)
 	if n == 0 {
 		sc.Notes = append(sc.Notes, fmt.Sprintf("no %s in the set has a label: nothing scored", what))
@@ -329,7 +340,9 @@ type Progress func(done, total int, set string)
 // baseline (RandomSet, named "random_<dim>") follows the sets, one per
 // dimension among the code sets, on the codes of the first set of that
 // dimension. Scores come in input order. Sets are scored one after the
-// other; each step is parallel inside.
+// other; each step is parallel inside. With cfg.LimitMemory and no memory
+// limit in force, a soft limit bounds the process while it runs (see the
+// package doc); the earlier setting is restored on return.
 func EvaluateSets(ctx context.Context, sets []*embedding.Set, label Labeler, cfg Config, downstream *Downstream, progress Progress) ([]*SetScore, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -347,6 +360,10 @@ func EvaluateSets(ctx context.Context, sets []*embedding.Set, label Labeler, cfg
 			random[r] = true
 			all = append(all, r)
 		}
+	}
+	if cfg.LimitMemory {
+		_, restore := softLimit(evaluationBound(all, label, cfg, downstream))
+		defer restore()
 	}
 	out := make([]*SetScore, 0, len(all))
 	for i, s := range all {

@@ -52,7 +52,10 @@ func scoreAll(ctx context.Context, cfg Config, repeat int, sets []*embedding.Set
 			return nil, err
 		}
 		j := down.Join
-		say("outcomes %s: %d of %d patient-years matched", strings.Join(o.Names, ", "), j.Matched, j.Sequences)
+		say("outcomes %s: %d of %d patient-years matched", strings.Join(down.Names, ", "), j.Matched, j.Sequences)
+		if down.Kept < j.Matched {
+			say("outcome classifiers use a sample of %d of them, stratified by outcome", down.Kept)
+		}
 	}
 	start := time.Now()
 	return evaluate.EvaluateSets(ctx, sets, hierarchy.NewLabeler(m, policy).Label, ec, down, func(done, total int, set string) {

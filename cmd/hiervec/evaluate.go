@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -36,6 +37,7 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		silSample  = fs.Int("silhouette-sample", 0, "compute the silhouette on a random sample of this many codes (0: all)")
 		outcomes   = fs.String("outcomes", "", "CSV patient_id,year,<outcome>,... of 0/1 outcomes to predict (needs -input)")
 		bootstrap  = fs.Int("bootstrap", evaluate.DefaultDownstreamConfig().Bootstrap, "bootstrap resamples for the AUC's 95% interval")
+		maxPY      = fs.Int("max-patient-years", evaluate.DefaultMaxPatientYears, "outcome classifiers use at most this many patient-years, a seeded sample stratified by outcome when more are joined (0: all; memory is 4 bytes x dimension per patient-year)")
 		asJSON     = fs.Bool("json", false, "print a JSON array, one object per set, instead of the tables")
 		seed       = fs.Uint64("seed", 1, "random seed for k-means, sampling, the train/test split and the bootstrap")
 		threads    = fs.Int("threads", runtime.NumCPU(), "worker goroutines")
@@ -111,12 +113,16 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		if err != nil {
 			return err
 		}
+		// The reader's buffers are garbage from here on: return them
+		// before the outcomes are read, so that reading those adds only
+		// what they keep to what the corpus holds.
+		debug.FreeOSMemory()
 		o, err := evaluate.ReadOutcomes(*outcomes)
 		if err != nil {
 			return err
 		}
 		dcfg := evaluate.DefaultDownstreamConfig()
-		dcfg.Bootstrap, dcfg.Seed = *bootstrap, *seed
+		dcfg.Bootstrap, dcfg.Seed, dcfg.MaxPatientYears = *bootstrap, *seed, *maxPY
 		if err := dcfg.Validate(); err != nil {
 			return usagef("%v", err)
 		}
@@ -130,7 +136,10 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		j := down.Join
 		rep.say("outcomes %s: %d rows; %d of %d patient-years matched, %d without an outcome row, %d rows unused",
-			strings.Join(o.Names, ", "), j.OutcomeRows, j.Matched, j.Sequences, j.NoOutcome, j.UnusedRows)
+			strings.Join(down.Names, ", "), j.OutcomeRows, j.Matched, j.Sequences, j.NoOutcome, j.UnusedRows)
+		if down.Kept < j.Matched {
+			rep.say("outcome classifiers use a sample of %d of the %d matched patient-years, stratified by outcome (-max-patient-years)", down.Kept, j.Matched)
+		}
 	}
 
 	scores, err := evaluate.EvaluateSets(ctx, sets, label, cfg, down, func(done, total int, set string) {
