@@ -10,7 +10,6 @@ import (
 	"github.com/hiervec/hiervec/export"
 	"github.com/hiervec/hiervec/hierarchy"
 	"github.com/hiervec/hiervec/internal/atomicfile"
-	"github.com/hiervec/hiervec/release"
 	"github.com/hiervec/hiervec/trainer"
 )
 
@@ -34,60 +33,20 @@ func composeTable(c *corpus.Corpus, m *hierarchy.Map, policy hierarchy.Policy, l
 	return tab, &trainer.Composition{Op: op, Units: tab.Units, Kinds: tab.Kinds, Start: tab.Start, Rows: tab.Rows}, nil
 }
 
-// composedRelease applies the small-cell rule to a composed run's vectors.
-// A token seen in at least minPatients patients is written with its
-// trained (composed) vector. A code under the threshold may not be written
-// with a vector that holds its own row: it is written from its ancestors'
-// rows alone — those of its units whose own patients (unitPatients) pass
-// the threshold — and marked composed, or, with no such unit, not at all.
-// Other tokens under it are not written (release.Apply). It returns the
-// set to write and the tokens written from their ancestors alone.
-func composedRelease(res *trainer.Composed, comp *trainer.Composition, unitPatients []int64, counts *release.Counts, minPatients int) (*embedding.Set, map[string]bool, string) {
-	kept, srep := release.Apply(res.Set, counts, minPatients)
-	composed := map[string]bool{}
-	if minPatients <= 1 {
-		return kept, composed, srep.String()
-	}
-	out := kept.Subset(func(int) bool { return true }) // a copy to append to
-	dim := res.Set.Dim
-	vec := make([]float32, dim)
-	var units []int32
-	noAncestor := 0
-	for w, tok := range res.Set.Tokens {
-		if res.Set.Kinds[w] != corpus.KindCode || counts.Patients(tok) >= int64(minPatients) {
-			continue
-		}
-		units = units[:0]
-		for _, u := range comp.UnitsOf(w) {
-			if unitPatients[u] >= int64(minPatients) {
-				units = append(units, u)
-			}
-		}
-		if !res.Compose(vec, -1, units) {
-			noAncestor++
-			continue
-		}
-		out.Tokens = append(out.Tokens, tok)
-		out.Kinds = append(out.Kinds, corpus.KindCode)
-		out.Vectors = append(out.Vectors, vec...)
-		composed[tok] = true
-	}
-	msg := fmt.Sprintf("%s; with -compose, %d of these codes are written instead from their ancestors' rows alone (source composed), and %d, without an ancestor seen in %d patients, are not",
-		srep, len(composed), noAncestor, minPatients)
-	return out, composed, msg
-}
-
 // writeComposedSources writes where each written row of sets comes from:
 // token, kind, set, and source trained (the run's vector) or composed (its
 // ancestors' rows alone).
-func writeComposedSources(path string, sets []*embedding.Set, composed map[string]bool) error {
+//
+// A written code under the small-cell threshold (rare) can only come from
+// -coverage, composed from its ancestors' rows.
+func writeComposedSources(path string, sets []*embedding.Set, rare func(code string) bool) error {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	w.Write([]string{"token", "kind", "set", "source"})
 	for _, s := range sets {
 		for r, tok := range s.Tokens {
 			src := "trained"
-			if s.Kinds[r] == corpus.KindCode && composed[tok] {
+			if s.Kinds[r] == corpus.KindCode && rare(tok) {
 				src = "composed"
 			}
 			if s.Kinds[r] == corpus.KindCode {

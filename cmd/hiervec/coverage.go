@@ -132,7 +132,6 @@ type composeFill struct {
 	res          *trainer.Composed
 	tab          *hierarchy.Composition
 	unitPatients []int64
-	composed     map[string]bool // vocabulary codes already written composed
 }
 
 func (c *composeFill) fill(minPatients int) release.Fill {

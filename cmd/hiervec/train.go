@@ -203,7 +203,7 @@ func newTrainFlagSet(stderr io.Writer, cfg *trainer.Config, f *trainFlags) *flag
 	fs.StringVar(&f.icdOrder, "icd-order", "", "ICD-10-CM order file (icd10cm_order_YYYY.txt, .gz ok) whose headers are the icd4..icd6 nodes (default: the codes of the map and the corpus)")
 	fs.StringVar(&f.compose, "compose", "", "ancestor composition: each code's input vector is the mean (or sum) of its own row and its ancestors' rows at these levels, comma-separated as -levels (default: off)")
 	fs.StringVar(&f.composeOp, "compose-op", "mean", "-compose: mean or sum")
-	fs.StringVar(&f.sources, "sources", "", "-compose: also write a CSV token,kind,set,source saying which rows are trained and which come from a rare code's ancestors alone (composed)")
+	fs.StringVar(&f.sources, "sources", "", "-compose: also write a CSV token,kind,set,source saying which rows are trained and which (listed by -coverage under the small-cell threshold, or never seen) come from their ancestors' rows alone (composed)")
 	f.minPatients = minPatientsFlag(fs)
 	f.cov.register(fs, true)
 	f.dotless = spellingFlag(fs)
@@ -432,22 +432,21 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// now: return them before the writers allocate, so that writing adds
 	// nothing to the training's peak.
 	debug.FreeOSMemory()
-	var released *embedding.Set
-	var composed map[string]bool // codes written from their ancestors' rows alone
+	// A code under the small-cell threshold is not written, composed or
+	// not: without a full code list, even a vector from its ancestors alone
+	// would tell that the code occurs in the extract. With -coverage every
+	// listed code gets a vector, and a rare code's is composed (or inferred)
+	// exactly as a code never seen: the two cannot be told apart.
 	if res != nil {
-		var msg string
-		released, composed, msg = composedRelease(res, comp, unitPatients, counts, *f.minPatients)
-		rep.say("%s", msg)
-	} else {
-		var srep release.Report
-		released, srep = release.Apply(trained, counts, *f.minPatients)
-		rep.say("%s", srep)
+		trained = res.Set
 	}
+	released, srep := release.Apply(trained, counts, *f.minPatients)
+	rep.say("%s", srep)
 	var covRows []release.CoverageRow
 	if f.cov.list != "" {
 		var cf *composeFill
 		if res != nil {
-			cf = &composeFill{res: res, tab: tab, unitPatients: unitPatients, composed: composed}
+			cf = &composeFill{res: res, tab: tab, unitPatients: unitPatients}
 		}
 		if released, covRows, err = coverTrained(released, counts, *f.minPatients, &f.cov, m, policy, levels, f.icdOrder, cf, rep); err != nil {
 			return err
@@ -465,7 +464,8 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		rep.say("wrote the coverage table %s", path)
 	}
 	if f.sources != "" {
-		if err := writeComposedSources(f.sources, writtenSets(format, released, sets), composed); err != nil {
+		rare := func(code string) bool { return counts.Patients(code) < int64(*f.minPatients) }
+		if err := writeComposedSources(f.sources, writtenSets(format, released, sets), rare); err != nil {
 			return err
 		}
 	}
@@ -491,12 +491,9 @@ func coverTrained(released *embedding.Set, counts *release.Counts, minPatients i
 	var origins []release.Origin
 	var fill release.Fill
 	if cf != nil {
-		origins = make([]release.Origin, released.Len())
-		for i, tok := range released.Tokens {
+		origins = make([]release.Origin, released.Len()) // every written row passed the rule
+		for i := range released.Tokens {
 			origins[i] = release.Origin{Source: release.SourceTrained, OwnRows: true}
-			if released.Kinds[i] == corpus.KindCode && cf.composed[tok] {
-				origins[i] = release.Origin{Source: release.SourceComposed}
-			}
 		}
 		fill = cf.fill(minPatients)
 		rep.say("coverage: listed codes without a written vector are composed from their ancestors' rows seen in at least %d patients", minPatients)

@@ -16,11 +16,12 @@ import (
 )
 
 // TestTrainCompose: with -compose, a code seen in at least -min-patients
-// patients is written with its trained (composed) vector, and a code under
-// the threshold with a vector from its ancestors' rows alone, marked
-// composed in -sources: never its own row. Two such codes with the same
-// ancestors get the same vector; the trained ones are those of a run that
-// writes every code.
+// patients is written with its trained (composed) vector. A code under the
+// threshold is not written at all without -coverage (its presence would be
+// a small cell); with -coverage it is written with a vector from its
+// ancestors' rows alone, marked composed in -sources, as a listed code never
+// seen is: never its own row. Two such codes with the same ancestors get the
+// same vector; the trained ones are those of a run that writes every code.
 func TestTrainCompose(t *testing.T) {
 	extract, ccsr, _ := smallExtract(t, 400)
 	dir := t.TempDir()
@@ -33,8 +34,10 @@ func TestTrainCompose(t *testing.T) {
 		}
 	}
 	all, rule, sources := filepath.Join(dir, "all.txt"), filepath.Join(dir, "rule.txt"), filepath.Join(dir, "src.csv")
+	plain := filepath.Join(dir, "plain.txt")
 	train(all, "-min-patients", "1")
-	train(rule, "-sources", sources)
+	train(plain)
+	train(rule, "-sources", sources, "-coverage", "map")
 	read := func(path string) map[string]string {
 		t.Helper()
 		b, err := os.ReadFile(path)
@@ -55,6 +58,11 @@ func TestTrainCompose(t *testing.T) {
 		t.Fatal(err)
 	}
 	counts := release.Count(c)
+	for tok := range read(plain) {
+		if counts.Patients(corpus.NormalizeCode(tok)) < release.DefaultMinPatients {
+			t.Errorf("%s, seen in %d patients, written without -coverage", tok, counts.Patients(corpus.NormalizeCode(tok)))
+		}
+	}
 	f, err := os.Open(sources)
 	if err != nil {
 		t.Fatal(err)
