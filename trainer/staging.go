@@ -68,23 +68,30 @@ const (
 	floorSyncTokens    = 256
 )
 
-// Skip-Gram also writes back the rows of its most frequent staged words
-// more often than the rest (hotTiersSG): In and Out of the first 256 slots
-// every 256 tokens, Out of the first 1,024 every 1,024. These rows take
+// Each model also writes back the rows of its most frequent staged words
+// more often than the rest (hotTiers): the first tier In and Out of the
+// first 256 slots, the second Out of the first 1,024. These rows take
 // hundreds of updates from every worker within one write-back interval,
-// each computed from a copy that lacks the others'; at dimension 10 that
-// staleness showed in the clusters, and over five epochs at the paper's
-// scale the moderately frequent rows' did too. Out rows take six of a
-// pair's seven row updates (the centre's and five noise words', drawn by
-// frequency), In rows one (the context's), so beyond the hottest words
-// only Out is written back early. CBOW has no such loss, and its centres
-// are so cheap that extra write-backs would cost it half its speed, so it
-// has none.
-var hotTiersSG = [...]hotTier{{rows: 256, tokens: 256, in: true}, {rows: 1024, tokens: 1024}}
+// each computed from a copy that lacks the others' updates, and adding
+// the workers' differences then overshoots: in the clusters this showed
+// for Skip-Gram at dimension 10 and over five epochs at the paper's scale,
+// and for CBOW on the co-trained corpus, whose category tokens are the
+// most frequent rows and in nearly every context. Out rows take most of
+// the updates (a Skip-Gram pair's centre and five noise words, a CBOW
+// centre's too), so beyond the hottest words only Out is written back
+// early; CBOW's In rows matter as much (Out alone did not recover its
+// clusters). The intervals are in tokens: a Skip-Gram token trains about
+// 29 pairs at window 100, a CBOW token one centre, so CBOW's rows take
+// far fewer updates per token and its tiers are eight times longer, which
+// also keeps their cost small against CBOW's cheap tokens.
+var hotTiers = [...][2]hotTier{
+	SkipGram: {{rows: 256, tokens: 256, in: true}, {rows: 1024, tokens: 1024}},
+	CBOW:     {{rows: 256, tokens: 2048, in: true}, {rows: 1024, tokens: 8192}},
+}
 
-// hotTier is one of Skip-Gram's extra write-backs: the Out rows (and the
-// In rows when in) of the first rows staged slots, every tokens raw
-// tokens. Tiers are in order of rows and of tokens.
+// hotTier is one of the extra write-backs: the Out rows (and the In rows
+// when in) of the first rows staged slots, every tokens raw tokens. Tiers
+// are in order of rows and of tokens.
 type hotTier struct {
 	rows   int
 	tokens int64
@@ -114,7 +121,7 @@ type staging struct {
 	// syncHot last ran, and since each tier's last write-back as of then.
 	sinceSync int64
 	sinceHot  int64
-	sinceTier [len(hotTiersSG)]int64
+	sinceTier [2]int64
 }
 
 // hotRows chooses the staged words, the most frequent (ties to the lower
@@ -162,15 +169,6 @@ func syncInterval(m Model, h int, epochTokens int64, workers int, tune tuning) i
 	return max(min(iv, epochTokens/int64(syncsPerEpoch*max(workers, 1))), min(floorSyncTokens, tune.minSyncTokens))
 }
 
-// hotSyncInterval is the shortest interval of the hottest rows' extra
-// write-backs for model m with h staged rows, 0 for none.
-func hotSyncInterval(m Model, h int) int64 {
-	if m == SkipGram && h > 0 {
-		return hotTiersSG[0].tokens
-	}
-	return 0
-}
-
 // newStaging sets the matrices worker id trains and allocates its copies
 // of the staged rows (when the run stages any and the worker is not the
 // one training the shared matrices directly): whole replicas of In and Out
@@ -205,16 +203,16 @@ func (st *staging) advance(n int64) {
 // was written back or refreshed.
 func (st *staging) resetSince() {
 	st.sinceSync, st.sinceHot = 0, 0
-	st.sinceTier = [len(hotTiersSG)]int64{}
+	st.sinceTier = [2]int64{}
 }
 
 // writeBackDue runs the write-backs whose interval has passed: all staged
-// rows every syncTokens, the hottest tiers (Skip-Gram) more often.
+// rows every syncTokens, the hottest tiers more often.
 func (w *worker) writeBackDue() {
 	sh, st := w.sh, &w.stage
 	if st.sinceSync >= sh.syncTokens {
 		w.sync()
-	} else if sh.hotSyncTokens > 0 && st.sinceHot >= sh.hotSyncTokens {
+	} else if sh.hotIDs != nil && st.sinceHot >= sh.tiers[0].tokens {
 		w.syncHot()
 	}
 }
@@ -260,7 +258,7 @@ func (w *worker) sync() {
 	w.stage.resetSince() // also without copies, so that the interval restarts
 }
 
-// syncHot writes back the rows of the tiers of hotTiersSG whose interval
+// syncHot writes back the rows of the run's tiers (hotTiers) whose interval
 // has passed: the first slots are the most frequent words' (slots are in
 // order of frequency). A write-back covers every tier whose rows it
 // includes. The worker that trains the shared matrices directly has
@@ -272,7 +270,7 @@ func (w *worker) syncHot() {
 		return
 	}
 	inRows, outRows := 0, 0
-	for i, t := range hotTiersSG {
+	for i, t := range w.sh.tiers {
 		st.sinceTier[i] += st.sinceHot
 		if st.sinceTier[i] >= t.tokens {
 			outRows = max(outRows, t.rows)
@@ -287,7 +285,7 @@ func (w *worker) syncHot() {
 	}
 	h := len(w.sh.hotIDs)
 	w.writeBackSlots(min(inRows, h), min(outRows, h), 0)
-	for i, t := range hotTiersSG {
+	for i, t := range w.sh.tiers {
 		if t.rows <= outRows && (!t.in || t.rows <= inRows) {
 			st.sinceTier[i] = 0
 		}

@@ -231,20 +231,26 @@ func TestPlainHogwildStagesNothing(t *testing.T) {
 
 // TestSyncHotWritesBackOnlyTheHottestRows: the extra write-backs cover
 // each tier's first slots (the most frequent words), In only in the first
-// tier, when the tier's interval has passed, nothing else, and run for
-// Skip-Gram only.
+// tier, when the tier's interval has passed, and nothing else, for each
+// model's tiers.
 func TestSyncHotWritesBackOnlyTheHottestRows(t *testing.T) {
-	t1, t2 := hotTiersSG[0], hotTiersSG[1]
-	if !t1.in || t2.in || len(hotTiersSG) != 2 {
-		t.Fatalf("tiers %+v: this test expects In in the first of two only", hotTiersSG)
+	for _, m := range []Model{SkipGram, CBOW} {
+		t.Run(m.String(), func(t *testing.T) { checkSyncHot(t, m) })
+	}
+}
+
+func checkSyncHot(t *testing.T, m Model) {
+	t1, t2 := hotTiers[m][0], hotTiers[m][1]
+	if !t1.in || t2.in || t1.rows >= t2.rows || t1.tokens >= t2.tokens {
+		t.Fatalf("tiers %+v: this test expects In in the first of two only, in order", hotTiers[m])
 	}
 	v := t2.rows + 2
 	c := newTestCorpus(v, [][]int32{{0, 1, 2}})
-	cfg := testConfig(SkipGram)
+	cfg := testConfig(m)
 	cfg.Dim, cfg.Workers = 2, 2
 	sh := newShared(c, cfg, 3, defaultTuning())
-	if sh.hotSyncTokens != t1.tokens {
-		t.Fatalf("Skip-Gram: hot write-backs every %d tokens, want %d", sh.hotSyncTokens, t1.tokens)
+	if sh.tiers != hotTiers[m] || sh.hotIDs == nil {
+		t.Fatalf("tiers %+v, %d staged rows; want %+v and some", sh.tiers, len(sh.hotIDs), hotTiers[m])
 	}
 	w := newWorker(sh, 1)
 	w.refresh()
@@ -274,26 +280,26 @@ func TestSyncHotWritesBackOnlyTheHottestRows(t *testing.T) {
 
 	st := &w.stage
 	st.sinceHot = t1.tokens - 1
+	w.writeBackDue() // not due
 	w.syncHot()
 	check("before any interval", 0, 0)
+	if st.sinceHot != 0 || st.sinceTier != [2]int64{t1.tokens - 1, t1.tokens - 1} {
+		t.Fatalf("before any interval: sinceHot %d, sinceTier %v", st.sinceHot, st.sinceTier)
+	}
 	st.sinceHot = 1
 	w.syncHot()
 	check("first tier", t1.rows, t1.rows)
 	if st.sinceHot != 0 || st.sinceTier[0] != 0 || st.sinceTier[1] != t1.tokens {
 		t.Errorf("after the first tier: sinceHot %d, sinceTier %v, want 0, [0 %d]", st.sinceHot, st.sinceTier, t1.tokens)
 	}
-	st.sinceHot = t2.tokens - t1.tokens
-	w.syncHot()
+	st.sinceHot = t2.tokens - t1.tokens // at least t1.tokens: due
+	w.writeBackDue()
 	check("second tier", t1.rows, t2.rows)
-	if st.sinceTier != [len(hotTiersSG)]int64{} {
+	if st.sinceTier != [2]int64{} {
 		t.Errorf("after the second tier: sinceTier %v, want all 0", st.sinceTier)
 	}
 	w.sync()
 	check("full write-back", v, v)
-	cfg.Model = CBOW
-	if sh := newShared(c, cfg, 3, defaultTuning()); sh.hotSyncTokens != 0 {
-		t.Errorf("CBOW: hot write-back every %d tokens, want none", sh.hotSyncTokens)
-	}
 }
 
 // TestEstimateMemoryMatchesAllocations: EstimateMemory gives the bytes the

@@ -113,10 +113,10 @@ type shared struct {
 	// write-backs by design (Hogwild's race, doc.go), so a build with the
 	// race detector stages every worker instead, and the multi-worker runs
 	// of tests outside the !race files stay free of it.
-	direct        bool
-	syncTokens    int64        // raw tokens between write-backs
-	hotSyncTokens int64        // raw tokens between write-backs of the hottest rows; 0: none
-	syncLocks     []stripeLock // write-back locks, one per stripe of hotIDs
+	direct     bool
+	syncTokens int64        // raw tokens between write-backs
+	tiers      [2]hotTier   // the hottest rows' extra write-backs
+	syncLocks  []stripeLock // write-back locks, one per stripe of hotIDs
 
 	// The counters workers write live on cache lines of their own, away
 	// from the fields above that every worker reads for every centre.
@@ -152,12 +152,12 @@ func newShared(c *corpus.Corpus, cfg Config, maxSeq int, tune tuning) *shared {
 		alpha:    cfg.Alpha,
 		minAlpha: cfg.MinAlpha,
 
-		hotSlot:       hotSlot,
-		hotIDs:        hotIDs,
-		direct:        firstTrainsShared(cfg),
-		syncTokens:    syncInterval(cfg.Model, len(hotIDs), total, cfg.Workers, tune),
-		hotSyncTokens: hotSyncInterval(cfg.Model, len(hotIDs)),
-		syncLocks:     make([]stripeLock, min(syncStripes, len(hotIDs))),
+		hotSlot:    hotSlot,
+		hotIDs:     hotIDs,
+		direct:     firstTrainsShared(cfg),
+		syncTokens: syncInterval(cfg.Model, len(hotIDs), total, cfg.Workers, tune),
+		tiers:      hotTiers[cfg.Model],
+		syncLocks:  make([]stripeLock, min(syncStripes, len(hotIDs))),
 	}
 }
 
