@@ -44,11 +44,21 @@ import (
 // seeds, against one worker and gensim); benchmarks/RESULTS.md has the
 // figures and the commands.
 
-// stageBytes bounds one worker's staging memory: four copies (In, Out and
-// their snapshots) of the staged rows. 16 MiB holds whole replicas for a
-// 6,000-word vocabulary at dimension 100 (the paper's codes and categories
-// co-trained), 2,600 words at dimension 400.
-const stageBytes = 16 << 20
+// The staging memory, four copies (In, Out and their snapshots) of the
+// staged rows per staging worker, is bounded by stageBudget for all
+// workers together and by stageBytes for one: each of n staging workers
+// stages the most frequent rows that fit in min(stageBytes,
+// stageBudget/n). 16 MiB holds whole replicas for a 6,000-word vocabulary
+// at dimension 100 (the paper's codes and categories co-trained), 2,600
+// words at dimension 400; up to four staging workers keep that, and more
+// share the budget: at 64 workers, dimension 100, each stages the 600 or
+// so hottest rows, which carry most of a patient-year corpus's tokens.
+// The budget bounds what the copies take, padding included
+// (EstimateMemory).
+const (
+	stageBudget = 64 << 20
+	stageBytes  = 16 << 20
+)
 
 // The write-back interval, in a worker's raw tokens. A write-back costs
 // about six float operations per staged weight, so the interval is
@@ -124,16 +134,33 @@ type staging struct {
 	sinceTier [2]int64
 }
 
-// hotRows chooses the staged words, the most frequent (ties to the lower
-// id), as many as bytes allows at dimension dim, and returns the slot of
-// every word (-1 for words not staged; nil when every word is staged, each
-// in the row of its id) and the word of every slot. It returns nil, nil
-// when there is nothing to stage: fewer than tune.stageMinWorkers workers,
-// or room for no row.
-func hotRows(counts []int64, dim, workers int, tune tuning) (slot, ids []int32) {
+// stagingWorkers is the number of workers of a run of cfg that stage:
+// none with plain Hogwild or fewer than tune.stageMinWorkers workers, all
+// but the first otherwise (shared.direct).
+func stagingWorkers(cfg Config, tune tuning) int {
+	switch {
+	case cfg.PlainHogwild || cfg.Workers < tune.stageMinWorkers:
+		return 0
+	case firstTrainsShared(cfg):
+		return cfg.Workers - 1
+	}
+	return cfg.Workers
+}
+
+// hotRows chooses the staged words of a run with stagers staging workers
+// and rows of rowBytes bytes: the most frequent (ties to the lower id), as
+// many as the budget gives each worker (four copies of a row each). It
+// returns the slot of every word (-1 for words not staged; nil when every
+// word is staged, each in the row of its id) and the word of every slot,
+// or nil, nil when there is nothing to stage: no staging worker, or room
+// for no row.
+func hotRows(counts []int64, rowBytes, stagers int, tune tuning) (slot, ids []int32) {
+	if stagers == 0 {
+		return nil, nil
+	}
 	v := len(counts)
-	h := min(v, tune.stageBytes/(4*4*dim))
-	if workers < tune.stageMinWorkers || h == 0 {
+	h := min(v, min(tune.stageBytes, tune.stageBudget/stagers)/(4*rowBytes))
+	if h == 0 {
 		return nil, nil
 	}
 	ids = make([]int32, v)

@@ -8,9 +8,10 @@ import (
 
 func TestHotRowsChoice(t *testing.T) {
 	counts := []int64{5, 9, 1, 9, 0, 7}
+	const rowBytes = 40 // dimension 10
 	tune := defaultTuning()
-	tune.stageBytes = 3 * 4 * 4 * 10 // three rows at dim 10
-	slot, ids := hotRows(counts, 10, 2, tune)
+	tune.stageBytes = 3 * 4 * rowBytes // three rows
+	slot, ids := hotRows(counts, rowBytes, 1, tune)
 	if want := []int32{1, 3, 5}; !slices.Equal(ids, want) {
 		t.Errorf("staged words %v, want %v (most frequent, ties to the lower id)", ids, want)
 	}
@@ -19,18 +20,82 @@ func TestHotRowsChoice(t *testing.T) {
 	}
 
 	tune.stageBytes = 1 << 20 // every word fits: whole replicas
-	slot, ids = hotRows(counts, 10, 2, tune)
+	slot, ids = hotRows(counts, rowBytes, 1, tune)
 	if slot != nil || !slices.Equal(ids, []int32{0, 1, 2, 3, 4, 5}) {
 		t.Errorf("all staged: slot %v ids %v, want nil and every id in order", slot, ids)
 	}
-	if slot, ids = hotRows(counts, 10, 1, tune); slot != nil || ids != nil {
-		t.Errorf("one worker stages nothing, got slot %v ids %v", slot, ids)
+	if slot, ids = hotRows(counts, rowBytes, 0, tune); slot != nil || ids != nil {
+		t.Errorf("no staging worker stages nothing, got slot %v ids %v", slot, ids)
 	}
-	tune.stageBytes = 4*4*10 - 1 // not one row
-	if slot, ids = hotRows(counts, 10, 2, tune); slot != nil || ids != nil {
+	tune.stageBytes = 4*rowBytes - 1 // not one row
+	if slot, ids = hotRows(counts, rowBytes, 1, tune); slot != nil || ids != nil {
 		t.Errorf("budget below one row stages nothing, got slot %v ids %v", slot, ids)
 	}
 }
+
+// TestStagingBudgetIsShared: the staging workers of a run share one
+// budget, each within its own cap.
+func TestStagingBudgetIsShared(t *testing.T) {
+	counts := make([]int64, 100)
+	for i := range counts {
+		counts[i] = int64(1000 - i)
+	}
+	const rowBytes = 40
+	tune := defaultTuning()
+	tune.stageBytes = 10 * 4 * rowBytes  // 10 rows per worker at most
+	tune.stageBudget = 12 * 4 * rowBytes // 12 rows for all
+	for _, c := range []struct{ stagers, rows int }{{1, 10}, {2, 6}, {3, 4}, {12, 1}, {13, 0}} {
+		_, ids := hotRows(counts, rowBytes, c.stagers, tune)
+		if len(ids) != c.rows {
+			t.Errorf("%d staging workers: %d rows staged each, want %d", c.stagers, len(ids), c.rows)
+		}
+	}
+	for _, c := range []struct {
+		workers, want int
+		plain         bool
+	}{{1, 0, false}, {2, 1, false}, {16, 15, false}, {64, 63, false}, {16, 0, true}} {
+		cfg := testConfig(SkipGram)
+		cfg.Workers, cfg.PlainHogwild = c.workers, c.plain
+		want := c.want
+		if raceEnabled && want > 0 {
+			want++ // every worker stages (shared.direct)
+		}
+		if got := stagingWorkers(cfg, defaultTuning()); got != want {
+			t.Errorf("%d workers, plain %v: %d staging workers, want %d", c.workers, c.plain, got, want)
+		}
+	}
+}
+
+// TestEstimateMemoryWithinBudget: at the paper's scale (5,400 codes, dim
+// 100) two workers stage whole replicas, and no worker count takes more
+// staging memory than the budget.
+func TestEstimateMemoryWithinBudget(t *testing.T) {
+	counts := make([]int64, 5400)
+	for i := range counts {
+		counts[i] = int64(100000 / (i + 1))
+	}
+	for _, m := range []Model{SkipGram, CBOW} {
+		for _, workers := range []int{2, 4, 16, 64, 256} {
+			cfg := DefaultConfig(m)
+			cfg.Workers = workers
+			mem := EstimateMemory(counts, cfg)
+			stride := int64(rowStride(cfg))
+			if mem.Staging > stageBudget || mem.Staging/int64(stagingWorkers(cfg, defaultTuning())) > stageBytes {
+				t.Errorf("%v, %d workers: staging %d bytes, over the budget %d or %d per worker", m, workers, mem.Staging, stageBudget, stageBytes)
+			}
+			if whole := int64(stagingWorkers(cfg, defaultTuning())) * 5400 * 4 * stride * 4; workers == 2 && mem.Staging != whole {
+				t.Errorf("%v, 2 workers: staging %d bytes, want whole replicas (%d)", m, mem.Staging, whole)
+			}
+			if mem.Staging == 0 {
+				t.Errorf("%v, %d workers: nothing staged", m, workers)
+			}
+		}
+	}
+}
+
+// stagedRowsBytes is the per-worker staging budget that stages rows rows
+// of a run of cfg.
+func stagedRowsBytes(rows int, cfg Config) int { return rows * 4 * 4 * rowStride(cfg) }
 
 // TestWriteBackKeepsEveryUpdate: two workers' changes to the same row both
 // reach the shared row; a weight only one worker changed takes its value
@@ -88,7 +153,7 @@ func TestStagingSingleWorkerBitIdentical(t *testing.T) {
 			if rows < 300 && v.m == CBOW {
 				continue
 			}
-			tune.stageBytes = rows * 4 * 4 * cfg.Dim
+			tune.stageBytes = stagedRowsBytes(rows, cfg)
 			got, err := train(context.Background(), c, cfg, tune, nil)
 			if err != nil {
 				t.Fatal(err)
@@ -109,7 +174,7 @@ func TestRefreshAndSyncWithAnotherWriter(t *testing.T) {
 	cfg := testConfig(SkipGram)
 	cfg.Dim, cfg.Workers = 2, 2
 	tune := defaultTuning()
-	tune.stageBytes = 2 * 4 * 4 * cfg.Dim // words 0 and 1
+	tune.stageBytes = stagedRowsBytes(2, cfg) // words 0 and 1
 	sh := newShared(c, cfg, 6, tune)
 	w := newWorker(sh, 1) // worker 0 trains the shared rows directly
 	if w.stage.hIn == nil || !w.stage.partial {
@@ -161,7 +226,7 @@ func TestFirstWorkerTrainsSharedRows(t *testing.T) {
 	for _, rows := range []int{4, 2} {
 		cfg := testConfig(SkipGram)
 		cfg.Dim, cfg.Workers = 2, 3
-		tune.stageBytes = rows * 4 * 4 * cfg.Dim
+		tune.stageBytes = stagedRowsBytes(rows, cfg)
 		sh := newShared(c, cfg, 6, tune)
 		if len(sh.hotIDs) != rows {
 			t.Fatalf("%d rows: %d staged", rows, len(sh.hotIDs))
@@ -190,7 +255,7 @@ func TestFirstWorkerTrainsSharedRows(t *testing.T) {
 	tune.stageMinWorkers = 1
 	cfg := testConfig(SkipGram)
 	cfg.Dim, cfg.Workers = 2, 1
-	tune.stageBytes = 4 * 4 * 4 * cfg.Dim
+	tune.stageBytes = stagedRowsBytes(4, cfg)
 	if w := newWorker(newShared(c, cfg, 6, tune), 0); w.stage.hIn == nil {
 		t.Errorf("a single worker with staging forced on stages nothing")
 	}
@@ -315,7 +380,7 @@ func TestEstimateMemoryMatchesAllocations(t *testing.T) {
 					cfg := testConfig(model)
 					cfg.Dim, cfg.Workers, cfg.PlainHogwild = 20, workers, plain
 					tune := defaultTuning()
-					tune.stageBytes = rows * 4 * 4 * cfg.Dim
+					tune.stageBytes = stagedRowsBytes(rows, cfg)
 					sh := newShared(c, cfg, 8, tune)
 					var staging int64
 					for id := range workers {

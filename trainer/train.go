@@ -28,7 +28,8 @@ func Train(ctx context.Context, c *corpus.Corpus, cfg Config, progress func(Prog
 // tuning holds a run's internal settings that tests change; Train runs
 // with defaultTuning.
 type tuning struct {
-	stageBytes      int   // staging memory per worker (staging.go)
+	stageBudget     int   // staging memory of all workers (staging.go)
+	stageBytes      int   // staging memory per worker
 	stageMinWorkers int   // the fewest workers that stage
 	minSyncTokens   int64 // the usual shortest write-back interval
 	syncTokens      int64 // when positive, the write-back interval
@@ -40,6 +41,7 @@ type tuning struct {
 
 func defaultTuning() tuning {
 	return tuning{
+		stageBudget:     stageBudget,
 		stageBytes:      stageBytes,
 		stageMinWorkers: 2,
 		minSyncTokens:   minSyncTokens,
@@ -135,8 +137,8 @@ func newShared(c *corpus.Corpus, cfg Config, maxSeq int, tune tuning) *shared {
 	counts := make([]int64, v)
 	c.Tokens.Count(counts)
 	total := int64(c.Tokens.Len())
-	hotSlot, hotIDs := hotRows(counts, cfg.Dim, stageWorkers(cfg), tune)
 	stride := rowStride(cfg)
+	hotSlot, hotIDs := hotRows(counts, 4*stride, stagingWorkers(cfg, tune), tune)
 	return &shared{
 		cfg:      cfg,
 		tune:     tune,
@@ -161,15 +163,6 @@ func newShared(c *corpus.Corpus, cfg Config, maxSeq int, tune tuning) *shared {
 	}
 }
 
-// stageWorkers is the worker count hotRows decides staging by: 0 when the
-// run asks for plain Hogwild.
-func stageWorkers(cfg Config) int {
-	if cfg.PlainHogwild {
-		return 0
-	}
-	return cfg.Workers
-}
-
 // firstTrainsShared reports whether the first worker of a run trains the
 // shared matrices directly instead of staging (shared.direct).
 func firstTrainsShared(cfg Config) bool { return cfg.Workers > 1 && !raceEnabled }
@@ -177,8 +170,8 @@ func firstTrainsShared(cfg Config) bool { return cfg.Workers > 1 && !raceEnabled
 // Memory is what a run allocates for its model besides the corpus: In and
 // Out, their rows padded to the kernels' stride, and the copies of the
 // staged rows (four per row: In, Out and their snapshots) that each worker
-// but the first keeps when several train. The workers' scratch (a few
-// sequences' worth) is left out.
+// but the first keeps when several train, within one budget for all of
+// them. The workers' scratch (a few sequences' worth) is left out.
 type Memory struct {
 	Model   int64 // In and Out
 	Staging int64 // every staging worker's copies
@@ -194,14 +187,9 @@ func EstimateMemory(counts []int64, cfg Config) Memory {
 func estimateMemory(counts []int64, cfg Config, tune tuning) Memory {
 	stride := int64(rowStride(cfg))
 	m := Memory{Model: 2 * int64(len(counts)) * stride * 4}
-	_, ids := hotRows(counts, cfg.Dim, stageWorkers(cfg), tune)
-	if len(ids) > 0 {
-		copies := int64(cfg.Workers)
-		if firstTrainsShared(cfg) {
-			copies--
-		}
-		m.Staging = copies * int64(len(ids)) * 4 * stride * 4
-	}
+	stagers := stagingWorkers(cfg, tune)
+	_, ids := hotRows(counts, int(4*stride), stagers, tune)
+	m.Staging = int64(stagers) * int64(len(ids)) * 4 * stride * 4
 	return m
 }
 
