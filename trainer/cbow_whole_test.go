@@ -76,7 +76,7 @@ func TestCBOWLocalWithPartialStaging(t *testing.T) {
 	}
 	tune := defaultTuning()
 	tune.stageMinWorkers, tune.minSyncTokens = 1, 64
-	tune.stageBytes = 10 * 4 * 4 * cfg.Dim // 10 of the 40 words staged
+	tune.stageBytes = stagedRowsBytes(10, cfg) // 10 of the 40 words staged
 	got, err := train(context.Background(), c, cfg, tune, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -31,7 +31,7 @@ func TestSharedNegativesPlantedTwoWorkers(t *testing.T) {
 // write-backs every 256 tokens, still learn the planted groups.
 func TestPlantedTwoWorkersPartialStaging(t *testing.T) {
 	tune := defaultTuning()
-	tune.stageBytes = plantedGroups * plantedSize / 3 * 4 * 4 * plantedConfig(SkipGram, 2, 1).Dim
+	tune.stageBytes = stagedRowsBytes(plantedGroups*plantedSize/3, plantedConfig(SkipGram, 2, 1))
 	tune.minSyncTokens = 256
 	for _, m := range []Model{SkipGram, CBOW} {
 		t.Run(m.String(), func(t *testing.T) {

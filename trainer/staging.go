@@ -44,11 +44,21 @@ import (
 // seeds, against one worker and gensim); benchmarks/RESULTS.md has the
 // figures and the commands.
 
-// stageBytes bounds one worker's staging memory: four copies (In, Out and
-// their snapshots) of the staged rows. 16 MiB holds whole replicas for a
-// 6,000-word vocabulary at dimension 100 (the paper's codes and categories
-// co-trained), 2,600 words at dimension 400.
-const stageBytes = 16 << 20
+// The staging memory, four copies (In, Out and their snapshots) of the
+// staged rows per staging worker, is bounded by stageBudget for all
+// workers together and by stageBytes for one: each of n staging workers
+// stages the most frequent rows that fit in min(stageBytes,
+// stageBudget/n). 16 MiB holds whole replicas for a 6,000-word vocabulary
+// at dimension 100 (the paper's codes and categories co-trained), 2,600
+// words at dimension 400; up to four staging workers keep that, and more
+// share the budget: at 64 workers, dimension 100, each stages the 600 or
+// so hottest rows, which carry most of a patient-year corpus's tokens.
+// The budget bounds what the copies take, padding included
+// (EstimateMemory).
+const (
+	stageBudget = 64 << 20
+	stageBytes  = 16 << 20
+)
 
 // The write-back interval, in a worker's raw tokens. A write-back costs
 // about six float operations per staged weight, so the interval is
@@ -68,23 +78,30 @@ const (
 	floorSyncTokens    = 256
 )
 
-// Skip-Gram also writes back the rows of its most frequent staged words
-// more often than the rest (hotTiersSG): In and Out of the first 256 slots
-// every 256 tokens, Out of the first 1,024 every 1,024. These rows take
+// Each model also writes back the rows of its most frequent staged words
+// more often than the rest (hotTiers): the first tier In and Out of the
+// first 256 slots, the second Out of the first 1,024. These rows take
 // hundreds of updates from every worker within one write-back interval,
-// each computed from a copy that lacks the others'; at dimension 10 that
-// staleness showed in the clusters, and over five epochs at the paper's
-// scale the moderately frequent rows' did too. Out rows take six of a
-// pair's seven row updates (the centre's and five noise words', drawn by
-// frequency), In rows one (the context's), so beyond the hottest words
-// only Out is written back early. CBOW has no such loss, and its centres
-// are so cheap that extra write-backs would cost it half its speed, so it
-// has none.
-var hotTiersSG = [...]hotTier{{rows: 256, tokens: 256, in: true}, {rows: 1024, tokens: 1024}}
+// each computed from a copy that lacks the others' updates, and adding
+// the workers' differences then overshoots: in the clusters this showed
+// for Skip-Gram at dimension 10 and over five epochs at the paper's scale,
+// and for CBOW on the co-trained corpus, whose category tokens are the
+// most frequent rows and in nearly every context. Out rows take most of
+// the updates (a Skip-Gram pair's centre and five noise words, a CBOW
+// centre's too), so beyond the hottest words only Out is written back
+// early; CBOW's In rows matter as much (Out alone did not recover its
+// clusters). The intervals are in tokens: a Skip-Gram token trains about
+// 29 pairs at window 100, a CBOW token one centre, so CBOW's rows take
+// far fewer updates per token and its tiers are eight times longer, which
+// also keeps their cost small against CBOW's cheap tokens.
+var hotTiers = [...][2]hotTier{
+	SkipGram: {{rows: 256, tokens: 256, in: true}, {rows: 1024, tokens: 1024}},
+	CBOW:     {{rows: 256, tokens: 2048, in: true}, {rows: 1024, tokens: 8192}},
+}
 
-// hotTier is one of Skip-Gram's extra write-backs: the Out rows (and the
-// In rows when in) of the first rows staged slots, every tokens raw
-// tokens. Tiers are in order of rows and of tokens.
+// hotTier is one of the extra write-backs: the Out rows (and the In rows
+// when in) of the first rows staged slots, every tokens raw tokens. Tiers
+// are in order of rows and of tokens.
 type hotTier struct {
 	rows   int
 	tokens int64
@@ -114,19 +131,36 @@ type staging struct {
 	// syncHot last ran, and since each tier's last write-back as of then.
 	sinceSync int64
 	sinceHot  int64
-	sinceTier [len(hotTiersSG)]int64
+	sinceTier [2]int64
 }
 
-// hotRows chooses the staged words, the most frequent (ties to the lower
-// id), as many as bytes allows at dimension dim, and returns the slot of
-// every word (-1 for words not staged; nil when every word is staged, each
-// in the row of its id) and the word of every slot. It returns nil, nil
-// when there is nothing to stage: fewer than tune.stageMinWorkers workers,
-// or room for no row.
-func hotRows(counts []int64, dim, workers int, tune tuning) (slot, ids []int32) {
+// stagingWorkers is the number of workers of a run of cfg that stage:
+// none with plain Hogwild or fewer than tune.stageMinWorkers workers, all
+// but the first otherwise (shared.direct).
+func stagingWorkers(cfg Config, tune tuning) int {
+	switch {
+	case cfg.PlainHogwild || cfg.Workers < tune.stageMinWorkers:
+		return 0
+	case firstTrainsShared(cfg):
+		return cfg.Workers - 1
+	}
+	return cfg.Workers
+}
+
+// hotRows chooses the staged words of a run with stagers staging workers
+// and rows of rowBytes bytes: the most frequent (ties to the lower id), as
+// many as the budget gives each worker (four copies of a row each). It
+// returns the slot of every word (-1 for words not staged; nil when every
+// word is staged, each in the row of its id) and the word of every slot,
+// or nil, nil when there is nothing to stage: no staging worker, or room
+// for no row.
+func hotRows(counts []int64, rowBytes, stagers int, tune tuning) (slot, ids []int32) {
+	if stagers == 0 {
+		return nil, nil
+	}
 	v := len(counts)
-	h := min(v, tune.stageBytes/(4*4*dim))
-	if workers < tune.stageMinWorkers || h == 0 {
+	h := min(v, min(tune.stageBytes, tune.stageBudget/stagers)/(4*rowBytes))
+	if h == 0 {
 		return nil, nil
 	}
 	ids = make([]int32, v)
@@ -160,15 +194,6 @@ func syncInterval(m Model, h int, epochTokens int64, workers int, tune tuning) i
 	}
 	iv := max(tune.minSyncTokens, factor*int64(h))
 	return max(min(iv, epochTokens/int64(syncsPerEpoch*max(workers, 1))), min(floorSyncTokens, tune.minSyncTokens))
-}
-
-// hotSyncInterval is the shortest interval of the hottest rows' extra
-// write-backs for model m with h staged rows, 0 for none.
-func hotSyncInterval(m Model, h int) int64 {
-	if m == SkipGram && h > 0 {
-		return hotTiersSG[0].tokens
-	}
-	return 0
 }
 
 // newStaging sets the matrices worker id trains and allocates its copies
@@ -205,16 +230,16 @@ func (st *staging) advance(n int64) {
 // was written back or refreshed.
 func (st *staging) resetSince() {
 	st.sinceSync, st.sinceHot = 0, 0
-	st.sinceTier = [len(hotTiersSG)]int64{}
+	st.sinceTier = [2]int64{}
 }
 
 // writeBackDue runs the write-backs whose interval has passed: all staged
-// rows every syncTokens, the hottest tiers (Skip-Gram) more often.
+// rows every syncTokens, the hottest tiers more often.
 func (w *worker) writeBackDue() {
 	sh, st := w.sh, &w.stage
 	if st.sinceSync >= sh.syncTokens {
 		w.sync()
-	} else if sh.hotSyncTokens > 0 && st.sinceHot >= sh.hotSyncTokens {
+	} else if sh.hotIDs != nil && st.sinceHot >= sh.tiers[0].tokens {
 		w.syncHot()
 	}
 }
@@ -260,7 +285,7 @@ func (w *worker) sync() {
 	w.stage.resetSince() // also without copies, so that the interval restarts
 }
 
-// syncHot writes back the rows of the tiers of hotTiersSG whose interval
+// syncHot writes back the rows of the run's tiers (hotTiers) whose interval
 // has passed: the first slots are the most frequent words' (slots are in
 // order of frequency). A write-back covers every tier whose rows it
 // includes. The worker that trains the shared matrices directly has
@@ -272,7 +297,7 @@ func (w *worker) syncHot() {
 		return
 	}
 	inRows, outRows := 0, 0
-	for i, t := range hotTiersSG {
+	for i, t := range w.sh.tiers {
 		st.sinceTier[i] += st.sinceHot
 		if st.sinceTier[i] >= t.tokens {
 			outRows = max(outRows, t.rows)
@@ -287,7 +312,7 @@ func (w *worker) syncHot() {
 	}
 	h := len(w.sh.hotIDs)
 	w.writeBackSlots(min(inRows, h), min(outRows, h), 0)
-	for i, t := range hotTiersSG {
+	for i, t := range w.sh.tiers {
 		if t.rows <= outRows && (!t.in || t.rows <= inRows) {
 			st.sinceTier[i] = 0
 		}

@@ -8,9 +8,10 @@ import (
 
 func TestHotRowsChoice(t *testing.T) {
 	counts := []int64{5, 9, 1, 9, 0, 7}
+	const rowBytes = 40 // dimension 10
 	tune := defaultTuning()
-	tune.stageBytes = 3 * 4 * 4 * 10 // three rows at dim 10
-	slot, ids := hotRows(counts, 10, 2, tune)
+	tune.stageBytes = 3 * 4 * rowBytes // three rows
+	slot, ids := hotRows(counts, rowBytes, 1, tune)
 	if want := []int32{1, 3, 5}; !slices.Equal(ids, want) {
 		t.Errorf("staged words %v, want %v (most frequent, ties to the lower id)", ids, want)
 	}
@@ -19,18 +20,82 @@ func TestHotRowsChoice(t *testing.T) {
 	}
 
 	tune.stageBytes = 1 << 20 // every word fits: whole replicas
-	slot, ids = hotRows(counts, 10, 2, tune)
+	slot, ids = hotRows(counts, rowBytes, 1, tune)
 	if slot != nil || !slices.Equal(ids, []int32{0, 1, 2, 3, 4, 5}) {
 		t.Errorf("all staged: slot %v ids %v, want nil and every id in order", slot, ids)
 	}
-	if slot, ids = hotRows(counts, 10, 1, tune); slot != nil || ids != nil {
-		t.Errorf("one worker stages nothing, got slot %v ids %v", slot, ids)
+	if slot, ids = hotRows(counts, rowBytes, 0, tune); slot != nil || ids != nil {
+		t.Errorf("no staging worker stages nothing, got slot %v ids %v", slot, ids)
 	}
-	tune.stageBytes = 4*4*10 - 1 // not one row
-	if slot, ids = hotRows(counts, 10, 2, tune); slot != nil || ids != nil {
+	tune.stageBytes = 4*rowBytes - 1 // not one row
+	if slot, ids = hotRows(counts, rowBytes, 1, tune); slot != nil || ids != nil {
 		t.Errorf("budget below one row stages nothing, got slot %v ids %v", slot, ids)
 	}
 }
+
+// TestStagingBudgetIsShared: the staging workers of a run share one
+// budget, each within its own cap.
+func TestStagingBudgetIsShared(t *testing.T) {
+	counts := make([]int64, 100)
+	for i := range counts {
+		counts[i] = int64(1000 - i)
+	}
+	const rowBytes = 40
+	tune := defaultTuning()
+	tune.stageBytes = 10 * 4 * rowBytes  // 10 rows per worker at most
+	tune.stageBudget = 12 * 4 * rowBytes // 12 rows for all
+	for _, c := range []struct{ stagers, rows int }{{1, 10}, {2, 6}, {3, 4}, {12, 1}, {13, 0}} {
+		_, ids := hotRows(counts, rowBytes, c.stagers, tune)
+		if len(ids) != c.rows {
+			t.Errorf("%d staging workers: %d rows staged each, want %d", c.stagers, len(ids), c.rows)
+		}
+	}
+	for _, c := range []struct {
+		workers, want int
+		plain         bool
+	}{{1, 0, false}, {2, 1, false}, {16, 15, false}, {64, 63, false}, {16, 0, true}} {
+		cfg := testConfig(SkipGram)
+		cfg.Workers, cfg.PlainHogwild = c.workers, c.plain
+		want := c.want
+		if raceEnabled && want > 0 {
+			want++ // every worker stages (shared.direct)
+		}
+		if got := stagingWorkers(cfg, defaultTuning()); got != want {
+			t.Errorf("%d workers, plain %v: %d staging workers, want %d", c.workers, c.plain, got, want)
+		}
+	}
+}
+
+// TestEstimateMemoryWithinBudget: at the paper's scale (5,400 codes, dim
+// 100) two workers stage whole replicas, and no worker count takes more
+// staging memory than the budget.
+func TestEstimateMemoryWithinBudget(t *testing.T) {
+	counts := make([]int64, 5400)
+	for i := range counts {
+		counts[i] = int64(100000 / (i + 1))
+	}
+	for _, m := range []Model{SkipGram, CBOW} {
+		for _, workers := range []int{2, 4, 16, 64, 256} {
+			cfg := DefaultConfig(m)
+			cfg.Workers = workers
+			mem := EstimateMemory(counts, cfg)
+			stride := int64(rowStride(cfg))
+			if mem.Staging > stageBudget || mem.Staging/int64(stagingWorkers(cfg, defaultTuning())) > stageBytes {
+				t.Errorf("%v, %d workers: staging %d bytes, over the budget %d or %d per worker", m, workers, mem.Staging, stageBudget, stageBytes)
+			}
+			if whole := int64(stagingWorkers(cfg, defaultTuning())) * 5400 * 4 * stride * 4; workers == 2 && mem.Staging != whole {
+				t.Errorf("%v, 2 workers: staging %d bytes, want whole replicas (%d)", m, mem.Staging, whole)
+			}
+			if mem.Staging == 0 {
+				t.Errorf("%v, %d workers: nothing staged", m, workers)
+			}
+		}
+	}
+}
+
+// stagedRowsBytes is the per-worker staging budget that stages rows rows
+// of a run of cfg.
+func stagedRowsBytes(rows int, cfg Config) int { return rows * 4 * 4 * rowStride(cfg) }
 
 // TestWriteBackKeepsEveryUpdate: two workers' changes to the same row both
 // reach the shared row; a weight only one worker changed takes its value
@@ -88,7 +153,7 @@ func TestStagingSingleWorkerBitIdentical(t *testing.T) {
 			if rows < 300 && v.m == CBOW {
 				continue
 			}
-			tune.stageBytes = rows * 4 * 4 * cfg.Dim
+			tune.stageBytes = stagedRowsBytes(rows, cfg)
 			got, err := train(context.Background(), c, cfg, tune, nil)
 			if err != nil {
 				t.Fatal(err)
@@ -109,7 +174,7 @@ func TestRefreshAndSyncWithAnotherWriter(t *testing.T) {
 	cfg := testConfig(SkipGram)
 	cfg.Dim, cfg.Workers = 2, 2
 	tune := defaultTuning()
-	tune.stageBytes = 2 * 4 * 4 * cfg.Dim // words 0 and 1
+	tune.stageBytes = stagedRowsBytes(2, cfg) // words 0 and 1
 	sh := newShared(c, cfg, 6, tune)
 	w := newWorker(sh, 1) // worker 0 trains the shared rows directly
 	if w.stage.hIn == nil || !w.stage.partial {
@@ -161,7 +226,7 @@ func TestFirstWorkerTrainsSharedRows(t *testing.T) {
 	for _, rows := range []int{4, 2} {
 		cfg := testConfig(SkipGram)
 		cfg.Dim, cfg.Workers = 2, 3
-		tune.stageBytes = rows * 4 * 4 * cfg.Dim
+		tune.stageBytes = stagedRowsBytes(rows, cfg)
 		sh := newShared(c, cfg, 6, tune)
 		if len(sh.hotIDs) != rows {
 			t.Fatalf("%d rows: %d staged", rows, len(sh.hotIDs))
@@ -190,7 +255,7 @@ func TestFirstWorkerTrainsSharedRows(t *testing.T) {
 	tune.stageMinWorkers = 1
 	cfg := testConfig(SkipGram)
 	cfg.Dim, cfg.Workers = 2, 1
-	tune.stageBytes = 4 * 4 * 4 * cfg.Dim
+	tune.stageBytes = stagedRowsBytes(4, cfg)
 	if w := newWorker(newShared(c, cfg, 6, tune), 0); w.stage.hIn == nil {
 		t.Errorf("a single worker with staging forced on stages nothing")
 	}
@@ -231,20 +296,26 @@ func TestPlainHogwildStagesNothing(t *testing.T) {
 
 // TestSyncHotWritesBackOnlyTheHottestRows: the extra write-backs cover
 // each tier's first slots (the most frequent words), In only in the first
-// tier, when the tier's interval has passed, nothing else, and run for
-// Skip-Gram only.
+// tier, when the tier's interval has passed, and nothing else, for each
+// model's tiers.
 func TestSyncHotWritesBackOnlyTheHottestRows(t *testing.T) {
-	t1, t2 := hotTiersSG[0], hotTiersSG[1]
-	if !t1.in || t2.in || len(hotTiersSG) != 2 {
-		t.Fatalf("tiers %+v: this test expects In in the first of two only", hotTiersSG)
+	for _, m := range []Model{SkipGram, CBOW} {
+		t.Run(m.String(), func(t *testing.T) { checkSyncHot(t, m) })
+	}
+}
+
+func checkSyncHot(t *testing.T, m Model) {
+	t1, t2 := hotTiers[m][0], hotTiers[m][1]
+	if !t1.in || t2.in || t1.rows >= t2.rows || t1.tokens >= t2.tokens {
+		t.Fatalf("tiers %+v: this test expects In in the first of two only, in order", hotTiers[m])
 	}
 	v := t2.rows + 2
 	c := newTestCorpus(v, [][]int32{{0, 1, 2}})
-	cfg := testConfig(SkipGram)
+	cfg := testConfig(m)
 	cfg.Dim, cfg.Workers = 2, 2
 	sh := newShared(c, cfg, 3, defaultTuning())
-	if sh.hotSyncTokens != t1.tokens {
-		t.Fatalf("Skip-Gram: hot write-backs every %d tokens, want %d", sh.hotSyncTokens, t1.tokens)
+	if sh.tiers != hotTiers[m] || sh.hotIDs == nil {
+		t.Fatalf("tiers %+v, %d staged rows; want %+v and some", sh.tiers, len(sh.hotIDs), hotTiers[m])
 	}
 	w := newWorker(sh, 1)
 	w.refresh()
@@ -274,26 +345,26 @@ func TestSyncHotWritesBackOnlyTheHottestRows(t *testing.T) {
 
 	st := &w.stage
 	st.sinceHot = t1.tokens - 1
+	w.writeBackDue() // not due
 	w.syncHot()
 	check("before any interval", 0, 0)
+	if st.sinceHot != 0 || st.sinceTier != [2]int64{t1.tokens - 1, t1.tokens - 1} {
+		t.Fatalf("before any interval: sinceHot %d, sinceTier %v", st.sinceHot, st.sinceTier)
+	}
 	st.sinceHot = 1
 	w.syncHot()
 	check("first tier", t1.rows, t1.rows)
 	if st.sinceHot != 0 || st.sinceTier[0] != 0 || st.sinceTier[1] != t1.tokens {
 		t.Errorf("after the first tier: sinceHot %d, sinceTier %v, want 0, [0 %d]", st.sinceHot, st.sinceTier, t1.tokens)
 	}
-	st.sinceHot = t2.tokens - t1.tokens
-	w.syncHot()
+	st.sinceHot = t2.tokens - t1.tokens // at least t1.tokens: due
+	w.writeBackDue()
 	check("second tier", t1.rows, t2.rows)
-	if st.sinceTier != [len(hotTiersSG)]int64{} {
+	if st.sinceTier != [2]int64{} {
 		t.Errorf("after the second tier: sinceTier %v, want all 0", st.sinceTier)
 	}
 	w.sync()
 	check("full write-back", v, v)
-	cfg.Model = CBOW
-	if sh := newShared(c, cfg, 3, defaultTuning()); sh.hotSyncTokens != 0 {
-		t.Errorf("CBOW: hot write-back every %d tokens, want none", sh.hotSyncTokens)
-	}
 }
 
 // TestEstimateMemoryMatchesAllocations: EstimateMemory gives the bytes the
@@ -309,7 +380,7 @@ func TestEstimateMemoryMatchesAllocations(t *testing.T) {
 					cfg := testConfig(model)
 					cfg.Dim, cfg.Workers, cfg.PlainHogwild = 20, workers, plain
 					tune := defaultTuning()
-					tune.stageBytes = rows * 4 * 4 * cfg.Dim
+					tune.stageBytes = stagedRowsBytes(rows, cfg)
 					sh := newShared(c, cfg, 8, tune)
 					var staging int64
 					for id := range workers {

@@ -28,7 +28,8 @@ func Train(ctx context.Context, c *corpus.Corpus, cfg Config, progress func(Prog
 // tuning holds a run's internal settings that tests change; Train runs
 // with defaultTuning.
 type tuning struct {
-	stageBytes      int   // staging memory per worker (staging.go)
+	stageBudget     int   // staging memory of all workers (staging.go)
+	stageBytes      int   // staging memory per worker
 	stageMinWorkers int   // the fewest workers that stage
 	minSyncTokens   int64 // the usual shortest write-back interval
 	syncTokens      int64 // when positive, the write-back interval
@@ -40,6 +41,7 @@ type tuning struct {
 
 func defaultTuning() tuning {
 	return tuning{
+		stageBudget:     stageBudget,
 		stageBytes:      stageBytes,
 		stageMinWorkers: 2,
 		minSyncTokens:   minSyncTokens,
@@ -129,10 +131,10 @@ type shared struct {
 	// write-backs by design (Hogwild's race, doc.go), so a build with the
 	// race detector stages every worker instead, and the multi-worker runs
 	// of tests outside the !race files stay free of it.
-	direct        bool
-	syncTokens    int64        // raw tokens between write-backs
-	hotSyncTokens int64        // raw tokens between write-backs of the hottest rows; 0: none
-	syncLocks     []stripeLock // write-back locks, one per stripe of hotIDs
+	direct     bool
+	syncTokens int64        // raw tokens between write-backs
+	tiers      [2]hotTier   // the hottest rows' extra write-backs
+	syncLocks  []stripeLock // write-back locks, one per stripe of hotIDs
 	// comp is a composed run's table (compose_seq.go), nil for a plain run.
 	comp *composer
 
@@ -153,8 +155,8 @@ func newShared(c *corpus.Corpus, cfg Config, maxSeq int, tune tuning) *shared {
 	counts := make([]int64, v)
 	c.Tokens.Count(counts)
 	total := int64(c.Tokens.Len())
-	hotSlot, hotIDs := hotRows(counts, cfg.Dim, stageWorkers(cfg), tune)
 	stride := rowStride(cfg)
+	hotSlot, hotIDs := hotRows(counts, 4*stride, stagingWorkers(cfg, tune), tune)
 	return &shared{
 		cfg:      cfg,
 		tune:     tune,
@@ -170,22 +172,13 @@ func newShared(c *corpus.Corpus, cfg Config, maxSeq int, tune tuning) *shared {
 		alpha:    cfg.Alpha,
 		minAlpha: cfg.MinAlpha,
 
-		hotSlot:       hotSlot,
-		hotIDs:        hotIDs,
-		direct:        firstTrainsShared(cfg),
-		syncTokens:    syncInterval(cfg.Model, len(hotIDs), total, cfg.Workers, tune),
-		hotSyncTokens: hotSyncInterval(cfg.Model, len(hotIDs)),
-		syncLocks:     make([]stripeLock, min(syncStripes, len(hotIDs))),
+		hotSlot:    hotSlot,
+		hotIDs:     hotIDs,
+		direct:     firstTrainsShared(cfg),
+		syncTokens: syncInterval(cfg.Model, len(hotIDs), total, cfg.Workers, tune),
+		tiers:      hotTiers[cfg.Model],
+		syncLocks:  make([]stripeLock, min(syncStripes, len(hotIDs))),
 	}
-}
-
-// stageWorkers is the worker count hotRows decides staging by: 0 when the
-// run asks for plain Hogwild.
-func stageWorkers(cfg Config) int {
-	if cfg.PlainHogwild {
-		return 0
-	}
-	return cfg.Workers
 }
 
 // firstTrainsShared reports whether the first worker of a run trains the
@@ -195,8 +188,8 @@ func firstTrainsShared(cfg Config) bool { return cfg.Workers > 1 && !raceEnabled
 // Memory is what a run allocates for its model besides the corpus: In and
 // Out, their rows padded to the kernels' stride, and the copies of the
 // staged rows (four per row: In, Out and their snapshots) that each worker
-// but the first keeps when several train. The workers' scratch (a few
-// sequences' worth) is left out.
+// but the first keeps when several train, within one budget for all of
+// them. The workers' scratch (a few sequences' worth) is left out.
 type Memory struct {
 	Model   int64 // In and Out
 	Staging int64 // every staging worker's copies
@@ -212,14 +205,9 @@ func EstimateMemory(counts []int64, cfg Config) Memory {
 func estimateMemory(counts []int64, cfg Config, tune tuning) Memory {
 	stride := int64(rowStride(cfg))
 	m := Memory{Model: 2 * int64(len(counts)) * stride * 4}
-	_, ids := hotRows(counts, cfg.Dim, stageWorkers(cfg), tune)
-	if len(ids) > 0 {
-		copies := int64(cfg.Workers)
-		if firstTrainsShared(cfg) {
-			copies--
-		}
-		m.Staging = copies * int64(len(ids)) * 4 * stride * 4
-	}
+	stagers := stagingWorkers(cfg, tune)
+	_, ids := hotRows(counts, int(4*stride), stagers, tune)
+	m.Staging = int64(stagers) * int64(len(ids)) * 4 * stride * 4
 	return m
 }
 

@@ -222,7 +222,7 @@ func TestTrainSeqAllocatesNothing(t *testing.T) {
 			cfg := testConfig(m)
 			cfg.Window, cfg.Workers = 100, st.workers
 			tune := defaultTuning()
-			tune.stageBytes = st.rows * 4 * 4 * cfg.Dim
+			tune.stageBytes = stagedRowsBytes(st.rows, cfg)
 			maxSeq, err := check(c, cfg)
 			if err != nil {
 				t.Fatal(err)
