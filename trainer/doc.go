@@ -21,7 +21,11 @@
 // problem at once (Config.Validate, ErrEmptyCorpus). It returns the input
 // vectors as an embedding.Set, one row per vocabulary entry. The progress
 // callback, if any, is called from one goroutine every
-// Config.ProgressInterval and once more at the end (Progress.Done).
+// Config.ProgressInterval and once more at the end (Progress.Done). Its
+// Loss is the probe loss: the negative-sampling loss of a fixed sample of
+// 4,096 predictions drawn from the corpus before training and scored
+// between epochs, so that it falls when training works (the loss of the
+// pairs being trained, Progress.TrainLoss, need not).
 // Cancelling ctx stops training within a chunk of sequences. A loss or
 // weight that stops being finite ends it with ErrDiverged, whose message
 // names the setting to lower. EstimateMemory says what a run will allocate

@@ -18,13 +18,21 @@ type Progress struct {
 	TokensPerSec float64 // mean rate since the start
 	PairsPerSec  float64 // mean rate since the start
 	Alpha        float64 // learning rate at TokensDone
-	// Loss is the mean negative-sampling loss (-log σ of the positive plus
-	// -log σ(-x) of each negative, gensim's compute_loss) per prediction
-	// since the previous report: per pair for SkipGram, per centre word for
-	// CBOW. Skip-Gram computes it for one pair in lossSample (16), an
-	// estimate of the same mean. NaN when nothing was trained (or sampled)
-	// in the interval.
+	// Loss is the probe loss: the mean negative-sampling loss (-log σ of
+	// the positive plus -log σ(-x) of each negative) per prediction of a
+	// fixed sample of 4,096 predictions drawn from the corpus before
+	// training (probe.go), scored at the start and at the end of every
+	// epoch with the vectors as they are. It starts near (1+Negative)·ln 2
+	// and falls when training works; during an epoch it is the previous
+	// epoch's.
 	Loss float64
+	// TrainLoss is the mean loss of the predictions trained since the
+	// previous report (gensim's compute_loss): per pair for SkipGram (one
+	// pair in lossSample, 16, an estimate of the same mean), per centre
+	// word for CBOW. It need not fall (later epochs train other pairs with
+	// a smaller learning rate); NaN when nothing was trained in the
+	// interval.
+	TrainLoss float64
 
 	Elapsed time.Duration
 	ETA     time.Duration // estimated time left at the mean rate
@@ -81,12 +89,13 @@ func (m *monitor) report(done bool) Progress {
 		TokensTotal: sh.total,
 		Pairs:       pairs,
 		Alpha:       learningRate(sh.alpha, sh.minAlpha, tokens, sh.total),
-		Loss:        math.NaN(),
+		Loss:        math.Float64frombits(sh.probeLoss.Load()),
+		TrainLoss:   math.NaN(),
 		Elapsed:     elapsed,
 		Done:        done,
 	}
 	if n := preds - m.lastPreds; n > 0 {
-		p.Loss = (loss - m.lastLoss) / float64(n)
+		p.TrainLoss = (loss - m.lastLoss) / float64(n)
 	}
 	m.lastLoss, m.lastPreds = loss, preds
 	if s := elapsed.Seconds(); s > 0 {

@@ -80,6 +80,8 @@ func run(ctx context.Context, c *corpus.Corpus, cfg Config, tune tuning, comp *C
 	if comp != nil {
 		sh.setComposition(comp)
 	}
+	sh.probe = newProbe(sh, c)
+	sh.scoreProbe()
 	workers := make([]*worker, cfg.Workers)
 	for i := range workers {
 		workers[i] = newWorker(sh, i)
@@ -137,6 +139,11 @@ type shared struct {
 	syncLocks  []stripeLock // write-back locks, one per stripe of hotIDs
 	// comp is a composed run's table (compose_seq.go), nil for a plain run.
 	comp *composer
+	// probe is the fixed sample of predictions whose loss Progress reports
+	// (probe.go); probeLoss holds its last score, as float64 bits, written
+	// between epochs and read by the monitor.
+	probe     *probe
+	probeLoss atomic.Uint64
 
 	// The counters workers write live on cache lines of their own, away
 	// from the fields above that every worker reads for every centre.
@@ -231,8 +238,15 @@ func runEpochs(ctx context.Context, sh *shared, workers []*worker, c *corpus.Cor
 		if what := nonFinite(sh.in, sh.out, sh.dim, sh.stride); what != "" {
 			return divergedError(sh.cfg, e, what)
 		}
+		sh.scoreProbe()
 	}
 	return nil
+}
+
+// scoreProbe scores the probe with the vectors as they are (no worker may
+// be writing) and publishes the loss for the monitor.
+func (sh *shared) scoreProbe() {
+	sh.probeLoss.Store(math.Float64bits(sh.probe.loss(sh)))
 }
 
 // nonFinite describes the first NaN or Inf weight of the matrices (rows

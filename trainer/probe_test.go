@@ -1,0 +1,53 @@
+package trainer
+
+import (
+	"context"
+	"math"
+	"testing"
+	"time"
+)
+
+// TestProbeLossFalls: the reported loss starts at the untrained model's
+// ln 2 per term (Out is zero, so every logit is 0), falls from epoch
+// to epoch on a corpus with structure, and is finite at the end, for both
+// models; drawing the probe changes no trained vector.
+func TestProbeLossFalls(t *testing.T) {
+	c := plantedCorpus(4, 5, 6, 300, 0.2)
+	for _, m := range []Model{SkipGram, CBOW} {
+		cfg := testConfig(m)
+		cfg.Epochs = 10
+		cfg.Workers = 1
+		cfg.ProgressInterval = time.Microsecond
+		var losses []float64
+		epoch := 0
+		_, err := Train(context.Background(), c, cfg, func(p Progress) {
+			if p.Epoch != epoch || p.Done {
+				losses = append(losses, p.Loss)
+				epoch = p.Epoch
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Loss is scored before the first epoch and after each; the
+		// reports sample it at epoch changes and at the end.
+		sh := newShared(c, cfg, 1000, tuning{})
+		sh.probe = newProbe(sh, c)
+		var terms int
+		for _, t := range sh.probe.targets {
+			terms += len(t) // the centre and its noise words (a draw of the centre is skipped)
+		}
+		if got, want := sh.probe.loss(sh), float64(terms)/float64(len(sh.probe.targets))*math.Ln2; math.Abs(got-want) > 1e-9 {
+			t.Errorf("%v: untrained probe loss %.4f, want about %.4f", m, got, want)
+		}
+		last := losses[len(losses)-1]
+		if math.IsNaN(last) || math.IsInf(last, 0) || !(last < losses[0]-0.3) {
+			t.Errorf("%v: final loss %v, want finite and well below the untrained model's; losses %v", m, last, losses)
+		}
+		for i := 1; i < len(losses); i++ {
+			if losses[i] > losses[i-1]+0.02 {
+				t.Errorf("%v: loss rose from %.4f to %.4f (report %d); losses %v", m, losses[i-1], losses[i], i, losses)
+			}
+		}
+	}
+}
