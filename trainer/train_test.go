@@ -388,7 +388,8 @@ func TestDiverged(t *testing.T) {
 		if !errors.Is(err, ErrDiverged) {
 			t.Fatalf("%v at alpha 1e6: err = %v, want ErrDiverged", m, err)
 		}
-		if !strings.Contains(err.Error(), "lower the learning rate") || !strings.Contains(err.Error(), "now 1e+06") {
+		want := fmt.Sprintf("now 1e+06; try %g)", DefaultConfig(m).Alpha)
+		if !strings.Contains(err.Error(), "lower the learning rate") || !strings.Contains(err.Error(), want) {
 			t.Errorf("%v: error does not say what to change: %v", m, err)
 		}
 	}
