@@ -37,11 +37,15 @@ func TestProbeLossFalls(t *testing.T) {
 		for _, t := range sh.probe.targets {
 			terms += len(t) // the centre and its noise words (a draw of the centre is skipped)
 		}
-		if got, want := sh.probe.loss(sh), float64(terms)/float64(len(sh.probe.targets))*math.Ln2; math.Abs(got-want) > 1e-9 {
-			t.Errorf("%v: untrained probe loss %.4f, want about %.4f", m, got, want)
+		untrained := float64(terms) / float64(len(sh.probe.targets)) * math.Ln2
+		if got := sh.probe.loss(sh); math.Abs(got-untrained) > 1e-9 {
+			t.Errorf("%v: untrained probe loss %.4f, want about %.4f", m, got, untrained)
 		}
+		// The reports come from a timer, so a busy machine may skip the
+		// early epochs: the final loss is compared with the untrained
+		// model's, never with the first report.
 		last := losses[len(losses)-1]
-		if math.IsNaN(last) || math.IsInf(last, 0) || !(last < losses[0]-0.3) {
+		if math.IsNaN(last) || math.IsInf(last, 0) || !(last < untrained-0.3) {
 			t.Errorf("%v: final loss %v, want finite and well below the untrained model's; losses %v", m, last, losses)
 		}
 		for i := 1; i < len(losses); i++ {
