@@ -96,10 +96,13 @@
 // groups of codes inside one space: the frequency strata of DefaultStrata
 // (distinct patients under the small-cell threshold, to 99, to 999, 1,000
 // and more), or the codes hidden from training. k-means runs once per k on
-// the unit vectors of every code, and each group's NMI and AMI compare the
-// clusters of its own codes with their labels (the contingency table
-// restricted to the group); precision@N takes each code's N nearest codes
-// among the candidates the caller names.
+// the unit vectors of every code (or of the codes GroupConfig.Fit names,
+// every other code placed in the cluster of its nearest centroid; the
+// Partition returned places another set's codes in the same clusters),
+// and each group's NMI and AMI compare the clusters of its own codes with
+// their labels (the contingency table restricted to the group);
+// precision@N takes each code's N nearest codes among the candidates the
+// caller names.
 //
 // ScoreUnseen scores the vectors given to codes hidden from training: the
 // rank of the true category's centroid (the mean unit vector of its seen

@@ -8,6 +8,9 @@ import (
 	"slices"
 	"strconv"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+
 	"github.com/hiervec/hiervec/corpus"
 	"github.com/hiervec/hiervec/embedding"
 )
@@ -59,10 +62,27 @@ type GroupConfig struct {
 	// All, when not empty, names an extra first group holding every
 	// scored code.
 	All string
+	// Fit, when not nil, fits k-means on the codes for which it is true
+	// only (the codes seen in training, say); every other code takes the
+	// cluster of its nearest centroid, as a code met later would.
+	Fit func(token string) bool
+	// Partition, when not nil, is used instead of fitting: every code
+	// takes the cluster of its nearest centroid (the Partition an earlier
+	// call fitted on the same codes, for another placement of the rest).
+	Partition *Partition
 	// Workers bounds the goroutines of each step; <= 0 means GOMAXPROCS.
 	Workers int
 	// Seed drives k-means.
 	Seed uint64
+}
+
+// Partition is the k-means clustering ScoreGroups scored with, by the k
+// asked for: the k it ran with and the centroids (of unit vectors), so
+// that other codes can be placed in the same clusters.
+type Partition struct {
+	Dim       int
+	K         map[int]int
+	Centroids map[int][]float32 // K[k] rows of Dim values
 }
 
 // DefaultGroupConfig returns k = 200 and 400 (Finch et al.'s), the default
@@ -110,14 +130,17 @@ type GroupScore struct {
 // corpus.KindCode that label labels) where hierarchy helps or not: the
 // frequency strata of a vocabulary, or the codes hidden from training.
 //
-// The unit vectors of every labelled code are clustered once per k (the
-// clusters of the whole space, as a user of the vectors meets them), and
-// each group's NMI and AMI compare the clusters of its own codes with their
-// labels: the contingency table is restricted to the group, so AMI's
+// The unit vectors of the labelled codes are clustered once per k (the
+// clusters of the whole space, as a user of the vectors meets them; with
+// cfg.Fit, of the codes it names, every other code placed in the cluster
+// of its nearest centroid; with cfg.Partition, an earlier call's clusters),
+// and each group's NMI and AMI compare the clusters of its own codes with
+// their labels: the contingency table is restricted to the group, so AMI's
 // chance correction is that of the group's own sizes. A group is never
 // clustered alone, so a group with fewer codes than k is scored at the
-// set's k; k is capped only when the whole set has fewer than 2k codes, at
-// half the codes (K records it). Unit vectors are clustered because raw
+// set's k; k is capped only when fewer than 2k codes are clustered, at
+// half of them (K records it). The Partition returned holds the clusters
+// used. Unit vectors are clustered because raw
 // Word2Vec vector lengths grow with a code's frequency, which would make
 // the clusters follow the very strata being compared.
 //
@@ -126,15 +149,18 @@ type GroupScore struct {
 // such as all hidden codes and the hidden codes of one stratum). Precision@N takes,
 // for each code of a group, its N most cosine-similar other codes among
 // those for which neighbour returns true (nil: every scored code).
-func ScoreGroups(ctx context.Context, s *embedding.Set, label Labeler, group func(token string) []int, names []string, neighbour func(token string) bool, cfg GroupConfig) ([]GroupScore, error) {
+func ScoreGroups(ctx context.Context, s *embedding.Set, label Labeler, group func(token string) []int, names []string, neighbour func(token string) bool, cfg GroupConfig) ([]GroupScore, *Partition, error) {
 	if err := cfg.Validate(); err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if p := cfg.Partition; p != nil && p.Dim != s.Dim {
+		return nil, nil, fmt.Errorf("evaluate: a partition of dimension %d for set %q of dimension %d", p.Dim, s.Name, s.Dim)
 	}
 	dim := s.Dim
 	var x []float32
 	var labels []int
 	var groups [][]int
-	var cand []bool
+	var cand, fit []bool
 	ids := map[string]int{}
 	for i, tok := range s.Tokens {
 		if s.Kinds[i] != corpus.KindCode {
@@ -154,11 +180,12 @@ func ScoreGroups(ctx context.Context, s *embedding.Set, label Labeler, group fun
 		g := group(tok)
 		for _, x := range g {
 			if x < 0 || x >= len(names) {
-				return nil, fmt.Errorf("evaluate: group %d of %d for a code of set %q", x, len(names), s.Name)
+				return nil, nil, fmt.Errorf("evaluate: group %d of %d for a code of set %q", x, len(names), s.Name)
 			}
 		}
 		groups = append(groups, slices.Clone(g))
 		cand = append(cand, neighbour == nil || neighbour(tok))
+		fit = append(fit, cfg.Fit == nil || cfg.Fit(tok))
 	}
 	n := len(labels)
 	allNames := names
@@ -186,24 +213,59 @@ func ScoreGroups(ctx context.Context, s *embedding.Set, label Labeler, group fun
 		}
 		out[g].Labels = len(lab)
 	}
-	if n < 4 {
-		return out, nil
+	part := cfg.Partition
+	var fitRows []int
+	for i, f := range fit {
+		if f {
+			fitRows = append(fitRows, i)
+		}
+	}
+	if n < 4 || part == nil && len(fitRows) < 4 {
+		return out, nil, nil
 	}
 	u := unitRows(x, n, dim)
+	if part == nil {
+		part = &Partition{Dim: dim, K: map[int]int{}, Centroids: map[int][]float32{}}
+	}
 	for _, k := range slices.Sorted(slices.Values(cfg.Ks)) {
-		kk := min(k, n/2)
-		km := cfg.KMeans
-		km.K, km.Seed, km.Workers, km.Normalize = kk, cfg.Seed, cfg.Workers, false
-		res, err := KMeans(ctx, u, n, dim, km)
-		if err != nil {
-			return nil, fmt.Errorf("evaluate: set %q: %w", s.Name, err)
+		var clusters []int
+		if cfg.Partition != nil {
+			c, ok := part.Centroids[k]
+			if !ok {
+				return nil, nil, fmt.Errorf("evaluate: the partition has no clustering for k = %d", k)
+			}
+			clusters = nearestCentroids(u, n, dim, c, part.K[k])
+		} else {
+			fx := u
+			if len(fitRows) < n {
+				fx = make([]float32, 0, len(fitRows)*dim)
+				for _, i := range fitRows {
+					fx = append(fx, u[i*dim:(i+1)*dim]...)
+				}
+			}
+			kk := min(k, len(fitRows)/2)
+			km := cfg.KMeans
+			km.K, km.Seed, km.Workers, km.Normalize = kk, cfg.Seed, cfg.Workers, false
+			res, err := KMeans(ctx, fx, len(fitRows), dim, km)
+			if err != nil {
+				return nil, nil, fmt.Errorf("evaluate: set %q: %w", s.Name, err)
+			}
+			part.K[k], part.Centroids[k] = kk, res.Centroids
+			if len(fitRows) == n {
+				clusters = res.Labels
+			} else {
+				clusters = nearestCentroids(u, n, dim, res.Centroids, kk)
+				for j, i := range fitRows {
+					clusters[i] = res.Labels[j]
+				}
+			}
 		}
 		for g := range out {
-			out[g].K[k] = kk
+			out[g].K[k] = part.K[k]
 			a, b := make([]int, 0, len(members[g])), make([]int, 0, len(members[g]))
 			for _, i := range members[g] {
 				a = append(a, labels[i])
-				b = append(b, res.Labels[i])
+				b = append(b, clusters[i])
 			}
 			if len(a) < 2 {
 				out[g].NMI[k], out[g].AMI[k] = math.NaN(), math.NaN()
@@ -219,7 +281,7 @@ func ScoreGroups(ctx context.Context, s *embedding.Set, label Labeler, group fun
 		}
 		near, err := nearest(ctx, u, n, dim, all, cand, cfg.N, cfg.Workers)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for g := range out {
 			if len(members[g]) == 0 {
@@ -244,5 +306,38 @@ func ScoreGroups(ctx context.Context, s *embedding.Set, label Labeler, group fun
 			}
 		}
 	}
-	return out, nil
+	return out, part, nil
+}
+
+// nearestCentroids returns, for each of the n rows of x, the index of the
+// nearest of the k centroids c (squared Euclidean distance, ties to the
+// lower index): argmax_j x·c_j - ||c_j||²/2, one matrix product
+// (blas32.Gemm) per chunk of rows.
+func nearestCentroids(x []float32, n, dim int, c []float32, k int) []int {
+	half := make([]float32, k)
+	for j := range k {
+		half[j] = float32(sqNormRow(c[j*dim:(j+1)*dim]) / 2)
+	}
+	out := make([]int, n)
+	const chunk = 256
+	prod := make([]float32, chunk*k)
+	for lo := 0; lo < n; lo += chunk {
+		hi := min(lo+chunk, n)
+		m := hi - lo
+		blas32.Gemm(blas.NoTrans, blas.Trans, 1,
+			blas32.General{Rows: m, Cols: dim, Stride: dim, Data: x[lo*dim : hi*dim]},
+			blas32.General{Rows: k, Cols: dim, Stride: dim, Data: c},
+			0, blas32.General{Rows: m, Cols: k, Stride: k, Data: prod[:m*k]})
+		for r := range m {
+			row := prod[r*k : (r+1)*k]
+			best, bv := 0, row[0]-half[0]
+			for j := 1; j < k; j++ {
+				if v := row[j] - half[j]; v > bv {
+					best, bv = j, v
+				}
+			}
+			out[lo+r] = best
+		}
+	}
+	return out
 }

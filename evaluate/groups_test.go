@@ -99,7 +99,7 @@ func TestScoreGroupsSeparatesGoodFromBad(t *testing.T) {
 	cfg := DefaultGroupConfig()
 	cfg.Ks = []int{20, 1000}
 	cfg.KMeans.Restarts = 3
-	got, err := ScoreGroups(context.Background(), s, label, group, []string{"good", "bad"}, nil, cfg)
+	got, _, err := ScoreGroups(context.Background(), s, label, group, []string{"good", "bad"}, nil, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +133,7 @@ func TestScoreGroupsNeighbourFilter(t *testing.T) {
 	cfg.Ks = []int{10}
 	cfg.KMeans.Restarts = 1
 	onlyBad := func(tok string) bool { return group(tok)[0] == 1 }
-	got, err := ScoreGroups(context.Background(), s, label, group, []string{"good", "bad"}, onlyBad, cfg)
+	got, _, err := ScoreGroups(context.Background(), s, label, group, []string{"good", "bad"}, onlyBad, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestScoreGroupsTinyGroup(t *testing.T) {
 		}
 		return nil
 	}
-	got, err := ScoreGroups(context.Background(), s, label, one, []string{"one", "none"}, nil, cfg)
+	got, _, err := ScoreGroups(context.Background(), s, label, one, []string{"one", "none"}, nil, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,5 +162,58 @@ func TestScoreGroupsTinyGroup(t *testing.T) {
 	}
 	if math.IsNaN(got[1].PAtN) {
 		t.Error("a one-code group still has a precision@N")
+	}
+}
+
+// TestScoreGroupsFitAndPartition fits the clusters on the good codes only:
+// the bad codes, placed in their nearest clusters, still score near 0;
+// moved onto their labels' centres and placed in the same clusters
+// (cfg.Partition), they score near 1, and the good codes' scores do not
+// change.
+func TestScoreGroupsFitAndPartition(t *testing.T) {
+	s, label, group := groupedSet(400, 400, 20, 16, 3)
+	cfg := DefaultGroupConfig()
+	cfg.Ks, cfg.All = []int{20}, ""
+	cfg.KMeans.Restarts = 3
+	cfg.Fit = func(tok string) bool { return group(tok)[0] == 0 }
+	names := []string{"good", "bad"}
+	got, part, err := ScoreGroups(context.Background(), s, label, group, names, cfg.Fit, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if part == nil || part.K[20] != 20 || len(part.Centroids[20]) != 20*16 {
+		t.Fatalf("partition %+v", part)
+	}
+	if got[0].AMI[20] < 0.8 || got[1].AMI[20] > 0.1 || got[1].Codes != 400 {
+		t.Errorf("AMI good %.3f bad %.3f (%d codes)", got[0].AMI[20], got[1].AMI[20], got[1].Codes)
+	}
+	// The bad codes moved to their labels' centres: the mean of the good
+	// codes of that label.
+	moved := *s
+	moved.Vectors = append([]float32(nil), s.Vectors...)
+	for i := 400; i < 800; i++ {
+		l := i % 20
+		for k := range 16 {
+			var sum float32
+			for j := l; j < 400; j += 20 {
+				sum += s.Vectors[j*16+k]
+			}
+			moved.Vectors[i*16+k] = sum / 20
+		}
+	}
+	pc := cfg
+	pc.Fit, pc.Partition = nil, part
+	got2, part2, err := ScoreGroups(context.Background(), &moved, label, group, names, nil, pc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if part2 != part {
+		t.Error("a given partition is not the one returned")
+	}
+	if got2[1].AMI[20] < 0.8 {
+		t.Errorf("bad codes at their centres, placed in the fitted clusters: AMI %.3f, want > 0.8", got2[1].AMI[20])
+	}
+	if d := got2[0].AMI[20] - got[0].AMI[20]; d > 0.02 || d < -0.02 {
+		t.Errorf("good codes' AMI moved from %.3f to %.3f with the same clusters", got[0].AMI[20], got2[0].AMI[20])
 	}
 }

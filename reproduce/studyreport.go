@@ -179,8 +179,9 @@ func writeStudyMarkdown(b *bytes.Buffer, cfg Config, st *study, res *StudyResult
 		"levels of CO-levels, composition and retrofitting: %s; composition by the mean.\n\n",
 		w.Window, w.Epochs, w.Negative, w.Subsample, w.Alpha, w.Workers, w.Seed, w.Seed+uint64(cfg.Repeats)-1, cfg.Repeats, st.levels)
 	fmt.Fprintf(b, "Each cell is the mean ± the standard deviation over the %d seeds (a seed drives training, the hidden codes and k-means). "+
-		"k-means clusters the unit vectors of every code once per k (10 restarts); a stratum's AMI and NMI compare the clusters of its own codes "+
-		"with their CCSR categories. P@10 is the share of a code's 10 nearest codes (cosine) in its category. "+
+		"In each method's space k-means is fitted once per k on the unit vectors of the seen codes (10 restarts), and a hidden code is placed in "+
+		"the cluster of its nearest centroid, as a code met after training would be; a stratum's AMI and NMI compare the clusters of its own codes "+
+		"with their CCSR categories. P@10 is the share of a code's 10 nearest seen codes (cosine) in its category. "+
 		"Every method trains once per seed, on the corpus with the hidden codes' rows dropped: the strata score its seen codes, "+
 		"by their distinct patients in all the data; a stratum of fewer than %d codes is not reported. "+
 		"Only aggregate scores are written here: no code and no count under %d patients.\n\n", cfg.Repeats, cfg.MinPatients, cfg.MinPatients)

@@ -146,13 +146,26 @@ func (r *StudyRow) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// score scores every method of one unit.
+// score scores every method of one unit. In each method's held-out space
+// k-means is fitted once per k on the seen codes; the frequency strata
+// are scored on the seen codes, and the hidden codes, placed in the
+// cluster of their nearest centroid as codes met after training would be,
+// are scored with the same clusters, for the method's own vectors and for
+// its baseline.
 func (st *study) score(ctx context.Context, u studyUnit, full, held map[Method]*space, hold *studyCorpus) ([]StudyRow, error) {
 	gcfg := evaluate.DefaultGroupConfig()
-	gcfg.Ks, gcfg.Workers, gcfg.Seed = slices.Clone(st.cfg.Ks), st.cfg.Word2Vec.Workers, u.seed
-	names := make([]string, len(st.strata))
-	for i, s := range st.strata {
-		names[i] = s.Name
+	gcfg.Ks, gcfg.Workers, gcfg.Seed, gcfg.All = slices.Clone(st.cfg.Ks), st.cfg.Word2Vec.Workers, u.seed, ""
+	gcfg.Fit = func(tok string) bool { return !hold.hidden[tok] }
+	// Groups: all seen codes, each stratum's seen codes, all hidden codes,
+	// each stratum's hidden codes.
+	names := []string{"all"}
+	for _, s := range st.strata {
+		names = append(names, s.Name)
+	}
+	unseen := len(names)
+	names = append(names, unseenStratum)
+	for _, s := range st.strata {
+		names = append(names, unseenStratum+" "+s.Name)
 	}
 	stratum := func(code string) int {
 		n := st.counts.Patients(code)
@@ -163,6 +176,17 @@ func (st *study) score(ctx context.Context, u studyUnit, full, held map[Method]*
 		}
 		return -1
 	}
+	groups := func(tok string) []int {
+		base := 0
+		if hold.hidden[tok] {
+			base = unseen
+		}
+		if i := stratum(tok); i >= 0 {
+			return []int{base, base + 1 + i}
+		}
+		return []int{base}
+	}
+	seen := func(tok string) bool { return !hold.hidden[tok] }
 	newRow := func(m Method, baseline, stratumName string, codes int) StudyRow {
 		return StudyRow{Method: string(m), Baseline: baseline, Model: string(u.algo()), Dim: u.dim, Seed: u.seed,
 			Stratum: stratumName, Codes: codes, Metrics: map[string]float64{}}
@@ -172,20 +196,14 @@ func (st *study) score(ctx context.Context, u studyUnit, full, held map[Method]*
 	for _, m := range st.methods {
 		hs := held[m]
 		codes := codeRows(hs.set)
-		seen := codes.Subset(func(i int) bool { return !hold.hidden[codes.Tokens[i]] })
-		gs, err := evaluate.ScoreGroups(ctx, seen, st.label, func(tok string) []int {
-			if i := stratum(tok); i >= 0 {
-				return []int{i}
-			}
-			return nil
-		}, names, nil, gcfg)
+		gs, part, err := evaluate.ScoreGroups(ctx, codes, st.label, groups, names, seen, gcfg)
 		if err != nil {
 			return nil, err
 		}
-		for _, g := range gs {
+		for _, g := range gs[:unseen] {
 			r := newRow(m, "", g.Group, g.Codes)
 			putGroup(r.Metrics, g)
-			if g.Group == gcfg.All {
+			if g.Group == "all" {
 				r.Metrics["train_seconds"] = hs.seconds
 				if f := full[m]; f != nil {
 					r.Metrics["full_train_seconds"] = f.seconds
@@ -208,7 +226,7 @@ func (st *study) score(ctx context.Context, u studyUnit, full, held map[Method]*
 			refs = append(refs, named(codeRows(f.set), "own"))
 		}
 		if gives(m) {
-			ur, err := st.scoreHidden(ctx, hs.set, hold, refs, gcfg, stratum)
+			ur, err := st.scoreHidden(ctx, codes, hold, refs, gs[unseen:], groups, unseen)
 			if err != nil {
 				return nil, err
 			}
@@ -218,7 +236,13 @@ func (st *study) score(ctx context.Context, u studyUnit, full, held map[Method]*
 			}
 		}
 		bs, kind := st.baseline(m, hs, hold)
-		ur, err := st.scoreHidden(ctx, bs, hold, refs, gcfg, stratum)
+		bcfg := gcfg
+		bcfg.Fit, bcfg.Partition, bcfg.N = nil, part, 0 // the same clusters; P@10 comes from ScoreUnseen
+		bgs, _, err := evaluate.ScoreGroups(ctx, bs, st.label, groups, names, seen, bcfg)
+		if err != nil {
+			return nil, err
+		}
+		ur, err := st.scoreHidden(ctx, bs, hold, refs, bgs[unseen:], groups, unseen)
 		if err != nil {
 			return nil, err
 		}
@@ -252,55 +276,36 @@ func putGroup(dst map[string]float64, g evaluate.GroupScore) {
 	}
 }
 
-// scoreHidden scores the hidden codes of a held-out space: all of them
-// ("unseen") and those of each frequency stratum (by their patients in all
-// the data: "unseen 11-99").
-func (st *study) scoreHidden(ctx context.Context, set *embedding.Set, hold *studyCorpus, refs []*embedding.Set, gcfg evaluate.GroupConfig, stratum func(string) int) ([]StudyRow, error) {
-	names := []string{unseenStratum}
-	for _, s := range st.strata {
-		names = append(names, unseenStratum+" "+s.Name)
-	}
-	codes := codeRows(set)
-	groups := func(tok string) []int {
-		if !hold.hidden[tok] {
-			return nil
-		}
-		if i := stratum(tok); i >= 0 {
-			return []int{0, 1 + i}
-		}
-		return []int{0}
-	}
-	g := gcfg
-	g.N, g.All = 0, ""
-	gs, err := evaluate.ScoreGroups(ctx, codes, st.label, groups, names, func(tok string) bool { return !hold.hidden[tok] }, g)
-	if err != nil {
-		return nil, err
-	}
+// scoreHidden scores the hidden codes of a held-out space (codes: its code
+// rows): all of them ("unseen") and those of each frequency stratum (by
+// their patients in all the data: "unseen 11-99"). gs are ScoreGroups'
+// scores of these groups, which groups numbers from unseen on.
+func (st *study) scoreHidden(ctx context.Context, codes *embedding.Set, hold *studyCorpus, refs []*embedding.Set, gs []evaluate.GroupScore, groups func(string) []int, unseen int) ([]StudyRow, error) {
 	// Every hidden code of a group counts: one the space gives no vector
 	// is a miss of the category rank.
-	total := make([]int, len(names))
+	total := make([]int, len(gs))
 	for c := range hold.hidden {
 		if _, ok := st.label(c); ok {
 			for _, g := range groups(c) {
-				total[g]++
+				total[g-unseen]++
 			}
 		}
 	}
 	ucfg := evaluate.DefaultUnseenConfig()
-	ucfg.Workers = gcfg.Workers
+	ucfg.Workers = st.cfg.Word2Vec.Workers
 	var out []StudyRow
-	for i, name := range names {
-		hidden := func(tok string) bool { return slices.Contains(groups(tok), i) }
+	for i, g := range gs {
+		if total[i] == 0 {
+			continue
+		}
+		hidden := func(tok string) bool { return hold.hidden[tok] && slices.Contains(groups(tok), unseen+i) }
 		us, err := evaluate.ScoreUnseen(ctx, codes, hidden, st.label, refs, ucfg)
 		if err != nil {
 			return nil, err
 		}
-		r := StudyRow{Stratum: name, Codes: total[i], Metrics: map[string]float64{}}
-		if total[i] == 0 {
-			continue
-		}
+		r := StudyRow{Stratum: g.Group, Codes: total[i], Metrics: map[string]float64{}}
 		share := float64(us.Codes) / float64(total[i])
-		putGroup(r.Metrics, gs[i])
+		putGroup(r.Metrics, g)
 		r.Metrics["with_vector"] = share
 		r.Metrics[fmt.Sprintf("p_at_%d", ucfg.N)] = us.PAtN
 		r.Metrics[fmt.Sprintf("category_top%d", ucfg.TopCategories)] = us.CategoryTop * share
