@@ -72,7 +72,7 @@ func largeCohort(n, dim int) (*corpus.Corpus, []string, *Outcomes, *embedding.Se
 func TestDownstreamMemoryBound(t *testing.T) {
 	n, cap := 400_000, 20_000
 	if testing.Short() {
-		n = 100_000
+		n, cap = 100_000, 5_000
 	}
 	const dim = 32
 	c, ids, o, s := largeCohort(n, dim)
@@ -104,7 +104,9 @@ func TestDownstreamMemoryBound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := int64(after.TotalAlloc - before.TotalAlloc); got > bound {
+	if got := int64(after.TotalAlloc - before.TotalAlloc); raceEnabled {
+		t.Logf("race detector: allocations (%d bytes) not compared with the bound", got)
+	} else if got > bound {
 		t.Errorf("Score allocated %d bytes, over its Bound of %d", got, bound)
 	} else {
 		t.Logf("Score allocated %d bytes, Bound %d (%.0f%%), all vectors %d", got, bound, 100*float64(got)/float64(bound), int64(n)*4*dim)
@@ -205,6 +207,9 @@ func TestDownstreamUnderCapUnchanged(t *testing.T) {
 // allocates with one k-means restart (the work space it bounds is one
 // restart's beside the best one's).
 func TestScoreBound(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector's sync.Pool drops items at random: allocation counts mean nothing")
+	}
 	s, label := plantedSet(150, 20, 0, 32, 1) // 3,000 codes
 	cfg := DefaultConfig()
 	cfg.Ks, cfg.KMeans.Restarts, cfg.Workers = []int{200}, 1, 2
