@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Time each step of a large run, one command at a time, under /usr/bin/time -v:
-# synthesis (when the extract is missing), reading the extract, training
-# (Skip-Gram and CBOW co-trained with CCSR, Skip-Gram on codes only; one
-# epoch at dimension 100, two threads) and the evaluation with outcomes.
+# synthesis (when the extract is missing), reading the extract as CSV and
+# as Parquet (benchmarks/extract2parquet converts it), training (Skip-Gram
+# and CBOW co-trained with CCSR, Skip-Gram on codes only; one epoch at
+# dimension 100, two threads) and the evaluation with outcomes.
 # Prints one markdown row per step: the step, its wall time, its peak
 # resident memory and the command.
 #
 #   benchmarks/scale.sh HIERVEC DIR PATIENTS [STEP...]
 #
-# STEP is any of synth inspect sgco cbowco sg evaluate (default: all, in
-# that order; evaluate scores the vectors sgco wrote). DIR receives the
+# STEP is any of synth inspect parquet inspect-parquet sgco cbowco sg
+# evaluate (default: all, in that order; parquet converts the extract,
+# inspect-parquet reads the result; evaluate scores the vectors sgco
+# wrote). DIR receives the
 # extract (about 480 bytes a patient), the vectors and each step's
 # /usr/bin/time output (DIR/STEP.time) and standard output (DIR/STEP.out).
 # Large runs take a long time: start it with nohup and read the rows as
@@ -24,10 +27,11 @@ bin=$1 dir=$2 patients=$3
 shift 3
 steps=("$@")
 if ((${#steps[@]} == 0)); then
-	steps=(synth inspect sgco cbowco sg evaluate)
+	steps=(synth inspect parquet inspect-parquet sgco cbowco sg evaluate)
 fi
+root=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$dir"
-x=$dir/extract.csv c=$dir/ccsr.csv o=$dir/outcomes.csv
+x=$dir/extract.csv c=$dir/ccsr.csv o=$dir/outcomes.csv pq=$dir/extract.parquet
 train=(train -input "$x" -ccsr "$c" -dim 100 -epochs 1 -threads 2 -quiet)
 
 echo "| step | wall | peak RSS | command |"
@@ -41,12 +45,21 @@ for s in "${steps[@]}"; do
 		cmd=(synth -patients "$patients" -seed 1 -out "$x" -ccsr-out "$c" -outcomes-out "$o")
 		;;
 	inspect) cmd=(inspect -input "$x") ;;
+	parquet)
+		(cd "$root" && go build -o "$dir/extract2parquet" ./benchmarks/extract2parquet)
+		/usr/bin/time -v -o "$dir/$s.time" "$dir/extract2parquet" "$x" "$pq" >"$dir/$s.out"
+		wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$dir/$s.time")
+		kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$dir/$s.time")
+		printf '| %s | %s | %s KB (%.2f GiB) | `go run ./benchmarks/extract2parquet %s %s` |\n' "$s" "$wall" "$kb" "$(echo "$kb / 1048576" | bc -l)" "$x" "$pq"
+		continue
+		;;
+	inspect-parquet) cmd=(inspect -input "$pq") ;;
 	sgco) cmd=("${train[@]}" -cotrain -model sg -out "$dir/sg_co.json") ;;
 	cbowco) cmd=("${train[@]}" -cotrain -model cbow -out "$dir/cbow_co.json") ;;
 	sg) cmd=("${train[@]}" -model sg -out "$dir/sg.json") ;;
 	evaluate) cmd=(evaluate -embeddings "$dir/sg_co.json" -ccsr "$c" -outcomes "$o" -input "$x" -quiet) ;;
 	*)
-		echo "$0: unknown step $s (want synth, inspect, sgco, cbowco, sg or evaluate)" >&2
+		echo "$0: unknown step $s (want synth, inspect, parquet, inspect-parquet, sgco, cbowco, sg or evaluate)" >&2
 		exit 2
 		;;
 	esac

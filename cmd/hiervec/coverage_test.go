@@ -235,21 +235,29 @@ func TestCoverageGensim(t *testing.T) {
 	}
 	extract, ccsr, _ := smallExtract(t, 1500)
 	dir := t.TempDir()
-	for _, name := range []string{"v.txt", "v.bin"} {
+	for _, tc := range []struct{ name, source string }{
+		{"r.txt", "retrofitted"}, {"r.bin", "retrofitted"},
+		{"c.txt", "composed"}, {"c.bin", "composed"},
+	} {
+		name := tc.name
 		out := filepath.Join(dir, name)
-		if code, _, stderr := runCLI(t, "train", "-input", extract, "-ccsr", ccsr, "-model", "cbow", "-dim", "8", "-epochs", "1", "-quiet",
-			"-coverage", "map", "-out", out); code != 0 {
+		args := []string{"train", "-input", extract, "-ccsr", ccsr, "-model", "cbow", "-dim", "8", "-epochs", "1", "-quiet",
+			"-coverage", "map", "-out", out}
+		if tc.source == "composed" {
+			args = append(args, "-compose", "ccsr,icd3")
+		}
+		if code, _, stderr := runCLI(t, args...); code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
-		table := readCoverage(t, filepath.Join(dir, "v.coverage.csv"))
+		table := readCoverage(t, filepath.Join(dir, strings.TrimSuffix(name, filepath.Ext(name))+".coverage.csv"))
 		var filled string
 		for code, r := range table {
-			if r[3] == "retrofitted" && r[4] == "no" && (filled == "" || code < filled) {
+			if r[3] == tc.source && r[4] == "no" && (filled == "" || code < filled) {
 				filled = code
 			}
 		}
 		if filled == "" {
-			t.Fatal("no code was filled")
+			t.Fatalf("%s: no code was %s", name, tc.source)
 		}
 		script := `import sys
 from gensim.models import KeyedVectors
