@@ -64,5 +64,19 @@ func (c *Corpus) FirstVisit(i int) int64 {
 // Seq returns the tokens of sequence i (sharing the array, not a copy).
 func (c *Corpus) Seq(i int) Tokens { return c.Tokens.Slice(int(c.Seqs[i]), int(c.Seqs[i+1])) }
 
+// EndSeq closes a sequence of a corpus being built from src: it ends at
+// token n, after the visits appended so far, and keeps the year and the
+// patient of src's sequence i where src has them.
+func (c *Corpus) EndSeq(src *Corpus, i int, n int) {
+	c.Seqs = append(c.Seqs, int64(n))
+	c.SeqVisits = append(c.SeqVisits, int64(len(c.Visits)-1))
+	if src.Years != nil {
+		c.Years = append(c.Years, src.Years[i])
+	}
+	if src.Patients != nil {
+		c.Patients = append(c.Patients, src.Patients[i])
+	}
+}
+
 // Visit returns the tokens of visit j (sharing the array, not a copy).
 func (c *Corpus) Visit(j int) Tokens { return c.Tokens.Slice(int(c.Visits[j]), int(c.Visits[j+1])) }

@@ -157,35 +157,20 @@ func ScoreGroups(ctx context.Context, s *embedding.Set, label Labeler, group fun
 		return nil, nil, fmt.Errorf("evaluate: a partition of dimension %d for set %q of dimension %d", p.Dim, s.Name, s.Dim)
 	}
 	dim := s.Dim
-	var x []float32
-	var labels []int
-	var groups [][]int
-	var cand, fit []bool
-	ids := map[string]int{}
-	for i, tok := range s.Tokens {
-		if s.Kinds[i] != corpus.KindCode {
-			continue
-		}
-		l, ok := label(tok)
-		if !ok {
-			continue
-		}
-		id, seen := ids[l]
-		if !seen {
-			id = len(ids)
-			ids[l] = id
-		}
-		x = append(x, s.Vector(i)...)
-		labels = append(labels, id)
+	rows, x, labels, _, _ := labelledRows(s, corpus.KindCode, label)
+	groups := make([][]int, len(rows))
+	cand, fit := make([]bool, len(rows)), make([]bool, len(rows))
+	for r, i := range rows {
+		tok := s.Tokens[i]
 		g := group(tok)
 		for _, x := range g {
 			if x < 0 || x >= len(names) {
 				return nil, nil, fmt.Errorf("evaluate: group %d of %d for a code of set %q", x, len(names), s.Name)
 			}
 		}
-		groups = append(groups, slices.Clone(g))
-		cand = append(cand, neighbour == nil || neighbour(tok))
-		fit = append(fit, cfg.Fit == nil || cfg.Fit(tok))
+		groups[r] = slices.Clone(g)
+		cand[r] = neighbour == nil || neighbour(tok)
+		fit[r] = cfg.Fit == nil || cfg.Fit(tok)
 	}
 	n := len(labels)
 	allNames := names

@@ -17,6 +17,40 @@ import (
 // say) and whether it has one; hierarchy.Labeler's Label method fits.
 type Labeler func(token string) (label string, ok bool)
 
+// labelledRows gathers the rows of kind in s whose token label labels:
+// their indexes in s, their vectors one after another, and label ids
+// numbered in order of first appearance (nLabels of them); skipped counts
+// the rows of kind without a label.
+func labelledRows(s *embedding.Set, kind corpus.Kind, label Labeler) (rows []int, x []float32, labels []int, nLabels, skipped int) {
+	n := 0
+	for _, k := range s.Kinds {
+		if k == kind {
+			n++
+		}
+	}
+	rows, x, labels = make([]int, 0, n), make([]float32, 0, n*s.Dim), make([]int, 0, n)
+	ids := map[string]int{}
+	for i, tok := range s.Tokens {
+		if s.Kinds[i] != kind {
+			continue
+		}
+		l, ok := label(tok)
+		if !ok {
+			skipped++
+			continue
+		}
+		id, seen := ids[l]
+		if !seen {
+			id = len(ids)
+			ids[l] = id
+		}
+		rows = append(rows, i)
+		x = append(x, s.Vector(i)...)
+		labels = append(labels, id)
+	}
+	return rows, x, labels, len(ids), skipped
+}
+
 // bodySystem labels a CCSR category with its body system, the first three
 // letters of its id ("CIR007" -> "CIR"; hierarchy.BodySystem).
 func bodySystem(category string) (string, bool) {
@@ -201,40 +235,16 @@ func scoreKind(ctx context.Context, s *embedding.Set, kind corpus.Kind, label La
 		what, whats = "category", "categories"
 	}
 	dim := s.Dim
-	n := 0
-	for _, k := range s.Kinds {
-		if k == kind {
-			n++
-		}
-	}
-	x := make([]float32, 0, n*dim)
-	labels := make([]int, 0, n)
-	ids := map[string]int{}
-	for i, tok := range s.Tokens {
-		if s.Kinds[i] != kind {
-			continue
-		}
-		l, ok := label(tok)
-		if !ok {
-			sc.Skipped++
-			continue
-		}
-		id, seen := ids[l]
-		if !seen {
-			id = len(ids)
-			ids[l] = id
-		}
-		x = append(x, s.Vector(i)...)
-		labels = append(labels, id)
-	}
-	n = len(labels)
-	sc.Vectors, sc.Labels = n, len(ids)
+	_, x, labels, nLabels, skipped := labelledRows(s, kind, label)
+	n := len(labels)
+	sc.Skipped += skipped
+	sc.Vectors, sc.Labels = n, nLabels
 	if n == 0 {
 		sc.Notes = append(sc.Notes, fmt.Sprintf("no %s in the set has a label: nothing scored", what))
 		return sc, nil
 	}
 	if kind == corpus.KindCategory && len(ks) == 0 {
-		sc.Notes = append(sc.Notes, fmt.Sprintf("%d body systems among the categories: not clustered", len(ids)))
+		sc.Notes = append(sc.Notes, fmt.Sprintf("%d body systems among the categories: not clustered", nLabels))
 	}
 	var unit []float32
 	if cfg.Vectors.unit() {
@@ -274,7 +284,7 @@ func scoreKind(ctx context.Context, s *embedding.Set, kind corpus.Kind, label La
 	wantSil := cfg.Silhouette
 	if wantSil {
 		if err := checkSilhouette(n, labels); err != nil {
-			sc.Notes = append(sc.Notes, fmt.Sprintf("silhouette skipped: %d labels for %d %s (needs 2 to n-1)", len(ids), n, whats))
+			sc.Notes = append(sc.Notes, fmt.Sprintf("silhouette skipped: %d labels for %d %s (needs 2 to n-1)", nLabels, n, whats))
 			wantSil = false
 		}
 	}

@@ -88,28 +88,12 @@ func ScoreUnseen(ctx context.Context, s *embedding.Set, hidden func(token string
 	dim := s.Dim
 	sc := &UnseenScore{PAtN: math.NaN(), CategoryTop: math.NaN(), CategoryTop1: math.NaN(), MedianRank: math.NaN(),
 		Overlap: map[string]float64{}, OverlapCodes: map[string]int{}}
-	var x []float32
-	var labels []int
-	var toks []string
-	var isHidden []bool
-	ids := map[string]int{}
-	for i, tok := range s.Tokens {
-		if s.Kinds[i] != corpus.KindCode {
-			continue
-		}
-		l, ok := label(tok)
-		if !ok {
-			continue
-		}
-		id, seen := ids[l]
-		if !seen {
-			id = len(ids)
-			ids[l] = id
-		}
-		x = append(x, s.Vector(i)...)
-		labels = append(labels, id)
-		toks = append(toks, tok)
-		isHidden = append(isHidden, hidden(tok))
+	setRows, x, labels, nl, _ := labelledRows(s, corpus.KindCode, label)
+	toks := make([]string, len(setRows))
+	isHidden := make([]bool, len(setRows))
+	for r, i := range setRows {
+		toks[r] = s.Tokens[i]
+		isHidden[r] = hidden(s.Tokens[i])
 	}
 	n := len(labels)
 	u := unitRows(x, n, dim)
@@ -128,7 +112,6 @@ func ScoreUnseen(ctx context.Context, s *embedding.Set, hidden func(token string
 	}
 
 	// Category centroids of the seen codes.
-	nl := len(ids)
 	cent := make([]float64, nl*dim)
 	members := make([]int, nl)
 	for i := range n {

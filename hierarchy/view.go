@@ -200,14 +200,7 @@ func buildView(c *corpus.Corpus, ancestors func(string, []Ancestor) []Ancestor, 
 			out.Visits = out.Visits[:visitStart]
 			continue
 		}
-		out.Seqs = append(out.Seqs, int64(n))
-		out.SeqVisits = append(out.SeqVisits, int64(len(out.Visits)-1))
-		if c.Years != nil {
-			out.Years = append(out.Years, c.Years[i])
-		}
-		if c.Patients != nil {
-			out.Patients = append(out.Patients, c.Patients[i])
-		}
+		out.EndSeq(c, i, n)
 	}
 	if n != toks.Len() { // total counts every token emitted, and nothing is dropped from a kept sequence
 		panic(fmt.Sprintf("hierarchy: view wrote %d tokens, expected %d", n, toks.Len()))

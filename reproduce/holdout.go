@@ -84,14 +84,7 @@ func withoutWords(c *corpus.Corpus, drop []bool) *corpus.Corpus {
 			out.Visits = out.Visits[:visitStart]
 			continue
 		}
-		out.Seqs = append(out.Seqs, int64(n))
-		out.SeqVisits = append(out.SeqVisits, int64(len(out.Visits)-1))
-		if c.Years != nil {
-			out.Years = append(out.Years, c.Years[i])
-		}
-		if c.Patients != nil {
-			out.Patients = append(out.Patients, c.Patients[i])
-		}
+		out.EndSeq(c, i, n)
 	}
 	out.Recount()
 	return out

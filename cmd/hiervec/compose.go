@@ -19,13 +19,7 @@ import (
 
 // composeTable builds the composition table of c's vocabulary at levels.
 func composeTable(c *corpus.Corpus, m *hierarchy.Map, policy hierarchy.Policy, levels hierarchy.Levels, op trainer.ComposeOp, icdOrder string) (*hierarchy.Composition, *trainer.Composition, error) {
-	var codes []string
-	for i, w := range c.Vocab.Words {
-		if c.Vocab.Kinds[i] == corpus.KindCode {
-			codes = append(codes, w)
-		}
-	}
-	a, err := ancestry(m, policy, levels, icdOrder, codes)
+	a, err := ancestry(m, policy, levels, icdOrder, vocabCodes(c))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -152,11 +152,7 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	if *input != "" {
-		var known corpus.CodeSet
-		if m != nil {
-			known = m
-		}
-		opt, err := in.options(ctx, known)
+		opt, err := in.options(ctx, mapGate(m))
 		if err != nil {
 			return err
 		}

@@ -131,11 +131,7 @@ func runRetrofit(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	var counts *release.Counts
 	if in.input != "" {
-		var known corpus.CodeSet
-		if m != nil {
-			known = m
-		}
-		c, _, err := in.read(ctx, rep, known)
+		c, _, err := in.read(ctx, rep, mapGate(m))
 		if err != nil {
 			return err
 		}
@@ -355,15 +351,29 @@ func ancestry(m *hierarchy.Map, policy hierarchy.Policy, levels hierarchy.Levels
 	return a, nil
 }
 
-// coTrainLevels builds train's multi-level co-trained view.
-func coTrainLevels(c *corpus.Corpus, m *hierarchy.Map, policy hierarchy.Policy, levels hierarchy.Levels, icdOrder string) (*corpus.Corpus, *hierarchy.ViewReport, error) {
+// vocabCodes returns the codes of c's vocabulary.
+func vocabCodes(c *corpus.Corpus) []string {
 	var codes []string
 	for i, w := range c.Vocab.Words {
 		if c.Vocab.Kinds[i] == corpus.KindCode {
 			codes = append(codes, w)
 		}
 	}
-	a, err := ancestry(m, policy, levels, icdOrder, codes)
+	return codes
+}
+
+// mapGate is m as the code list of the readers' gate (corpus.CodeSet),
+// nil without a map: a nil *Map in the interface would not be nil.
+func mapGate(m *hierarchy.Map) corpus.CodeSet {
+	if m == nil {
+		return nil
+	}
+	return m
+}
+
+// coTrainLevels builds train's multi-level co-trained view.
+func coTrainLevels(c *corpus.Corpus, m *hierarchy.Map, policy hierarchy.Policy, levels hierarchy.Levels, icdOrder string) (*corpus.Corpus, *hierarchy.ViewReport, error) {
+	a, err := ancestry(m, policy, levels, icdOrder, vocabCodes(c))
 	if err != nil {
 		return nil, nil, err
 	}

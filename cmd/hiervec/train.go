@@ -343,11 +343,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	var known corpus.CodeSet
-	if m != nil {
-		known = m
-	}
-	c, _, err := in.read(ctx, rep, known)
+	c, _, err := in.read(ctx, rep, mapGate(m))
 	if err != nil {
 		return err
 	}
