@@ -224,40 +224,133 @@ func trainDefaults(m trainer.Model) trainer.Config {
 }
 
 func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	// The defaults of -dim, -epochs and -alpha depend on -model: parse once
-	// to learn it, then again with every flag registered with that model's
-	// defaults.
-	var f trainFlags
-	cfg := trainDefaults(trainer.SkipGram)
-	fs := newTrainFlagSet(stderr, &cfg, &f)
-	if err := parseFlags(fs, args); err != nil {
+	p, err := planTrain(args, stderr)
+	if err != nil {
 		return err
 	}
-	isMed2Vec := strings.EqualFold(strings.TrimSpace(f.model), "med2vec")
-	model := trainer.SkipGram
-	if !isMed2Vec {
-		var err error
-		if model, err = trainer.ParseModel(f.model); err != nil {
-			return usagef("-model %q: want sg, cbow or med2vec", f.model)
-		}
+	rep := newReporter(stderr, p.f.quiet)
+	in, err := p.corpus(ctx, rep)
+	if err != nil {
+		return err
 	}
-	m2v := med2vec.DefaultConfig()
-	if model != trainer.SkipGram || isMed2Vec {
-		cfg = trainDefaults(model)
-		if isMed2Vec {
-			cfg.Dim, cfg.Epochs = m2v.CodeDim, m2v.Epochs
-		}
-		f = trainFlags{}
-		fs = newTrainFlagSet(io.Discard, &cfg, &f)
-		if err := parseFlags(fs, args); err != nil {
-			return err
-		}
+	// The reader's buffers (and, for a hierarchy view, the corpus it was
+	// built from) are garbage from here on, and the heap would not reach
+	// its next collection before the run ends: return them to the
+	// operating system before the trainer allocates.
+	debug.FreeOSMemory()
+	trained, res, err := p.train(ctx, in, rep)
+	if err != nil {
+		return err
 	}
-	in := &f.in
-	set := setFlags(fs)
-	rep := newReporter(stderr, f.quiet)
+	in.c = nil
+	// The corpus, the output matrix and the workers' copies are garbage
+	// now: return them before the writers allocate, so that writing adds
+	// nothing to the training's peak.
+	debug.FreeOSMemory()
+	return p.write(stdout, rep, in, trained, res)
+}
 
-	// Every flag is checked before any work.
+// trainPlan is a train command whose flags were all checked, before any
+// work.
+type trainPlan struct {
+	f         trainFlags
+	cfg       trainer.Config
+	m2v       med2vec.Config
+	model     trainer.Model
+	isMed2Vec bool
+	set       map[string]bool
+	levels    hierarchy.Levels // -levels
+	// composeLevels and composeOp are -compose and -compose-op.
+	composeLevels hierarchy.Levels
+	composeOp     trainer.ComposeOp
+	format        export.Format
+	sp            export.Spelling
+}
+
+// trainInput is what train reads and builds before training: the corpus
+// (a hierarchy view where asked), the map, and the counts of patients by
+// token that the release rule reads.
+type trainInput struct {
+	c       *corpus.Corpus
+	m       *hierarchy.Map
+	policy  hierarchy.Policy
+	variant string // SEP or CO
+	counts  *release.Counts
+	tab     *hierarchy.Composition // with -compose
+	comp    *trainer.Composition
+}
+
+// planTrain parses and checks every flag of train. The defaults of -dim,
+// -epochs and -alpha depend on -model: it parses once to learn it, then
+// again with every flag registered with that model's defaults.
+func planTrain(args []string, stderr io.Writer) (*trainPlan, error) {
+	p := &trainPlan{cfg: trainDefaults(trainer.SkipGram), m2v: med2vec.DefaultConfig(), model: trainer.SkipGram}
+	f, cfg := &p.f, &p.cfg
+	fs := newTrainFlagSet(stderr, cfg, f)
+	if err := parseFlags(fs, args); err != nil {
+		return nil, err
+	}
+	p.isMed2Vec = strings.EqualFold(strings.TrimSpace(f.model), "med2vec")
+	if !p.isMed2Vec {
+		var err error
+		if p.model, err = trainer.ParseModel(f.model); err != nil {
+			return nil, usagef("-model %q: want sg, cbow or med2vec", f.model)
+		}
+	}
+	if p.model != trainer.SkipGram || p.isMed2Vec {
+		*cfg = trainDefaults(p.model)
+		if p.isMed2Vec {
+			cfg.Dim, cfg.Epochs = p.m2v.CodeDim, p.m2v.Epochs
+		}
+		*f = trainFlags{}
+		fs = newTrainFlagSet(io.Discard, cfg, f)
+		if err := parseFlags(fs, args); err != nil {
+			return nil, err
+		}
+	}
+	p.set = setFlags(fs)
+	if err := p.checkViews(); err != nil {
+		return nil, err
+	}
+	var err error
+	if p.composeLevels, p.composeOp, err = composeFlags(f, p.set, cfg.SharedNegatives); err != nil {
+		return nil, err
+	}
+	if p.format, err = fileFormat(f.format, f.out); err != nil {
+		return nil, err
+	}
+	if p.sp, err = spelling(*f.dotless, p.format); err != nil {
+		return nil, err
+	}
+	if err := checkMinPatients(*f.minPatients, newReporter(stderr, f.quiet)); err != nil {
+		return nil, err
+	}
+	if err := f.cov.check(f.ccsr != ""); err != nil {
+		return nil, err
+	}
+	if f.cov.list != "" && f.catsOnly {
+		return nil, usagef("-coverage and -categories-only exclude each other: a category-only run has no code vectors")
+	}
+	if err := p.checkModel(); err != nil {
+		return nil, err
+	}
+	if err := f.in.check(); err != nil {
+		return nil, err
+	}
+	if err := probeOutput(f.out, p.format); err != nil {
+		return nil, err
+	}
+	if f.cov.list != "" {
+		if err := atomicfile.Probe(f.cov.tablePath(f.out, p.format)); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// checkViews checks -out and the flags that choose the corpus view.
+func (p *trainPlan) checkViews() error {
+	f := &p.f
 	if f.out == "" {
 		return usagef("-out is required")
 	}
@@ -272,196 +365,167 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return usagef("-policy %q: want default-op, default-ip, first or all", f.policy)
 		}
 	}
-	levels, err := hierarchy.ParseLevels(f.levels)
-	if err != nil {
+	var err error
+	if p.levels, err = hierarchy.ParseLevels(f.levels); err != nil {
 		return usagef("-levels: %v", err)
 	}
-	if levels != 0 && f.catsOnly {
+	if p.levels != 0 && f.catsOnly {
 		return usagef("-levels and -categories-only exclude each other")
 	}
-	if levels.NeedsMap() && f.ccsr == "" {
-		return usagef("-levels %s needs -ccsr", levels)
+	if p.levels.NeedsMap() && f.ccsr == "" {
+		return usagef("-levels %s needs -ccsr", p.levels)
 	}
-	composeLevels, composeOp, err := composeFlags(&f, set, cfg.SharedNegatives)
-	if err != nil {
-		return err
-	}
-	format, err := fileFormat(f.format, f.out)
-	if err != nil {
-		return err
-	}
-	sp, err := spelling(*f.dotless, format)
-	if err != nil {
-		return err
-	}
-	if err := checkMinPatients(*f.minPatients, rep); err != nil {
-		return err
-	}
-	if err := f.cov.check(f.ccsr != ""); err != nil {
-		return err
-	}
-	if f.cov.list != "" && f.catsOnly {
-		return usagef("-coverage and -categories-only exclude each other: a category-only run has no code vectors")
-	}
-	if isMed2Vec {
-		if err := refuseFlags(set, append(word2vecOnly, "cotrain", "categories-only", "levels", "compose", "compose-op", "sources"), "to -model med2vec (it trains on the codes' visits with its own optimiser)"); err != nil {
-			return err
-		}
-		if cfg.Dim < 1 || cfg.Dim > trainer.MaxDim {
-			return usagef("-dim %d: want an integer from 1 to %d", cfg.Dim, trainer.MaxDim)
-		}
-		m2v.CodeDim, m2v.VisitDim, m2v.Epochs, m2v.Workers, m2v.Seed = cfg.Dim, cfg.Dim, cfg.Epochs, cfg.Workers, cfg.Seed
-		if m2v.Export, err = med2vec.ParseExport(f.m2vExport); err != nil {
-			return usagef("-med2vec-export %q: want relu-bias, relu or raw", f.m2vExport)
-		}
-		if err := m2v.Validate(); err != nil {
-			return usagef("%v", err)
-		}
-	} else {
-		if err := refuseFlags(set, []string{"med2vec-export"}, "to -model "+f.model+" (it is a Med2Vec option)"); err != nil {
-			return err
-		}
-		if err := trainerConfigError(cfg.Validate()); err != nil {
-			return err
-		}
-	}
-	if err := in.check(); err != nil {
-		return err
-	}
-	if err := probeOutput(f.out, format); err != nil {
-		return err
-	}
-	if f.cov.list != "" {
-		if err := atomicfile.Probe(f.cov.tablePath(f.out, format)); err != nil {
-			return err
-		}
-	}
+	return nil
+}
 
-	var m *hierarchy.Map
-	if f.ccsr != "" {
-		if m, err = hierarchy.ReadMapFile(f.ccsr); err != nil {
+// checkModel checks the model's settings and refuses the flags of the
+// other kind of model.
+func (p *trainPlan) checkModel() error {
+	f, cfg := &p.f, &p.cfg
+	if !p.isMed2Vec {
+		if err := refuseFlags(p.set, []string{"med2vec-export"}, "to -model "+f.model+" (it is a Med2Vec option)"); err != nil {
 			return err
 		}
+		return trainerConfigError(cfg.Validate())
 	}
-	c, _, err := in.read(ctx, rep, mapGate(m))
-	if err != nil {
+	if err := refuseFlags(p.set, append(word2vecOnly, "cotrain", "categories-only", "levels", "compose", "compose-op", "sources"), "to -model med2vec (it trains on the codes' visits with its own optimiser)"); err != nil {
 		return err
 	}
-	listable := listableCodes(c, *f.minPatients)
-	policy, err := hierarchy.ResolvePolicy(f.policy, m)
-	if err != nil {
+	if cfg.Dim < 1 || cfg.Dim > trainer.MaxDim {
+		return usagef("-dim %d: want an integer from 1 to %d", cfg.Dim, trainer.MaxDim)
+	}
+	m2v := &p.m2v
+	m2v.CodeDim, m2v.VisitDim, m2v.Epochs, m2v.Workers, m2v.Seed = cfg.Dim, cfg.Dim, cfg.Epochs, cfg.Workers, cfg.Seed
+	var err error
+	if m2v.Export, err = med2vec.ParseExport(f.m2vExport); err != nil {
+		return usagef("-med2vec-export %q: want relu-bias, relu or raw", f.m2vExport)
+	}
+	if err := m2v.Validate(); err != nil {
 		return usagef("%v", err)
 	}
-	variant := "SEP"
+	return nil
+}
+
+// corpus reads the map and the input and builds the view to train on,
+// and the composition table with -compose.
+func (p *trainPlan) corpus(ctx context.Context, rep *reporter) (*trainInput, error) {
+	f := &p.f
+	in := &trainInput{variant: "SEP"}
+	var err error
+	if f.ccsr != "" {
+		if in.m, err = hierarchy.ReadMapFile(f.ccsr); err != nil {
+			return nil, err
+		}
+	}
+	c, _, err := f.in.read(ctx, rep, mapGate(in.m))
+	if err != nil {
+		return nil, err
+	}
+	listable := listableCodes(c, *f.minPatients)
+	if in.policy, err = hierarchy.ResolvePolicy(f.policy, in.m); err != nil {
+		return nil, usagef("%v", err)
+	}
 	var vr *hierarchy.ViewReport
 	switch {
-	case levels != 0:
-		variant = "CO"
-		if c, vr, err = coTrainLevels(c, m, policy, levels, f.icdOrder); err != nil {
-			return err
+	case p.levels != 0:
+		in.variant = "CO"
+		if c, vr, err = coTrainLevels(c, in.m, in.policy, p.levels, f.icdOrder); err != nil {
+			return nil, err
 		}
-		rep.say("%s", describeView(true, fmt.Sprintf("levels %s, policy %s", levels, policy), vr, listable))
+		rep.say("%s", describeView(true, fmt.Sprintf("levels %s, policy %s", p.levels, in.policy), vr, listable))
 	case f.cotrain || f.catsOnly:
 		if f.cotrain {
-			variant = "CO"
-			c, vr = hierarchy.CoTrain(c, m, policy)
+			in.variant = "CO"
+			c, vr = hierarchy.CoTrain(c, in.m, in.policy)
 		} else {
-			c, vr = hierarchy.CategoryView(c, m, policy)
+			c, vr = hierarchy.CategoryView(c, in.m, in.policy)
 		}
-		rep.say("%s", describeView(f.cotrain, "policy "+policy.String(), vr, listable))
+		rep.say("%s", describeView(f.cotrain, "policy "+in.policy.String(), vr, listable))
 	}
 	if vr != nil && vr.Tokens > 0 && vr.UnmappedTokens == vr.Tokens {
-		return fmt.Errorf("the CCSR map %s gives a category to none of the codes read; check that it is a map of the input's code system", f.ccsr)
+		return nil, fmt.Errorf("the CCSR map %s gives a category to none of the codes read; check that it is a map of the input's code system", f.ccsr)
 	}
-	counts := release.Count(c)
-	var tab *hierarchy.Composition
-	var comp *trainer.Composition
-	if composeLevels != 0 {
-		if tab, comp, err = composeTable(c, m, policy, composeLevels, composeOp, f.icdOrder); err != nil {
-			return err
+	in.c, in.counts = c, release.Count(c)
+	if p.composeLevels != 0 {
+		if in.tab, in.comp, err = composeTable(c, in.m, in.policy, p.composeLevels, p.composeOp, f.icdOrder); err != nil {
+			return nil, err
 		}
-		rep.say("ancestor composition (%s of levels %s): %d ancestor rows", composeOp, composeLevels, len(tab.Units))
+		rep.say("ancestor composition (%s of levels %s): %d ancestor rows", p.composeOp, p.composeLevels, len(in.tab.Units))
 	}
+	return in, nil
+}
 
-	// The reader's buffers (and, for a hierarchy view, the corpus it was
-	// built from) are garbage from here on, and the heap would not reach
-	// its next collection before the run ends: return them to the
-	// operating system before the trainer allocates.
-	debug.FreeOSMemory()
-
-	var trained *embedding.Set
-	var algo string
-	var res *trainer.Composed // a composed run's rows
-	var unitPatients []int64  // the patients behind each of its ancestor rows
-	if isMed2Vec {
-		algo = "Med2Vec"
-		trained, err = med2vec.Train(ctx, c, m2v, func(p med2vec.Progress) {
-			rep.report(status{Label: "Med2Vec", Done: p.VisitsDone, Total: p.VisitsTotal, Final: p.Done, ETA: p.ETA,
-				Fields: []string{fmt.Sprintf("epoch %d/%d", p.Epoch, p.Epochs), fmt.Sprintf("loss %.4f", p.Loss)}})
+// train trains the model on in's corpus. A composed run also returns its
+// rows and the patients behind each of its ancestor rows.
+func (p *trainPlan) train(ctx context.Context, in *trainInput, rep *reporter) (*embedding.Set, *composeFill, error) {
+	cfg := p.cfg
+	if p.isMed2Vec {
+		s, err := med2vec.Train(ctx, in.c, p.m2v, func(pr med2vec.Progress) {
+			rep.report(status{Label: "Med2Vec", Done: pr.VisitsDone, Total: pr.VisitsTotal, Final: pr.Done, ETA: pr.ETA,
+				Fields: []string{fmt.Sprintf("epoch %d/%d", pr.Epoch, pr.Epochs), fmt.Sprintf("loss %.4f", pr.Loss)}})
 		})
-	} else {
-		algo = model.String()
-		mem := trainer.EstimateMemory(c.Vocab.Counts, cfg)
-		if comp != nil {
-			mem.Model += comp.Memory(cfg)
-		}
-		if err := checkMemory(mem.Model+mem.Staging, fmt.Sprintf("training %s at -dim %d with %d threads", algo, cfg.Dim, cfg.Workers)); err != nil {
-			return err
-		}
-		label := fmt.Sprintf("%s_%s dim %d", algo, variant, cfg.Dim)
-		progress := func(p trainer.Progress) {
-			rep.report(status{Label: label, Done: p.TokensDone, Total: p.TokensTotal, Final: p.Done, ETA: p.ETA, Fields: trainFields(p)})
-		}
-		if comp != nil {
-			if res, err = trainer.TrainComposed(ctx, c, cfg, comp, progress); err == nil {
-				trained, unitPatients = res.Set, tab.Patients(c)
-			}
-		} else {
-			trained, err = trainer.Train(ctx, c, cfg, progress)
-		}
+		return s, nil, err
 	}
+	algo := p.model.String()
+	mem := trainer.EstimateMemory(in.c.Vocab.Counts, cfg)
+	if in.comp != nil {
+		mem.Model += in.comp.Memory(cfg)
+	}
+	if err := checkMemory(mem.Model+mem.Staging, fmt.Sprintf("training %s at -dim %d with %d threads", algo, cfg.Dim, cfg.Workers)); err != nil {
+		return nil, nil, err
+	}
+	label := fmt.Sprintf("%s_%s dim %d", algo, in.variant, cfg.Dim)
+	progress := func(pr trainer.Progress) {
+		rep.report(status{Label: label, Done: pr.TokensDone, Total: pr.TokensTotal, Final: pr.Done, ETA: pr.ETA, Fields: trainFields(pr)})
+	}
+	if in.comp == nil {
+		s, err := trainer.Train(ctx, in.c, cfg, progress)
+		return s, nil, err
+	}
+	res, err := trainer.TrainComposed(ctx, in.c, cfg, in.comp, progress)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	c = nil
-	// The corpus, the output matrix and the workers' copies are garbage
-	// now: return them before the writers allocate, so that writing adds
-	// nothing to the training's peak.
-	debug.FreeOSMemory()
-	// A code under the small-cell threshold is not written, composed or
-	// not: without a full code list, even a vector from its ancestors alone
-	// would tell that the code occurs in the extract. With -coverage every
-	// listed code gets a vector, and a rare code's is composed (or inferred)
-	// exactly as a code never seen: the two cannot be told apart.
-	if res != nil {
-		trained = res.Set
+	return res.Set, &composeFill{res: res, tab: in.tab, unitPatients: in.tab.Patients(in.c)}, nil
+}
+
+// write applies the release rule to the trained vectors and writes them,
+// with the coverage table and the composed sources where asked.
+//
+// A code under the small-cell threshold is not written, composed or not:
+// without a full code list, even a vector from its ancestors alone would
+// tell that the code occurs in the extract. With -coverage every listed
+// code gets a vector, and a rare code's is composed (or inferred) exactly
+// as a code never seen: the two cannot be told apart.
+func (p *trainPlan) write(stdout io.Writer, rep *reporter, in *trainInput, trained *embedding.Set, cf *composeFill) error {
+	f := &p.f
+	algo := "Med2Vec"
+	if !p.isMed2Vec {
+		algo = p.model.String()
 	}
-	released, srep := release.Apply(trained, counts, *f.minPatients)
+	released, srep := release.Apply(trained, in.counts, *f.minPatients)
 	rep.say("%s", srep)
 	var covRows []release.CoverageRow
 	if f.cov.list != "" {
-		var cf *composeFill
-		if res != nil {
-			cf = &composeFill{res: res, tab: tab, unitPatients: unitPatients}
-		}
-		if released, covRows, err = coverTrained(released, counts, *f.minPatients, &f.cov, m, policy, levels, f.icdOrder, cf, rep); err != nil {
+		var err error
+		if released, covRows, err = coverTrained(released, in.counts, *f.minPatients, &f.cov, in.m, in.policy, p.levels, f.icdOrder, cf, rep); err != nil {
 			return err
 		}
 	}
-	sets := nameSets(released, algo, variant, f.catsOnly)
-	if err := writeSets(f.out, format, released, sets, hierarchy.NewLabeler(m, policy), sp); err != nil {
+	sets := nameSets(released, algo, in.variant, f.catsOnly)
+	if err := writeSets(f.out, p.format, released, sets, hierarchy.NewLabeler(in.m, in.policy), p.sp); err != nil {
 		return err
 	}
 	if f.cov.list != "" {
-		path := f.cov.tablePath(f.out, format)
+		path := f.cov.tablePath(f.out, p.format)
 		if err := release.WriteCoverageTable(path, covRows, *f.minPatients); err != nil {
 			return err
 		}
 		rep.say("wrote the coverage table %s", path)
 	}
 	if f.sources != "" {
-		rare := func(code string) bool { return counts.Patients(code) < int64(*f.minPatients) }
-		if err := writeComposedSources(f.sources, writtenSets(format, released, sets), rare); err != nil {
+		rare := func(code string) bool { return in.counts.Patients(code) < int64(*f.minPatients) }
+		if err := writeComposedSources(f.sources, writtenSets(p.format, released, sets), rare); err != nil {
 			return err
 		}
 	}
