@@ -136,36 +136,13 @@ func runRetrofit(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return err
 		}
 		counts = release.Count(c)
-		// A row of the input trained on a code under the threshold is
-		// dropped: the code then gets its neighbours' vector instead.
-		dropped := 0
-		for i, s := range sets {
-			keep := make([]bool, s.Len())
-			for r, tok := range s.Tokens {
-				keep[r] = s.Kinds[r] != corpus.KindCode || *minPatients <= 1 || counts.Patients(tok) >= int64(*minPatients)
-				if !keep[r] {
-					dropped++
-				}
-			}
-			if dropped > 0 {
-				sets[i] = s.Subset(func(r int) bool { return keep[r] })
-			}
-		}
-		if dropped > 0 {
+		if dropped := dropRare(sets, counts, *minPatients); dropped > 0 {
 			rep.say("%d code rows of %s are of codes seen in fewer than %d patients: dropped, their codes get their neighbours' vectors", dropped, *embPath, *minPatients)
 		}
 	}
-	var listed []string
-	switch *codesFrom {
-	case "":
-	case "map":
-		listed = m.Codes()
-	default:
-		sys, err := hierarchy.ReadCodeSystemFile(*codesFrom)
-		if err != nil {
-			return err
-		}
-		listed = sys.Billable()
+	listed, err := listedCodes(*codesFrom, m)
+	if err != nil {
+		return err
 	}
 	var known []string
 	for _, s := range sets {
@@ -191,48 +168,14 @@ func runRetrofit(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if cov.list != "" && len(groups) != 1 {
 		return usagef("-coverage writes the table of one vector space; %s holds %d (write one set with -embeddings-format or split the file)", *embPath, len(groups))
 	}
-	var outSets []*embedding.Set
-	var outSources [][]retrofit.Source
-	for _, group := range groups {
-		var codes []string
-		for _, s := range group {
-			codes = append(codes, codeTokens(s)...)
-		}
-		if len(codes) == 0 { // a category run's vectors: no code to link
-			outSets = append(outSets, group...)
-			for _, s := range group {
-				outSources = append(outSources, make([]retrofit.Source, s.Len()))
-			}
-			continue
-		}
-		res, err := retrofit.Retrofit(group, retrofit.NewGraph(a, codes, listed), cfg)
-		if err != nil {
-			return err
-		}
-		r := res.Report
-		rep.say("%s: graph of %d nodes, %d edges; %d rows retrofitted, %d kept, %d codes inferred, %d unreached; last change %.3g",
-			group[0].Name, r.Nodes, r.Edges, r.Retrofitted, r.Kept, r.Inferred, r.Unreached, r.Change)
-		outSets = append(outSets, res.Sets...)
-		outSources = append(outSources, res.Sources...)
+	outSets, outSources, err := retrofitSpaces(groups, a, listed, cfg, rep)
+	if err != nil {
+		return err
 	}
-
 	var covRows []release.CoverageRow
 	if cov.list != "" {
-		// Where each code row comes from: moved from its trained vector,
-		// inferred from its neighbours, or kept (outside the graph).
-		whole := joinSets(outSets)
-		var origins []release.Origin
-		for _, src := range outSources {
-			for _, x := range src {
-				o := release.Origin{Source: release.SourceRetrofitted, OwnRows: x != retrofit.SourceInferred}
-				if x == retrofit.SourceKept {
-					o.Source = release.SourceTrained
-				}
-				origins = append(origins, o)
-			}
-		}
 		var crep release.CoverageReport
-		if _, covRows, crep, err = release.Cover(whole, origins, listed, nil, counts, *minPatients); err != nil {
+		if _, covRows, crep, err = release.Cover(joinSets(outSets), retrofitOrigins(outSources), listed, nil, counts, *minPatients); err != nil {
 			return err
 		}
 		rep.say("%s", crep)
@@ -256,6 +199,92 @@ func runRetrofit(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		fmt.Fprintf(stdout, "wrote %s: %s (%d x %d)\n", *out, s.Name, s.Len(), s.Dim)
 	}
 	return nil
+}
+
+// dropRare drops from sets the code rows of codes seen in fewer than
+// minPatients patients of counts (the code then gets its neighbours'
+// vector instead), and returns how many it dropped.
+func dropRare(sets []*embedding.Set, counts *release.Counts, minPatients int) int {
+	dropped := 0
+	for i, s := range sets {
+		keep := make([]bool, s.Len())
+		n := 0
+		for r, tok := range s.Tokens {
+			keep[r] = s.Kinds[r] != corpus.KindCode || minPatients <= 1 || counts.Patients(tok) >= int64(minPatients)
+			if !keep[r] {
+				n++
+			}
+		}
+		if n > 0 {
+			sets[i] = s.Subset(func(r int) bool { return keep[r] })
+		}
+		dropped += n
+	}
+	return dropped
+}
+
+// listedCodes reads -codes-from: nothing, the map's codes, or the
+// billable codes of a code list file.
+func listedCodes(from string, m *hierarchy.Map) ([]string, error) {
+	switch from {
+	case "":
+		return nil, nil
+	case "map":
+		return m.Codes(), nil
+	}
+	sys, err := hierarchy.ReadCodeSystemFile(from)
+	if err != nil {
+		return nil, err
+	}
+	return sys.Billable(), nil
+}
+
+// retrofitSpaces retrofits each vector space of groups over the graph of
+// a, and returns the sets and the source of each of their rows. A space
+// without codes (a category run's) is kept as it is.
+func retrofitSpaces(groups [][]*embedding.Set, a *hierarchy.Ancestry, listed []string, cfg retrofit.Config, rep *reporter) ([]*embedding.Set, [][]retrofit.Source, error) {
+	var outSets []*embedding.Set
+	var outSources [][]retrofit.Source
+	for _, group := range groups {
+		var codes []string
+		for _, s := range group {
+			codes = append(codes, codeTokens(s)...)
+		}
+		if len(codes) == 0 { // a category run's vectors: no code to link
+			outSets = append(outSets, group...)
+			for _, s := range group {
+				outSources = append(outSources, make([]retrofit.Source, s.Len()))
+			}
+			continue
+		}
+		res, err := retrofit.Retrofit(group, retrofit.NewGraph(a, codes, listed), cfg)
+		if err != nil {
+			return nil, nil, err
+		}
+		r := res.Report
+		rep.say("%s: graph of %d nodes, %d edges; %d rows retrofitted, %d kept, %d codes inferred, %d unreached; last change %.3g",
+			group[0].Name, r.Nodes, r.Edges, r.Retrofitted, r.Kept, r.Inferred, r.Unreached, r.Change)
+		outSets = append(outSets, res.Sets...)
+		outSources = append(outSources, res.Sources...)
+	}
+	return outSets, outSources, nil
+}
+
+// retrofitOrigins says where each row of the retrofitted sets comes from,
+// for the coverage table: moved from its trained vector, inferred from its
+// neighbours, or kept (outside the graph).
+func retrofitOrigins(sources [][]retrofit.Source) []release.Origin {
+	var origins []release.Origin
+	for _, src := range sources {
+		for _, x := range src {
+			o := release.Origin{Source: release.SourceRetrofitted, OwnRows: x != retrofit.SourceInferred}
+			if x == retrofit.SourceKept {
+				o.Source = release.SourceTrained
+			}
+			origins = append(origins, o)
+		}
+	}
+	return origins
 }
 
 // codeTokens returns the code tokens of a set.
