@@ -166,7 +166,35 @@ func mdTable(b *bytes.Buffer, head []string, body [][]string) {
 }
 
 func writeStudyMarkdown(b *bytes.Buffer, cfg Config, st *study, res *StudyResult) {
-	rows := res.Rows
+	d := &studyDoc{b: b, cfg: cfg, st: st, res: res, rows: res.Rows}
+	d.header()
+	d.layout()
+	d.codes()
+	d.cost()
+	d.strataTables()
+	d.differences()
+	d.unseen()
+	d.downstream()
+}
+
+// studyDoc writes study.md, one section per method.
+type studyDoc struct {
+	b      *bytes.Buffer
+	cfg    Config
+	st     *study
+	res    *StudyResult
+	rows   []StudyRow
+	strata []string // "all" and the strata present in rows
+	models []string
+	dims   []int
+	// metrics are the scores of the strata tables: AMI at each k, P@10,
+	// NMI at each k.
+	metrics []struct{ key, name string }
+}
+
+// header writes the title and what was done.
+func (d *studyDoc) header() {
+	b, cfg, st := d.b, d.cfg, d.st
 	w := cfg.Word2Vec
 	fmt.Fprintf(b, "# Where the hierarchy helps\n\n")
 	src := "input " + cfg.Input
@@ -185,22 +213,35 @@ func writeStudyMarkdown(b *bytes.Buffer, cfg Config, st *study, res *StudyResult
 		"Every method trains once per seed, on the corpus with the hidden codes' rows dropped: the strata score its seen codes, "+
 		"by their distinct patients in all the data; a stratum of fewer than %d codes is not reported. "+
 		"Only aggregate scores are written here: no code and no count under %d patients.\n\n", cfg.Repeats, cfg.MinPatients, cfg.MinPatients)
+}
 
-	strata := present(rows, append([]string{"all"}, func() []string {
+// layout finds the strata, models, dimensions and metrics to report.
+func (d *studyDoc) layout() {
+	rows, cfg, st := d.rows, d.cfg, d.st
+	d.strata = present(rows, append([]string{"all"}, func() []string {
 		var s []string
 		for _, x := range st.strata {
 			s = append(s, x.Name)
 		}
 		return s
 	}()...))
-	var models []string
-	var dims []int
 	for _, m := range cfg.Models {
-		models = append(models, string(AlgorithmOf(m)))
+		d.models = append(d.models, string(AlgorithmOf(m)))
 	}
-	dims = cfg.Dims
+	d.dims = cfg.Dims
 
-	// Codes per stratum.
+	for _, k := range cfg.Ks {
+		d.metrics = append(d.metrics, struct{ key, name string }{fmt.Sprintf("ami_%d", k), fmt.Sprintf("AMI at k = %d", k)})
+	}
+	d.metrics = append(d.metrics, struct{ key, name string }{"p_at_10", "P@10"})
+	for _, k := range cfg.Ks {
+		d.metrics = append(d.metrics, struct{ key, name string }{fmt.Sprintf("nmi_%d", k), fmt.Sprintf("NMI at k = %d", k)})
+	}
+}
+
+// codes writes the codes per stratum and the hidden codes per seed.
+func (d *studyDoc) codes() {
+	b, cfg, st, res, rows, strata := d.b, d.cfg, d.st, d.res, d.rows, d.strata
 	head := []string{"codes"}
 	body := [][]string{{"codes"}}
 	for _, s := range strata {
@@ -216,11 +257,15 @@ func writeStudyMarkdown(b *bytes.Buffer, cfg Config, st *study, res *StudyResult
 	fmt.Fprintf(b, "Unseen codes: %s of the %d codes with a category hidden per seed (share %g), their rows dropped from training.\n\n",
 		cell(hid, 0), len(st.codes), cfg.HoldoutCodes)
 
-	// Training time.
+}
+
+// cost writes the training time of each method and its ratio to SEP's.
+func (d *studyDoc) cost() {
+	b, st, rows := d.b, d.st, d.rows
 	fmt.Fprintf(b, "## What the hierarchy costs: training time\n\n")
 	fmt.Fprintf(b, "Wall-clock seconds of the method's training run (for retrofitting: the run it retrofits plus the retrofitting), and its ratio to SEP's in the same seed. The machine may be shared: compare ratios.\n\n")
-	for _, model := range models {
-		for _, dim := range dims {
+	for _, model := range d.models {
+		for _, dim := range d.dims {
 			var body [][]string
 			for _, m := range st.methods {
 				t := values(rows, string(m), "", model, dim, "all", "train_seconds")
@@ -236,19 +281,15 @@ func writeStudyMarkdown(b *bytes.Buffer, cfg Config, st *study, res *StudyResult
 		}
 	}
 
-	// Scores per stratum.
-	metrics := []struct{ key, name string }{}
-	for _, k := range cfg.Ks {
-		metrics = append(metrics, struct{ key, name string }{fmt.Sprintf("ami_%d", k), fmt.Sprintf("AMI at k = %d", k)})
-	}
-	metrics = append(metrics, struct{ key, name string }{"p_at_10", "P@10"})
-	for _, k := range cfg.Ks {
-		metrics = append(metrics, struct{ key, name string }{fmt.Sprintf("nmi_%d", k), fmt.Sprintf("NMI at k = %d", k)})
-	}
+}
+
+// strataTables writes each metric by method and frequency stratum.
+func (d *studyDoc) strataTables() {
+	b, st, rows, strata := d.b, d.st, d.rows, d.strata
 	fmt.Fprintf(b, "## Frequency strata (seen codes)\n\n")
-	for _, mt := range metrics {
-		for _, model := range models {
-			for _, dim := range dims {
+	for _, mt := range d.metrics {
+		for _, model := range d.models {
+			for _, dim := range d.dims {
 				fmt.Fprintf(b, "### %s, %s, dim %d\n\n", mt.name, model, dim)
 				var body [][]string
 				for _, m := range st.methods {
@@ -262,11 +303,16 @@ func writeStudyMarkdown(b *bytes.Buffer, cfg Config, st *study, res *StudyResult
 			}
 		}
 	}
+}
+
+// differences writes each method's paired difference from SEP.
+func (d *studyDoc) differences() {
+	b, cfg, st, rows, strata := d.b, d.cfg, d.st, d.rows, d.strata
 	fmt.Fprintf(b, "## Which method helps which stratum: difference from SEP\n\n")
 	fmt.Fprintf(b, "Each cell is the method's score minus SEP's in the same seed (paired), mean ± standard deviation over seeds.\n\n")
-	for _, mt := range metrics[:min(len(metrics), len(cfg.Ks)+1)] {
-		for _, model := range models {
-			for _, dim := range dims {
+	for _, mt := range d.metrics[:min(len(d.metrics), len(cfg.Ks)+1)] {
+		for _, model := range d.models {
+			for _, dim := range d.dims {
 				fmt.Fprintf(b, "### %s − SEP, %s, dim %d\n\n", mt.name, model, dim)
 				var body [][]string
 				for _, m := range st.methods {
@@ -284,7 +330,12 @@ func writeStudyMarkdown(b *bytes.Buffer, cfg Config, st *study, res *StudyResult
 		}
 	}
 
-	// Unseen codes.
+}
+
+// unseen writes the scores of the codes hidden from training, beside the
+// baselines, overall and by stratum.
+func (d *studyDoc) unseen() {
+	b, cfg, st, rows := d.b, d.cfg, d.st, d.rows
 	fmt.Fprintf(b, "## Codes hidden from training\n\n")
 	fmt.Fprintf(b, "A hidden code's vector: composition composes it from its ancestors' rows; CO-levels takes the mean of its ancestors' token rows; "+
 		"retrofitting gives it its neighbours' mean. The baselines give it its category's row alone (%s: the category token's row, or the category "+
@@ -299,8 +350,8 @@ func writeStudyMarkdown(b *bytes.Buffer, cfg Config, st *study, res *StudyResult
 	if slices.ContainsFunc(rows, func(r StudyRow) bool { _, ok := r.Metrics["neighbour_overlap_10_own"]; return ok }) {
 		unseenCols = append(unseenCols, struct{ key, name string }{"neighbour_overlap_10_own", "overlap (own)"})
 	}
-	for _, model := range models {
-		for _, dim := range dims {
+	for _, model := range d.models {
+		for _, dim := range d.dims {
 			fmt.Fprintf(b, "### Unseen codes, %s, dim %d\n\n", model, dim)
 			head := []string{"method", "vectors", "codes"}
 			for _, c := range unseenCols {
@@ -333,8 +384,8 @@ func writeStudyMarkdown(b *bytes.Buffer, cfg Config, st *study, res *StudyResult
 	}
 	us = present(rows, us)
 	for _, key := range []string{"neighbour_overlap_10", "category_top10"} {
-		for _, model := range models {
-			for _, dim := range dims {
+		for _, model := range d.models {
+			for _, dim := range d.dims {
 				fmt.Fprintf(b, "### %s of hidden codes by stratum, %s, dim %d\n\n", key, model, dim)
 				var body [][]string
 				for _, m := range st.methods {
@@ -358,12 +409,16 @@ func writeStudyMarkdown(b *bytes.Buffer, cfg Config, st *study, res *StudyResult
 		}
 	}
 
-	// Downstream.
+}
+
+// downstream writes the outcome AUCs of each method.
+func (d *studyDoc) downstream() {
+	b, st, rows := d.b, d.st, d.rows
 	if len(st.outcomes) > 0 {
 		fmt.Fprintf(b, "## Downstream: test AUC of logistic regression on patient-year vectors\n\n")
 		fmt.Fprintf(b, "A patient-year's vector is the mean of its codes' vectors in the method's held-out run: a hidden code counts where the method gives it a vector.\n\n")
-		for _, model := range models {
-			for _, dim := range dims {
+		for _, model := range d.models {
+			for _, dim := range d.dims {
 				fmt.Fprintf(b, "%s, dim %d:\n\n", model, dim)
 				var body [][]string
 				for _, m := range st.methods {
