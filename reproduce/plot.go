@@ -170,11 +170,7 @@ func renderChart(c Chart) (string, error) {
 		coord(yLabelX), coord(yLabelY), coord(labelSize), coord(yLabelX), coord(yLabelY), escape(c.Metric))
 
 	// Bars, centred in their group's slot, and the group labels.
-	type entry struct {
-		label, fill string
-		dashed      bool
-	}
-	var legend []entry
+	var legend []legendEntry
 	inLegend := map[series]bool{}
 	for gi, gb := range inGroup {
 		sort.SliceStable(gb, func(i, j int) bool {
@@ -204,7 +200,7 @@ func renderChart(c Chart) (string, error) {
 			}
 			if s := (series{b.Variant, b.K}); !inLegend[s] {
 				inLegend[s] = true
-				legend = append(legend, entry{fmt.Sprintf("%s k=%d", variantName(b.Variant), b.K), fill, false})
+				legend = append(legend, legendEntry{fmt.Sprintf("%s k=%d", variantName(b.Variant), b.K), fill, false})
 			}
 		}
 		fmt.Fprintf(&w, `<text x="%s" y="%s" font-size="%s" text-anchor="middle">%s</text>`+"\n",
@@ -222,7 +218,7 @@ func renderChart(c Chart) (string, error) {
 		fmt.Fprintf(&w, `<line class="chance" x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="1.5" stroke-dasharray="6 4"><title>%s</title></line>`+"\n",
 			coord(marginLeft), coord(y), coord(marginLeft+plotW), coord(y), stroke,
 			escape(fmt.Sprintf("random vectors k=%d: %s %.3f", k, c.Metric, v)))
-		legend = append(legend, entry{fmt.Sprintf("random vectors k=%d", k), stroke, true})
+		legend = append(legend, legendEntry{fmt.Sprintf("random vectors k=%d", k), stroke, true})
 	}
 
 	// Axes on top of the bars.
@@ -230,27 +226,38 @@ func renderChart(c Chart) (string, error) {
 		coord(marginLeft), coord(marginTop), coord(bottom), coord(marginLeft+plotW))
 
 	// Legend in the top left of the plot.
+	writeLegend(&w, legend, marginLeft+8, marginTop+8)
+	w.WriteString("</svg>\n")
+	return w.String(), nil
+}
+
+// legendEntry is one line of a chart's legend: a filled swatch, or a
+// dashed line for a chance level.
+type legendEntry struct {
+	label, fill string
+	dashed      bool
+}
+
+// writeLegend draws the legend's box with its top left corner at lx, ly.
+func writeLegend(w *strings.Builder, legend []legendEntry, lx, ly float64) {
 	longestEntry := 0
 	for _, e := range legend {
 		longestEntry = max(longestEntry, len(e.label))
 	}
-	lx, ly := marginLeft+8, marginTop+8
-	fmt.Fprintf(&w, `<rect x="%s" y="%s" width="%s" height="%s" fill="#ffffff" fill-opacity="0.85" stroke="#cccccc"/>`+"\n",
+	fmt.Fprintf(w, `<rect x="%s" y="%s" width="%s" height="%s" fill="#ffffff" fill-opacity="0.85" stroke="#cccccc"/>`+"\n",
 		coord(lx), coord(ly), coord(legendSwatch+14+float64(longestEntry)*labelSize*charWidth), coord(float64(len(legend))*legendLine+8))
 	for i, e := range legend {
 		y := ly + 4 + float64(i)*legendLine
 		if e.dashed {
-			fmt.Fprintf(&w, `<line class="swatch" x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="1.5" stroke-dasharray="3 2"/>`+"\n",
+			fmt.Fprintf(w, `<line class="swatch" x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="1.5" stroke-dasharray="3 2"/>`+"\n",
 				coord(lx+6), coord(y+legendLine/2), coord(lx+6+legendSwatch), coord(y+legendLine/2), e.fill)
 		} else {
-			fmt.Fprintf(&w, `<rect class="swatch" x="%s" y="%s" width="%s" height="%s" fill="%s"/>`+"\n",
+			fmt.Fprintf(w, `<rect class="swatch" x="%s" y="%s" width="%s" height="%s" fill="%s"/>`+"\n",
 				coord(lx+6), coord(y+(legendLine-legendSwatch)/2), coord(legendSwatch), coord(legendSwatch), e.fill)
 		}
-		fmt.Fprintf(&w, `<text x="%s" y="%s" font-size="%s">%s</text>`+"\n",
+		fmt.Fprintf(w, `<text x="%s" y="%s" font-size="%s">%s</text>`+"\n",
 			coord(lx+legendSwatch+10), coord(y+legendLine/2+labelSize/3), coord(labelSize), escape(e.label))
 	}
-	w.WriteString("</svg>\n")
-	return w.String(), nil
 }
 
 // chanceColor is the stroke of a chance line, lighter for the second k.
