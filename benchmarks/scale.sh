@@ -11,10 +11,11 @@
 #
 # STEP is any of synth inspect parquet inspect-parquet sgco cbowco sg
 # evaluate (default: all, in that order; parquet converts the extract,
-# inspect-parquet reads the result; evaluate scores the vectors sgco
-# wrote). DIR receives the
+# inspect-parquet reads the result; evaluate scores the vectors of the
+# last training step that ran, sg_co.json when none did). DIR receives the
 # extract (about 480 bytes a patient), the vectors and each step's
-# /usr/bin/time output (DIR/STEP.time) and standard output (DIR/STEP.out).
+# /usr/bin/time output (DIR/STEP.time), standard output (DIR/STEP.out) and
+# time-stamped standard error (DIR/STEP.err).
 # Large runs take a long time: start it with nohup and read the rows as
 # they come.
 set -euo pipefail
@@ -32,7 +33,8 @@ fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$dir"
 x=$dir/extract.csv c=$dir/ccsr.csv o=$dir/outcomes.csv pq=$dir/extract.parquet
-train=(train -input "$x" -ccsr "$c" -dim 100 -epochs 1 -threads 2 -quiet)
+vectors=$dir/sg_co.json
+train=(train -input "$x" -ccsr "$c" -dim 100 -epochs 1 -threads 2)
 
 echo "| step | wall | peak RSS | command |"
 echo "|---|---:|---:|---|"
@@ -54,16 +56,19 @@ for s in "${steps[@]}"; do
 		continue
 		;;
 	inspect-parquet) cmd=(inspect -input "$pq") ;;
-	sgco) cmd=("${train[@]}" -cotrain -model sg -out "$dir/sg_co.json") ;;
-	cbowco) cmd=("${train[@]}" -cotrain -model cbow -out "$dir/cbow_co.json") ;;
-	sg) cmd=("${train[@]}" -model sg -out "$dir/sg.json") ;;
-	evaluate) cmd=(evaluate -embeddings "$dir/sg_co.json" -ccsr "$c" -outcomes "$o" -input "$x" -quiet) ;;
+	sgco) vectors=$dir/sg_co.json; cmd=("${train[@]}" -cotrain -model sg -out "$vectors") ;;
+	cbowco) vectors=$dir/cbow_co.json; cmd=("${train[@]}" -cotrain -model cbow -out "$vectors") ;;
+	sg) vectors=$dir/sg.json; cmd=("${train[@]}" -model sg -out "$vectors") ;;
+	evaluate) cmd=(evaluate -embeddings "$vectors" -ccsr "$c" -outcomes "$o" -input "$x" -quiet) ;;
 	*)
 		echo "$0: unknown step $s (want synth, inspect, parquet, inspect-parquet, sgco, cbowco, sg or evaluate)" >&2
 		exit 2
 		;;
 	esac
-	/usr/bin/time -v -o "$dir/$s.time" "$bin" "${cmd[@]}" >"$dir/$s.out"
+	# Standard error, time-stamped, says when each phase (reading, the
+	# view, training, writing) ended.
+	/usr/bin/time -v -o "$dir/$s.time" "$bin" "${cmd[@]}" >"$dir/$s.out" \
+		2> >(while IFS= read -r l; do printf '%s %s\n' "$(date +%T.%N | cut -c1-12)" "$l"; done >"$dir/$s.err")
 	wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$dir/$s.time")
 	kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$dir/$s.time")
 	printf '| %s | %s | %s KB (%.2f GiB) | `hiervec %s` |\n' "$s" "$wall" "$kb" "$(echo "$kb / 1048576" | bc -l)" "${cmd[*]}"
