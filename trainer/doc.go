@@ -28,7 +28,10 @@
 // pairs being trained, Progress.TrainLoss, need not).
 // Cancelling ctx stops training within a chunk of sequences. A loss or
 // weight that stops being finite ends it with ErrDiverged, whose message
-// names the setting to lower. EstimateMemory says what a run will allocate
+// names the setting to lower, and so does a probe loss that ends at more
+// than twice the untrained model's (weights that stay finite but grew
+// without bound: CBOW with window 100 at -alpha 0.05 on a co-trained
+// corpus of 10 million patients). EstimateMemory says what a run will allocate
 // besides the corpus; ExpectedPairs counts an epoch's nominal (centre,
 // context) pairs, the unit in which tools are compared.
 //

@@ -2,7 +2,10 @@ package trainer
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 )
@@ -52,6 +55,28 @@ func TestProbeLossFalls(t *testing.T) {
 			if losses[i] > losses[i-1]+0.02 {
 				t.Errorf("%v: loss rose from %.4f to %.4f (report %d); losses %v", m, losses[i-1], losses[i], i, losses)
 			}
+		}
+	}
+}
+
+// TestDivergenceWithFiniteWeights: a run whose weights stay finite but
+// whose probe loss ends at more than twice the untrained model's is
+// refused as diverged (CBOW at a learning rate of 1 with a window of 100:
+// the probe ends near 29 against 4.04), while the same run at 0.5 trains.
+func TestDivergenceWithFiniteWeights(t *testing.T) {
+	for _, tc := range []struct {
+		alpha    float64
+		diverged bool
+	}{{0.5, false}, {1, true}} {
+		c := plantedCorpus(4, 5, 6, 300, 0.2)
+		cfg := testConfig(CBOW)
+		cfg.Alpha, cfg.Window, cfg.Epochs = tc.alpha, 100, 1
+		_, err := Train(context.Background(), c, cfg, nil)
+		switch {
+		case !tc.diverged && err != nil:
+			t.Errorf("alpha %g: %v", tc.alpha, err)
+		case tc.diverged && (!errors.Is(err, ErrDiverged) || !strings.Contains(fmt.Sprint(err), "probe loss ended at")):
+			t.Errorf("alpha %g: err = %v, want the probe's divergence", tc.alpha, err)
 		}
 	}
 }
