@@ -208,7 +208,7 @@ func ScoreGroups(ctx context.Context, s *embedding.Set, label Labeler, group fun
 	if n < 4 || part == nil && len(fitRows) < 4 {
 		return out, nil, nil
 	}
-	u := unitRows(x, n, dim)
+	u := normalizeRows(x, n, dim)
 	if part == nil {
 		part = &Partition{Dim: dim, K: map[int]int{}, Centroids: map[int][]float32{}}
 	}

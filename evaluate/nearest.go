@@ -9,27 +9,6 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 )
 
-// unitRows returns a copy of the n rows of dimension dim in x scaled to
-// unit L2 norm (norms accumulated in float64); rows of norm zero stay zero.
-func unitRows(x []float32, n, dim int) []float32 {
-	out := make([]float32, n*dim)
-	for i := range n {
-		row := x[i*dim : (i+1)*dim]
-		var s float64
-		for _, v := range row {
-			s += float64(v) * float64(v)
-		}
-		if s == 0 {
-			continue
-		}
-		inv := 1 / math.Sqrt(s)
-		for j, v := range row {
-			out[i*dim+j] = float32(float64(v) * inv)
-		}
-	}
-	return out
-}
-
 // nearest returns, for each of the given rows of the unit vectors u (n rows
 // of dimension dim), the indices of its N most cosine-similar rows among
 // the candidates (cand[j] true), itself excluded, best first, ties to the

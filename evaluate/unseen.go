@@ -96,7 +96,7 @@ func ScoreUnseen(ctx context.Context, s *embedding.Set, hidden func(token string
 		isHidden[r] = hidden(s.Tokens[i])
 	}
 	n := len(labels)
-	u := unitRows(x, n, dim)
+	u := normalizeRows(x, n, dim)
 	var rows []int
 	cand := make([]bool, n)
 	for i, h := range isHidden {
@@ -249,7 +249,7 @@ func overlap(ctx context.Context, u []float32, udim int, toks []string, cand []b
 			rc[i] = cand[i]
 		}
 	}
-	ru := unitRows(rx, n, dim)
+	ru := normalizeRows(rx, n, dim)
 	var kept []int
 	for _, r := range rows {
 		if has[r] {
