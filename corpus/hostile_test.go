@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hiervec/hiervec/internal/ehrtest"
 	"github.com/hiervec/hiervec/internal/input"
-	"github.com/hiervec/hiervec/internal/shareddata"
 )
 
 // hostileID is the patient identifier of the hostile extracts: no message
@@ -351,17 +351,8 @@ func TestReadingStops(t *testing.T) {
 // ICD-10 rows, with their icd_version) under each system: the version
 // column keeps the system's rows, and none is rejected by the syntax.
 func TestMIMICCodeSystems(t *testing.T) {
-	dx := readGzipCSV(t, shareddata.Path(t, "mimic-iv-demo-2.2/hosp/diagnoses_icd.csv.gz"))
-	adm := readGzipCSV(t, shareddata.Path(t, "mimic-iv-demo-2.2/hosp/admissions.csv.gz"))
-	admittime := map[string]string{}
-	for _, a := range adm {
-		admittime[a["hadm_id"]] = a["admittime"]
-	}
 	var b strings.Builder
-	b.WriteString("subject_id,admittime,icd_code,icd_version\n")
-	for _, d := range dx {
-		b.WriteString(d["subject_id"] + "," + admittime[d["hadm_id"]] + "," + d["icd_code"] + "," + d["icd_version"] + "\n")
-	}
+	b.WriteString(ehrtest.CSV(ehrtest.MIMIC(t), true))
 	for _, tt := range []struct {
 		sys               *CodeSystem
 		accepted, version int64

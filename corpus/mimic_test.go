@@ -1,90 +1,41 @@
 package corpus
 
 import (
-	"compress/gzip"
 	"context"
-	"encoding/csv"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/hiervec/hiervec/internal/ehrtest"
 	"github.com/hiervec/hiervec/internal/shareddata"
 )
 
-// readGzipCSV reads a whole gzip CSV file as records keyed by header name.
-func readGzipCSV(t *testing.T, path string) []map[string]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, err := csv.NewReader(zr).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []map[string]string
-	for _, r := range recs[1:] {
-		m := map[string]string{}
-		for i, h := range recs[0] {
-			m[h] = r[i]
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
-// TestMIMICDemo joins the MIMIC-IV demo's diagnoses to admissions (the
-// join is built here, in the test), writes the ICD-10 rows as an extract
-// and checks the reader against the counts in the data README.
+// TestMIMICDemo writes the ICD-10 rows of the MIMIC-IV demo's diagnoses,
+// joined to admissions for their dates (ehrtest.MIMIC), as an extract and
+// checks the reader against the counts in the data README.
 func TestMIMICDemo(t *testing.T) {
-	dx := readGzipCSV(t, shareddata.Path(t, "mimic-iv-demo-2.2/hosp/diagnoses_icd.csv.gz"))
-	adm := readGzipCSV(t, shareddata.Path(t, "mimic-iv-demo-2.2/hosp/admissions.csv.gz"))
-	admittime := map[string]string{}
-	for _, a := range adm {
-		admittime[a["hadm_id"]] = a["admittime"]
-	}
-	type row struct {
-		subject, time, code string
-		seq                 int
-	}
-	var rows []row
-	var all strings.Builder // every row, ICD-9 included, with its version
-	all.WriteString("subject_id,admittime,icd_code,icd_version\n")
-	for _, d := range dx {
-		all.WriteString(d["subject_id"] + "," + admittime[d["hadm_id"]] + "," + d["icd_code"] + "," + d["icd_version"] + "\n")
-		if d["icd_version"] != "10" {
-			continue
+	mimic := ehrtest.MIMIC(t)
+	var rows []ehrtest.Diagnosis
+	all := ehrtest.CSV(mimic, true) // every row, ICD-9 included, with its version
+	for _, d := range mimic {
+		if d.Version == 10 {
+			rows = append(rows, d)
 		}
-		at, ok := admittime[d["hadm_id"]]
-		if !ok {
-			t.Fatalf("admission %s of a diagnosis is not in admissions", d["hadm_id"])
-		}
-		seq, err := strconv.Atoi(d["seq_num"])
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows = append(rows, row{d["subject_id"], at, d["icd_code"], seq})
 	}
-	slices.SortStableFunc(rows, func(a, b row) int {
-		if c := strings.Compare(a.time, b.time); c != 0 {
+	slices.SortStableFunc(rows, func(a, b ehrtest.Diagnosis) int {
+		if c := strings.Compare(a.Time, b.Time); c != 0 {
 			return c
 		}
-		return a.seq - b.seq
+		return a.Seq - b.Seq
 	})
 	var sb strings.Builder
 	sb.WriteString("subject_id,admittime,icd_code\n")
 	patientYears := map[string]bool{}
 	for _, r := range rows {
-		sb.WriteString(r.subject + "," + r.time + "," + r.code + "\n")
-		patientYears[r.subject+"/"+r.time[:4]] = true
+		sb.WriteString(r.Subject + "," + r.Time + "," + r.Code + "\n")
+		patientYears[r.Subject+"/"+r.Time[:4]] = true
 	}
 	p := filepath.Join(t.TempDir(), "mimic_icd10.csv")
 	if err := os.WriteFile(p, []byte(sb.String()), 0o644); err != nil {
@@ -134,7 +85,7 @@ func TestMIMICDemo(t *testing.T) {
 
 	// With ICD-9 rows and an icd_version column: the ICD-9 rows are skipped
 	// and counted, and the corpus holds the same codes.
-	_, rep9, err := ReadExtract(context.Background(), strings.NewReader(all.String()), "mimic_all.csv", DefaultReadOptions())
+	_, rep9, err := ReadExtract(context.Background(), strings.NewReader(all), "mimic_all.csv", DefaultReadOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
