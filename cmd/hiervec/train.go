@@ -348,6 +348,14 @@ func planTrain(args []string, stderr io.Writer) (*trainPlan, error) {
 	return p, nil
 }
 
+// algo names the model in set names and progress lines.
+func (p *trainPlan) algo() string {
+	if p.isMed2Vec {
+		return "Med2Vec"
+	}
+	return p.model.String()
+}
+
 // checkViews checks -out and the flags that choose the corpus view.
 func (p *trainPlan) checkViews() error {
 	f := &p.f
@@ -466,7 +474,7 @@ func (p *trainPlan) train(ctx context.Context, in *trainInput, rep *reporter) (*
 		})
 		return s, nil, err
 	}
-	algo := p.model.String()
+	algo := p.algo()
 	mem := trainer.EstimateMemory(in.c.Vocab.Counts, cfg)
 	if in.comp != nil {
 		mem.Model += in.comp.Memory(cfg)
@@ -499,10 +507,6 @@ func (p *trainPlan) train(ctx context.Context, in *trainInput, rep *reporter) (*
 // as a code never seen: the two cannot be told apart.
 func (p *trainPlan) write(stdout io.Writer, rep *reporter, in *trainInput, trained *embedding.Set, cf *composeFill) error {
 	f := &p.f
-	algo := "Med2Vec"
-	if !p.isMed2Vec {
-		algo = p.model.String()
-	}
 	released, srep := release.Apply(trained, in.counts, *f.minPatients)
 	rep.say("%s", srep)
 	var covRows []release.CoverageRow
@@ -512,7 +516,7 @@ func (p *trainPlan) write(stdout io.Writer, rep *reporter, in *trainInput, train
 			return err
 		}
 	}
-	sets := nameSets(released, algo, in.variant, f.catsOnly)
+	sets := nameSets(released, p.algo(), in.variant, f.catsOnly)
 	if err := writeSets(f.out, p.format, released, sets, hierarchy.NewLabeler(in.m, in.policy), p.sp); err != nil {
 		return err
 	}
